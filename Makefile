@@ -1,0 +1,54 @@
+# Everything a fresh machine needs is set up by the targets themselves: `make verify-deps` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.setup-stamp
+SETUP_INPUTS := requirements-dev.txt pyproject.toml tools/pyproject.toml $(wildcard staging/*/pyproject.toml) tools/scripts/setup-env.sh
+
+.PHONY: help setup test test-fast update-vendor verify-vendor verify-deps verify-rules lint graph publish bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## Create .venv with every dependency (and graphviz when missing)
+
+$(STAMP): $(SETUP_INPUTS)
+	@PYTHON=$(PYTHON) VENV=$(VENV) bash tools/scripts/setup-env.sh
+	@touch $@
+
+test: setup ## Run every test suite (core, staging packages, tools) and the linters
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	@$(MAKE) --no-print-directory lint
+
+update-vendor: setup ## Create exactly the vendor/ links the staging packages imply
+	$(BIN)/depgraph vendor update
+
+verify-vendor: setup ## Fail with one line per broken, missing or stale vendor/ link
+	$(BIN)/depgraph vendor verify
+
+verify-rules: setup ## Check the publishing rules against the staging packages
+	$(BIN)/publish verify-rules
+
+verify-deps: setup ## The main CI job: vendor tree, import graph checks, publishing rules
+	$(BIN)/depgraph vendor verify
+	$(BIN)/depgraph check
+	$(BIN)/publish verify-rules
+
+lint: setup ## ruff and mypy --strict on tools/
+	cd tools && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy depgraph publish
+
+graph: setup ## Draw the distribution graph to _output/graph.svg
+	@mkdir -p _output
+	$(BIN)/depgraph graph -o _output/graph.svg
+
+publish: setup ## Publish every staging package to the demo destinations (local bare repositories)
+	$(BIN)/publish sync
+
+bench: setup ## Benchmarks against outside repositories (paths in BENCH_* variables); not part of CI
+	bash tools/bench/run.sh
+
+clean: ## Remove the environment and generated output
+	rm -rf $(VENV) _output .depgraph-cache

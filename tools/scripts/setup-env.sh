@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the development environment from nothing: system packages, a virtual environment, the tools,
+# the third-party dependencies the staging packages declare, and vendor/ on the import path.
+set -euo pipefail
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+root=$(pwd)
+
+need_apt=()
+command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${need_apt[*]} with apt-get"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "setup: warning: missing system packages: ${need_apt[*]} (install them to draw images)" >&2
+  fi
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating $VENV with $($PYTHON --version)"
+  "$PYTHON" -m venv "$VENV"
+fi
+pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+"${pip[@]}" install --upgrade pip >/dev/null
+"${pip[@]}" install -r requirements-dev.txt
+
+# Our tools, then what the staging packages need from outside (read from their own pyproject.toml).
+"${pip[@]}" install --no-deps --no-build-isolation -e tools
+"$VENV/bin/depgraph" vendor requirements --extras test > "$VENV/staging-requirements.txt"
+"${pip[@]}" install -r "$VENV/staging-requirements.txt"
+
+# Metadata (entry points, console scripts) of the core and of every staging package. The code itself is
+# imported through vendor/, which comes first on sys.path, exactly as the published packages will be.
+for dir in staging/*/ .; do
+  [ -f "$dir/pyproject.toml" ] || continue
+  "${pip[@]}" install --no-deps --no-build-isolation -e "$dir" >/dev/null
+done
+site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+echo "$root/vendor" > "$site/00_monorepo_vendor.pth"
+echo "setup: $VENV ready"
