@@ -1,0 +1,79 @@
+"""The domain of depgraph: distributions, modules, import edges, findings.
+
+Frozen, ordered dataclasses, so everything printed or drawn from them can be sorted and is deterministic.
+Paths are POSIX strings relative to the repository root.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from depgraph.imports import ImportKind
+
+
+class Origin(str, enum.Enum):
+    """Where a module comes from."""
+
+    CORE = "core"  # the distribution at the repository root
+    STAGING = "staging"  # a distribution under one of the configured staging folders
+    FIRST_PARTY = "first-party"  # another configured distribution of the repository (tools, ...)
+    THIRD_PARTY = "third-party"  # an installed distribution from outside
+    STDLIB = "stdlib"
+    UNKNOWN = "unknown"
+
+
+class Level(str, enum.Enum):
+    ERROR = "error"
+    WARN = "warn"
+    OFF = "off"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Distribution:
+    name: str  # as declared in [project].name
+    origin: Origin
+    root: str  # folder holding its pyproject.toml ("." for the core)
+    source_roots: tuple[str, ...]  # folders that go on sys.path: the root (flat layout) or root/src
+    import_packages: tuple[str, ...]  # top-level import names it provides (sorted)
+    version: str | None
+    requires: tuple[str, ...]  # [project].dependencies, as written
+    extras: tuple[tuple[str, tuple[str, ...]], ...] = ()  # [project.optional-dependencies], sorted
+    pyproject: str = ""  # path of its pyproject.toml
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Module:
+    name: str  # dotted import name
+    path: str  # file path
+    distribution: str
+    is_package: bool  # an __init__.py
+    is_test: bool  # lives in a tests folder
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Edge:
+    """One import statement reaching one module."""
+
+    path: str  # importing file
+    line: int
+    importer: str  # importing module
+    imported: str  # most specific module reached: `from p import m` gives p.m when m is a submodule
+    kind: ImportKind
+    text: str  # the statement as written, on one line
+    importer_distribution: str
+    imported_distribution: str | None  # None for the standard library and unknown modules
+    imported_origin: Origin
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    check: str  # check id, e.g. "staging-imports-core"
+    level: Level
+    path: str  # file the finding is about ("" when it is about the repository as a whole)
+    line: int  # 0 when not about one line
+    message: str  # one line: what is wrong
+    text: str = ""  # the import statement, when there is one
+    chain: tuple[str, ...] = ()  # cycle or dependency path, hop by hop ("a -> b (file:line)")
+    hint: str = ""  # how to fix or silence it
+    key: str = field(default="", compare=False)  # stable identity for baselines (no line numbers)
