@@ -1,0 +1,80 @@
+"""The `depgraph` command. Subcommands live in their own modules and are imported only when run."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from depgraph.errors import DepgraphError
+
+# name -> "module:attribute" of a click command; imported lazily to keep start-up fast.
+COMMANDS: dict[str, str] = {
+    "vendor": "depgraph.cmd_vendor:vendor",
+    "check": "depgraph.cmd_check:check",
+    "baseline": "depgraph.cmd_check:baseline",
+    "graph": "depgraph.cmd_graph:graph",
+    "footprint": "depgraph.cmd_graph:footprint",
+    "report": "depgraph.cmd_graph:report",
+}
+
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            return None
+        command: click.Command = getattr(module, attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="monorepo-staging-tools", prog_name="depgraph")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """The import graph of a Python monorepo, and the checks that keep its staging model honest."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: exit 0 clean, 1 findings, 2 bad usage or configuration, 130 interrupted.
+
+    Commands report findings by ``ctx.exit(EXIT_FINDINGS)``.
+    """
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        rv: Any = cli.main(args=argv, prog_name="depgraph", standalone_mode=False)
+        sys.exit(rv if isinstance(rv, int) else 0)
+    except DepgraphError as exc:
+        if debug:
+            raise
+        click.echo(f"depgraph: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except click.Abort:
+        click.echo("depgraph: interrupted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("depgraph: interrupted", err=True)
+        sys.exit(130)
