@@ -1,0 +1,36 @@
+"""Shared by the tools' tests: helper modules on sys.path, and git sealed from the user's configuration."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+for sub in ("depgraph", "publish"):
+    if str(HERE / sub) not in sys.path:
+        sys.path.insert(0, str(HERE / sub))
+
+
+@pytest.fixture
+def git_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Pin git's identity and dates, and keep the user's and system's git configuration out."""
+    home = tmp_path_factory.mktemp("home")
+    env = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "A U Thor",
+        "GIT_AUTHOR_EMAIL": "author@example.com",
+        "GIT_AUTHOR_DATE": "2024-01-01T00:00:00+00:00",
+        "GIT_COMMITTER_NAME": "C O Mitter",
+        "GIT_COMMITTER_EMAIL": "committer@example.com",
+        "GIT_COMMITTER_DATE": "2024-01-01T00:00:00+00:00",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n")
+    yield env
