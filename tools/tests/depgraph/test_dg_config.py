@@ -82,7 +82,10 @@ def test_every_key(tmp_path: Path) -> None:
         ("[tool.depgraph]\nvendor = ''\n", "tool.depgraph.vendor: expected a non-empty string"),
         ("[tool.depgraph]\nvendor = '../v'\n", "tool.depgraph.vendor: '../v' must be a path inside"),
         ("[tool.depgraph]\nstaging = ['/abs']\n", "tool.depgraph.staging: '/abs' must be a path inside"),
-        ("[tool.depgraph]\nchecks = { import-cycle = 'loud' }\n", "tool.depgraph.checks.import-cycle: expected"),
+        (
+            "[tool.depgraph]\nchecks = { import-cycle = 'loud' }\n",
+            "tool.depgraph.checks.import-cycle: expected",
+        ),
         ("[tool.depgraph]\nchecks = { cycles = 'warn' }\n", "tool.depgraph.checks.cycles: unknown check"),
         ("[tool.depgraph]\nchecks = 3\n", "tool.depgraph.checks: expected a table"),
         ("[tool.depgraph]\nmodule-distributions = { yaml = 1 }\n", "module-distributions.yaml: expected"),
@@ -133,7 +136,7 @@ def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
 
 
 def test_missing_and_undecodable_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="pyproject.toml: file not found"):
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: file not found"):
         load_config(tmp_path)
     (tmp_path / "pyproject.toml").write_bytes(b"[tool.depgraph]\nvendor = '\xff'\n")
     with pytest.raises(ConfigError, match="not valid UTF-8"):

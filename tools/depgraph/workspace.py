@@ -1,0 +1,376 @@
+"""Discover a monorepo's distributions and their modules: the core, staging packages, other first-party ones.
+
+One `os.scandir` walk per import package; no per-file `stat` beyond what `scandir` already knows, because
+this runs on every `depgraph check`, warm or cold.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import glob
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from depgraph.config import Config, read_toml
+from depgraph.errors import ConfigError
+from depgraph.model import Distribution, Module, Origin
+
+# Folders that are never import packages of a flat-layout distribution (after setuptools' flat-layout rules).
+_FLAT_RESERVED = frozenset(
+    {
+        "bench",
+        "benchmark",
+        "benchmarks",
+        "bin",
+        "build",
+        "dist",
+        "doc",
+        "docs",
+        "example",
+        "examples",
+        "node_modules",
+        "scripts",
+        "site",
+        "src",
+        "tasks",
+        "tools",
+        "venv",
+        "env",
+    }
+)
+_FLAT_SKIPPED_FILES = frozenset(
+    {"setup.py", "conftest.py", "noxfile.py", "fabfile.py", "tasks.py", "manage.py"}
+)
+_GLOB_MAGIC = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+    config: Config
+    distributions: tuple[Distribution, ...]  # sorted by name; the core (if any) is the one with origin CORE
+    modules: tuple[Module, ...]  # sorted
+    namespaces: Mapping[str, tuple[str, ...]]  # PEP 420 namespace package -> distributions holding portions
+    by_name: Mapping[str, Module] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # non-test modules win
+    by_distribution: Mapping[str, Mapping[str, Module]] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def core(self) -> Distribution | None:
+        return next((d for d in self.distributions if d.origin is Origin.CORE), None)
+
+    @property
+    def staging(self) -> tuple[Distribution, ...]:
+        return tuple(d for d in self.distributions if d.origin is Origin.STAGING)
+
+    def distribution(self, name: str) -> Distribution | None:
+        key = normalize(name)
+        return next((d for d in self.distributions if normalize(d.name) == key), None)
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normalisation (what `packaging.utils.canonicalize_name` does), without importing packaging."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(slots=True)
+class _Walker:
+    """Collects the modules of one distribution."""
+
+    root: str  # repository root, absolute, no trailing separator
+    dist: str
+    tests: frozenset[str]
+    exclude: re.Pattern[str] | None
+    pruned: frozenset[str]  # absolute folders never entered (vendor, other distributions' roots)
+    modules: list[Module] = field(default_factory=list)
+    namespaces: set[str] = field(default_factory=set)
+
+    def rel(self, path: str) -> str:
+        return path[len(self.root) + 1 :].replace(os.sep, "/") if path != self.root else "."
+
+    def excluded(self, path: str) -> bool:
+        return self.exclude is not None and self.exclude.match(self.rel(path)) is not None
+
+    def walk(self, folder: str, prefix: str, is_test: bool) -> bool:
+        """Add the modules under `folder` (import name `prefix`); True when it holds at least one."""
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            raise ConfigError(f"{self.rel(folder)}: folder disappeared while reading it") from None
+        except OSError as exc:
+            raise ConfigError(f"{self.rel(folder)}: cannot read folder: {exc.strerror}") from None
+        entries.sort(key=lambda e: e.name)
+        found = False
+        has_init = False
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or name == "__pycache__":
+                continue
+            if _is_dir(entry, self):
+                if entry.path in self.pruned or self.excluded(entry.path):
+                    continue
+                if self.walk(entry.path, f"{prefix}.{name}", is_test or name in self.tests):
+                    found = True
+            elif name.endswith(".py") and entry.is_file():
+                if self.excluded(entry.path):
+                    continue
+                found = True
+                if name == "__init__.py":
+                    has_init = True
+                    self.modules.append(Module(prefix, self.rel(entry.path), self.dist, True, is_test))
+                else:
+                    self.modules.append(
+                        Module(f"{prefix}.{name[:-3]}", self.rel(entry.path), self.dist, False, is_test)
+                    )
+        if found and not has_init and not is_test:
+            self.namespaces.add(prefix)
+        return found
+
+
+def _is_dir(entry: os.DirEntry[str], walker: _Walker) -> bool:
+    """`entry.is_dir()`, refusing symlink loops (a link to one of its own ancestors, or to itself)."""
+    if not entry.is_symlink():
+        return entry.is_dir()
+    try:
+        entry.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ConfigError(f"{walker.rel(entry.path)}: symlink loop") from None
+        return False  # dangling: not a folder, not a module
+    if not entry.is_dir():
+        return False
+    target = os.path.realpath(entry.path)
+    parent = os.path.realpath(entry.path[: -len(entry.name) - 1])
+    if parent == target or parent.startswith(target + os.sep):
+        raise ConfigError(f"{walker.rel(entry.path)}: symlink loop (points at its own ancestor {target})")
+    return True
+
+
+def _exclude_pattern(globs: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not globs:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(g.rstrip('/'))})" for g in globs))
+
+
+def _folders(config: Config, key: str, patterns: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for pattern in patterns:
+        if _GLOB_MAGIC.search(pattern):
+            matches = sorted(glob.glob(pattern, root_dir=config.root))  # noqa: PTH207 (skips hidden names)
+            found += [
+                config.root / m for m in matches if (config.root / m).is_dir() and "__pycache__" not in m
+            ]
+        else:
+            path = config.root / pattern
+            if not path.is_dir():
+                raise ConfigError(f"{config.pyproject}: tool.depgraph.{key}: no folder {pattern!r}")
+            found.append(path)
+    return found
+
+
+def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {key}: expected a list of strings")
+    return tuple(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    source_roots: tuple[str, ...]  # absolute
+    names: tuple[str, ...] | None  # explicit top-level names (setuptools `packages`/`py-modules`), else None
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    flat: bool
+
+
+def _layout(folder: Path, pyproject: Path, data: Mapping[str, Any]) -> _Layout:
+    tool = data.get("tool", {}).get("setuptools", {}) if isinstance(data.get("tool"), dict) else {}
+    tool = tool if isinstance(tool, dict) else {}
+    where: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    names: tuple[str, ...] | None = None
+    packages = tool.get("packages")
+    if isinstance(packages, list):
+        names = tuple(
+            sorted({p.split(".")[0] for p in _strings(pyproject, "tool.setuptools.packages", packages)})
+        )
+    elif isinstance(packages, dict) and isinstance(packages.get("find"), dict):
+        find = packages["find"]
+        where = _strings(pyproject, "tool.setuptools.packages.find.where", find.get("where", []))
+        include = _strings(pyproject, "tool.setuptools.packages.find.include", find.get("include", []))
+        exclude = _strings(pyproject, "tool.setuptools.packages.find.exclude", find.get("exclude", []))
+    if "py-modules" in tool:
+        mods = _strings(pyproject, "tool.setuptools.py-modules", tool["py-modules"])
+        names = tuple(sorted({*(names or ()), *mods}))
+    package_dir = tool.get("package-dir")
+    if not where and isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
+        where = (package_dir[""],)
+    if not where:
+        where = ("src",) if (folder / "src").is_dir() else (".",)
+    roots = tuple(os.path.normpath(folder / w) for w in where)
+    for where_to, r in zip(where, roots, strict=True):
+        if not Path(r).is_dir():
+            raise ConfigError(f"{pyproject}: source folder {where_to!r} does not exist")
+    return _Layout(roots, names, include, exclude, flat=where == (".",))
+
+
+def _top_level_candidates(
+    layout: _Layout, source_root: str, walker: _Walker
+) -> Iterator[tuple[str, str, bool]]:
+    """(name, path, is_folder) of what may be a top-level import package or module under one source root."""
+    with os.scandir(source_root) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name == "__pycache__" or entry.path in walker.pruned:
+            continue
+        if walker.excluded(entry.path):
+            continue
+        is_dir = _is_dir(entry, walker)
+        stem = name if is_dir else name[:-3] if name.endswith(".py") else ""
+        if not stem.isidentifier():
+            continue
+        if layout.names is not None and stem not in layout.names:
+            continue
+        if layout.flat and layout.names is None:
+            if is_dir and (name in _FLAT_RESERVED or name in walker.tests):
+                continue
+            if not is_dir and name in _FLAT_SKIPPED_FILES:
+                continue
+        if layout.include and not any(
+            fnmatch.fnmatchcase(stem, p) or p.startswith(stem + ".") for p in layout.include
+        ):
+            continue
+        if any(fnmatch.fnmatchcase(stem, p) for p in layout.exclude):
+            continue
+        if is_dir or entry.is_file():
+            yield stem, entry.path, is_dir
+
+
+def _distribution(
+    folder: Path, origin: Origin, data: Mapping[str, Any], pyproject: Path, walker: _Walker
+) -> Distribution:
+    project = data.get("project")
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+        raise ConfigError(f"{pyproject}: project.name: missing (a distribution needs [project] with a name)")
+    requires = _strings(pyproject, "project.dependencies", project.get("dependencies", []))
+    optional = project.get("optional-dependencies", {})
+    if not isinstance(optional, dict):
+        raise ConfigError(f"{pyproject}: project.optional-dependencies: expected a table")
+    extras = tuple(
+        (extra, _strings(pyproject, f"project.optional-dependencies.{extra}", reqs))
+        for extra, reqs in sorted(optional.items())
+    )
+    layout = _layout(folder, pyproject, data)
+    packages: set[str] = set()
+    for source_root in layout.source_roots:
+        for name, path, is_dir in _top_level_candidates(layout, source_root, walker):
+            before = len(walker.modules)
+            if is_dir:
+                has_init = Path(path, "__init__.py").is_file()
+                if not walker.walk(path, name, False):
+                    continue
+                # In a flat layout, a folder without __init__.py counts only with a regular package beneath.
+                if layout.flat and not has_init and not any(m.is_package for m in walker.modules[before:]):
+                    del walker.modules[before:]
+                    walker.namespaces = {
+                        n for n in walker.namespaces if n != name and not n.startswith(name + ".")
+                    }
+                    continue
+            else:
+                walker.modules.append(Module(name, walker.rel(path), walker.dist, False, False))
+            packages.add(name)
+    # Tests folders at the distribution root (outside a src layout source root; reserved in a flat one).
+    for test_folder in sorted(walker.tests):
+        path = str(folder / test_folder)
+        if Path(path).is_dir() and path not in walker.pruned and not walker.excluded(path):
+            walker.walk(path, test_folder, True)
+    version = project.get("version")
+    return Distribution(
+        name=project["name"],
+        origin=origin,
+        root=walker.rel(str(folder)),
+        source_roots=tuple(walker.rel(r) for r in layout.source_roots),
+        import_packages=tuple(sorted(packages)),
+        version=version if isinstance(version, str) else None,
+        requires=requires,
+        extras=extras,
+        pyproject=walker.rel(str(pyproject)),
+    )
+
+
+def load_workspace(root: Path, config: Config) -> Workspace:
+    """Every distribution of the repository with its modules. Problems are ConfigErrors naming the path."""
+    root_str = os.path.normpath(Path(root).absolute())
+    root = Path(root_str)
+    folders: list[tuple[Path, Origin]] = []
+    if isinstance(config.project.get("name"), str):
+        folders.append((root, Origin.CORE))
+    seen = {root}
+    for key, patterns, origin in (
+        ("staging", config.staging, Origin.STAGING),
+        ("distributions", config.distributions, Origin.FIRST_PARTY),
+    ):
+        for found in _folders(config, key, patterns):
+            folder = Path(os.path.normpath(found))
+            if folder in seen:
+                continue
+            seen.add(folder)
+            if not (folder / "pyproject.toml").is_file():
+                raise ConfigError(
+                    f"{config.pyproject}: tool.depgraph.{key}: {folder.relative_to(root).as_posix()}/ "
+                    "has no pyproject.toml"
+                )
+            folders.append((folder, origin))
+    pruned = {str(f) for f, _ in folders if f != root} | {os.path.normpath(root / config.vendor)}
+    pruned |= {os.path.normpath(root / d) for d in (".venv", "venv", "node_modules", config.cache_dir)}
+    # Parents of staging folders (e.g. staging/) are not packages of the core either.
+    for folder, _ in folders:
+        for parent in folder.relative_to(root).parents:
+            if str(parent) != ".":
+                pruned.add(os.path.normpath(root / parent))
+    exclude = _exclude_pattern(config.exclude)
+    tests = frozenset(config.tests)
+    distributions: list[Distribution] = []
+    modules: list[Module] = []
+    namespaces: dict[str, set[str]] = {}
+    names: dict[str, Path] = {}
+    for folder, origin in folders:
+        pyproject = folder / "pyproject.toml"
+        data = read_toml(pyproject)
+        walker = _Walker(root_str, "", tests, exclude, frozenset(pruned - {str(folder)}))
+        project = data.get("project")
+        walker.dist = project.get("name", "") if isinstance(project, dict) else ""
+        dist = _distribution(folder, origin, data, pyproject, walker)
+        key = normalize(dist.name)
+        if key in names:
+            other = names[key].relative_to(root).as_posix()
+            raise ConfigError(f"{pyproject}: project.name: {dist.name!r} is also the name of {other}")
+        names[key] = pyproject
+        distributions.append(dist)
+        modules += walker.modules
+        for ns in walker.namespaces:
+            namespaces.setdefault(ns, set()).add(dist.name)
+    modules.sort()
+    by_name: dict[str, Module] = {}
+    by_distribution: dict[str, dict[str, Module]] = {d.name: {} for d in distributions}
+    for module in sorted(modules, key=lambda m: (m.is_test, m.distribution, m.name)):
+        by_name.setdefault(module.name, module)
+        by_distribution[module.distribution].setdefault(module.name, module)
+    return Workspace(
+        root=root,
+        config=config,
+        distributions=tuple(sorted(distributions, key=lambda d: d.name)),
+        modules=tuple(modules),
+        namespaces=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(namespaces.items())}),
+        by_name=MappingProxyType(by_name),
+        by_distribution=MappingProxyType({k: MappingProxyType(v) for k, v in by_distribution.items()}),
+    )
