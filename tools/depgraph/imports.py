@@ -7,7 +7,9 @@ file into ``ImportRecord``s; the graph resolves them against the modules it know
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 class ImportKind(str, enum.Enum):
@@ -34,3 +36,56 @@ class ImportRecord:
     kind: ImportKind
     text: str  # the statement as written, on one line (whitespace collapsed)
     level: int = 0  # dots of a relative import as written (0 for absolute)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Suppression:
+    """A `# depgraph: ignore[check-id, ...] reason` comment (reason "" when the author gave none)."""
+
+    line: int
+    checks: tuple[str, ...]  # sorted check ids as written
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileImports:
+    """What one file imports: records sorted by (line, module, ...), or the error that stopped reading it."""
+
+    records: tuple[ImportRecord, ...]
+    error: tuple[int, str] | None = None  # (line, message): a syntax error or an undecodable file
+    suppressions: tuple[Suppression, ...] = ()  # every suppression comment of the file, by line
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceFile:
+    path: str  # absolute, or relative to the current directory; also the key of scan()'s result
+    module: str  # dotted module name of the file
+    is_package: bool  # an __init__.py
+
+
+EXTRACTOR_VERSION = 1  # bump whenever extraction output may change: it invalidates every cache
+
+
+def extract(data: bytes, module: str, is_package: bool) -> FileImports:
+    """Every import of one file (the bytes as read from disk), exactly as the `ast` would find them."""
+    from depgraph import oracle  # noqa: PLC0415 - oracle imports this module
+
+    return oracle.extract(data, module, is_package)
+
+
+def scan(
+    files: Sequence[SourceFile], *, cache_dir: Path | None = None, jobs: int | None = None
+) -> dict[str, FileImports]:
+    """Extract every file; ``cache_dir=None`` disables the cache; ``jobs`` processes (default: CPUs).
+
+    A file that cannot be read gives a FileImports with ``error`` set, like a syntax error.
+    """
+    result: dict[str, FileImports] = {}
+    for source in files:
+        try:
+            data = Path(source.path).read_bytes()
+        except OSError as exc:
+            result[source.path] = FileImports((), (0, f"cannot read: {exc.strerror or exc}"))
+            continue
+        result[source.path] = extract(data, source.module, source.is_package)
+    return result
