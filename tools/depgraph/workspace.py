@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from depgraph.config import Config, read_toml
+from depgraph.config import Config, find_root, load_config, read_toml
 from depgraph.errors import ConfigError
 from depgraph.model import Distribution, Module, Origin
 
@@ -374,3 +374,12 @@ def load_workspace(root: Path, config: Config) -> Workspace:
         by_name=MappingProxyType(by_name),
         by_distribution=MappingProxyType({k: MappingProxyType(v) for k, v in by_distribution.items()}),
     )
+
+
+def open_workspace(root: Path | None = None) -> Workspace:
+    """The workspace of `root`, or of the configured repository around the current folder."""
+    if root is None:
+        root = find_root()
+    elif not root.is_dir():
+        raise ConfigError(f"{root}: --root: no such folder")
+    return load_workspace(root, load_config(root))
