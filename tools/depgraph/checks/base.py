@@ -1,0 +1,119 @@
+"""What every check shares: the graph it reads, the edges that count, names, and how findings are made."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from typing import Protocol
+
+from packaging.utils import canonicalize_name
+
+from depgraph.config import Config
+from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin
+
+FIRST_PARTY_ORIGINS = frozenset({Origin.CORE, Origin.STAGING, Origin.FIRST_PARTY})
+
+
+class GraphLike(Protocol):
+    """The part of `depgraph.graph.Graph` the checks read (unit tests build it from model objects)."""
+
+    @property
+    def distributions(self) -> Sequence[Distribution] | Mapping[str, Distribution]: ...
+
+    @property
+    def modules(self) -> Sequence[Module] | Mapping[str, Module]: ...
+
+    @property
+    def edges(self) -> Sequence[Edge]: ...
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+
+def _values(items: Sequence[Distribution] | Mapping[str, Distribution]) -> list[Distribution]:
+    return sorted(items.values() if isinstance(items, Mapping) else items)
+
+
+def _module_values(items: Sequence[Module] | Mapping[str, Module]) -> list[Module]:
+    return sorted(items.values() if isinstance(items, Mapping) else items)
+
+
+def norm(name: str) -> str:
+    """A distribution name normalised as PEP 503 says, so `Cloud_Provider` and `cloud-provider` are equal."""
+    return str(canonicalize_name(name))
+
+
+def silence_hint(check: str) -> str:
+    return f"silence with `# depgraph: ignore[{check}] <reason>` on the import line"
+
+
+class View:
+    """Indexes over one graph, computed once and shared by all checks of a run."""
+
+    def __init__(self, graph: GraphLike, config: Config) -> None:
+        self.graph = graph
+        self.config = config
+
+    @cached_property
+    def distributions(self) -> dict[str, Distribution]:
+        return {d.name: d for d in _values(self.graph.distributions)}
+
+    @cached_property
+    def by_norm(self) -> dict[str, Distribution]:
+        return {norm(d.name): d for d in self.distributions.values()}
+
+    @cached_property
+    def modules(self) -> dict[str, Module]:
+        return {m.name: m for m in _module_values(self.graph.modules)}
+
+    @cached_property
+    def test_paths(self) -> frozenset[str]:
+        return frozenset(m.path for m in self.modules.values() if m.is_test)
+
+    @cached_property
+    def edges(self) -> list[Edge]:
+        """The edges the checks judge: all of them, less those from tests unless `include-tests` is true."""
+        edges = sorted(self.graph.edges)
+        if self.config.include_tests:
+            return edges
+        tests = self.test_paths
+        return [e for e in edges if e.path not in tests]
+
+    def origin(self, distribution: str | None) -> Origin | None:
+        dist = self.distributions.get(distribution or "")
+        return dist.origin if dist else None
+
+    def is_first_party(self, distribution: str | None) -> bool:
+        return self.origin(distribution) in FIRST_PARTY_ORIGINS
+
+
+def finding(
+    check: str,
+    level: Level,
+    path: str,
+    line: int,
+    message: str,
+    *,
+    key: str,
+    text: str = "",
+    chain: Iterable[str] = (),
+    hint: str = "",
+) -> Finding:
+    return Finding(check, level, path, line, message, text, tuple(chain), hint, key)
+
+
+def hop(edge: Edge) -> str:
+    """One step of a chain: `importer -> imported (path:line)`."""
+    return f"{edge.importer} -> {edge.imported} ({edge.path}:{edge.line})"
+
+
+_REQ_LINE = re.compile(r"""["']([^"']+)["']""")
+
+
+def requirement_line(pyproject_text: str, requirement: str) -> int:
+    """The 1-based line of `requirement` (as written, quoted) in a pyproject.toml text; 0 when not found."""
+    for number, line in enumerate(pyproject_text.splitlines(), start=1):
+        if any(m.group(1).strip() == requirement.strip() for m in _REQ_LINE.finditer(line)):
+            return number
+    return 0

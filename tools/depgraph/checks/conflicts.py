@@ -1,0 +1,102 @@
+"""conflicting-requirements: distributions require the same third-party package with specifiers that no
+single version satisfies (all of them are installed into one environment, so one version must do).
+
+Method: requirements are grouped by PEP 503 name; those whose marker is false in the running environment are
+left out (extras are evaluated with `extra` set to theirs), so the answer is exact for this interpreter and
+platform and says nothing about others. A set of specifiers is satisfiable when one of these candidate
+versions satisfies all of them: `0`, the installed version, every version named by a specifier (`1.2.*` gives
+`1.2`), and just above each (`1.2` -> `1.2.0.0.0.1`). Every bound of the intersection is one of those
+versions, so the candidates find a solution whenever there is one, except where two bounds are closer than
+the step (`>1.2,<1.2.0.0.0.1`), which no real project writes. Pre-releases count as versions, following
+PEP 440's own rules (`<2` never admits `2.0rc1`). Each pair of requirements that conflicts is one finding at
+the later requirement's line; a group that conflicts only as a whole (three or more) is one finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import suppress
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed_version
+from itertools import combinations
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, norm
+from depgraph.checks.requirements import Declared, declared
+from depgraph.model import Finding, Level
+
+ID = "conflicting-requirements"
+TITLE = "Distributions require versions of one package that no single version satisfies"
+
+
+def _candidates(specifiers: Iterable[SpecifierSet], name: str) -> list[str]:
+    found: set[str] = {"0"}
+    with suppress(PackageNotFoundError):
+        found.add(installed_version(name))
+    for spec_set in specifiers:
+        for spec in spec_set:
+            written = spec.version.removesuffix(".*")
+            found.add(written)
+            try:
+                release = Version(written).release
+            except InvalidVersion:
+                continue
+            found.add(".".join(str(p) for p in (*release, 0, 0, 0, 1)))
+    return sorted(found)
+
+
+def satisfiable(specifiers: list[SpecifierSet], name: str = "") -> bool:
+    combined = SpecifierSet(",".join(str(s) for s in specifiers if str(s)))
+    for candidate in _candidates(specifiers, name):
+        try:
+            if combined.contains(candidate, prereleases=True):
+                return True
+        except InvalidVersion:
+            continue
+    return False
+
+
+def _where(req: Declared) -> str:
+    extra = f" [{req.extra}]" if req.extra else ""
+    return f"{req.distribution}{extra} requires `{req.text}` ({req.path}:{req.line})"
+
+
+def run(view: View, level: Level) -> list[Finding]:
+    first_party = {norm(n) for n in view.distributions}
+    groups: dict[str, list[Declared]] = {}
+    for dist in view.distributions.values():
+        if dist.origin not in FIRST_PARTY_ORIGINS:
+            continue
+        for req in declared(view.config.root, dist):
+            if req.name not in first_party and req.applies_here():
+                groups.setdefault(req.name, []).append(req)
+    found: list[Finding] = []
+    for name, reqs in sorted(groups.items()):
+        reqs.sort(key=lambda r: (r.distribution, r.extra, r.text))
+        if len(reqs) < 2 or satisfiable([r.requirement.specifier for r in reqs], name):
+            continue
+        pairs = [
+            (a, b)
+            for a, b in combinations(reqs, 2)
+            if not satisfiable([a.requirement.specifier, b.requirement.specifier], name)
+        ]
+        for members in [list(p) for p in pairs] or [reqs]:
+            last = members[-1]
+            found.append(
+                finding(
+                    ID,
+                    level,
+                    last.path,
+                    last.line,
+                    f"no version of `{name}` satisfies "
+                    + " and ".join(f"`{r.requirement.specifier}` ({r.distribution})" for r in members),
+                    key=f"{name}: " + " | ".join(f"{r.distribution} {r.text}" for r in members),
+                    text=last.text,
+                    chain=[_where(r) for r in members],
+                    hint="align the version ranges in these pyproject.toml files; or silence with "
+                    f"`# depgraph: ignore[{ID}] <reason>` on the requirement's line",
+                )
+            )
+    return found

@@ -1,0 +1,46 @@
+"""Shortest cycles, one per strongly connected component, chosen deterministically."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+
+def shortest_cycles(pairs: Iterable[tuple[str, str]]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For each strongly connected component with a cycle: (sorted members, shortest cycle through its
+    smallest member, written start ... start). Breadth-first search visits neighbours in sorted order, so the
+    cycle chosen is the same on every run. Self-loops are ignored."""
+    import networkx as nx  # noqa: PLC0415 - kept off the start-up path
+
+    successors: dict[str, list[str]] = {}
+    for source, target in sorted(set(pairs)):
+        if source != target:
+            successors.setdefault(source, []).append(target)
+    graph = nx.DiGraph()
+    graph.add_edges_from((s, t) for s, targets in successors.items() for t in targets)
+    result: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) < 2:
+            continue
+        members = tuple(sorted(component))
+        result.append((members, _shortest_back(successors, members[0], set(component))))
+    return sorted(result)
+
+
+def _shortest_back(successors: dict[str, list[str]], start: str, inside: set[str]) -> tuple[str, ...]:
+    parent: dict[str, str] = {}
+    queue: deque[str] = deque([start])
+    while queue and start not in parent:
+        node = queue.popleft()
+        for nxt in successors.get(node, ()):
+            if nxt in inside and nxt not in parent:
+                parent[nxt] = node
+                queue.append(nxt)
+    path = [start]
+    node = parent[start]
+    while node != start:
+        path.append(node)
+        node = parent[node]
+    path.append(start)
+    path.reverse()
+    return tuple(path)

@@ -1,0 +1,113 @@
+"""undeclared-dependency and unused-dependency: imports against the requirements in pyproject.toml.
+
+Undeclared: a distribution imports another distribution (a staging sibling, another first-party one, or a
+third-party one; never its own, never the standard library) that neither its `[project].dependencies` nor
+any of its extras declares. Names are compared after PEP 503 normalisation. Top-level, deferred and dynamic
+imports count; guarded imports (`try`/`except ImportError`) are optional by construction and type-checking
+imports do not run, so those two kinds do not. A top-level import of a module that no installed
+distribution provides is reported too ("unknown"), unless its top-level name is a declared requirement (a
+dependency not installed in this environment, such as `tomli` on Python 3.11). One finding per file and
+imported distribution, at its first import.
+
+Unused: a requirement in `[project].dependencies` (extras are optional plugins and are not judged) that no
+module of the distribution imports, in any kind of import. Requirements whose marker is false in the running
+environment are skipped. The finding points at the requirement's line in pyproject.toml, where a suppression
+comment can say why it is needed anyway (a plugin, a runtime-only backend, ...).
+"""
+
+from __future__ import annotations
+
+from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, silence_hint
+from depgraph.checks.base import norm as _norm
+from depgraph.checks.requirements import declared
+from depgraph.imports import ImportKind
+from depgraph.model import Finding, Level, Origin
+
+UNDECLARED = "undeclared-dependency"
+UNUSED = "unused-dependency"
+TITLE_UNDECLARED = "A distribution imports a distribution it does not declare"
+TITLE_UNUSED = "A declared dependency that nothing imports"
+RUN_TIME_KINDS = frozenset({ImportKind.TOP_LEVEL, ImportKind.DEFERRED, ImportKind.DYNAMIC})
+
+
+def _first_party(view: View) -> list[str]:
+    return [name for name, d in view.distributions.items() if d.origin in FIRST_PARTY_ORIGINS]
+
+
+def run_undeclared(view: View, level: Level) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    declared_names = {
+        name: {d.name for d in declared(view.config.root, view.distributions[name])}
+        for name in _first_party(view)
+    }
+    for edge in view.edges:
+        names = declared_names.get(edge.importer_distribution)
+        if names is None or edge.kind not in RUN_TIME_KINDS or edge.imported_origin is Origin.STDLIB:
+            continue
+        own = view.distributions[edge.importer_distribution]
+        top = edge.imported.partition(".")[0]
+        if edge.imported_distribution is None:
+            if edge.kind is not ImportKind.TOP_LEVEL or top in own.import_packages or _norm(top) in names:
+                continue
+            target, what = f"module {top}", f"`{edge.imported}`, which no installed distribution provides"
+            hint = "install the distribution that provides it and declare it, or map the import name to a "
+            hint += "distribution in [tool.depgraph.module-distributions]"
+        else:
+            if edge.imported_distribution == own.name or _norm(edge.imported_distribution) in names:
+                continue
+            target = edge.imported_distribution
+            what = f"`{edge.imported}` from distribution `{target}`, which it does not declare"
+            hint = f"add `{target}` to [project].dependencies (or an extra) in {own.pyproject or own.root}"
+        if (edge.path, target) in seen:
+            continue
+        seen.add((edge.path, target))
+        found.append(
+            finding(
+                UNDECLARED,
+                level,
+                edge.path,
+                edge.line,
+                f"`{own.name}` imports {what}",
+                key=target,
+                text=edge.text,
+                hint=f"{hint}; or {silence_hint(UNDECLARED)}",
+            )
+        )
+    return found
+
+
+def run_unused(view: View, level: Level) -> list[Finding]:
+    used: dict[str, set[str]] = {}
+    for edge in view.edges:
+        names = used.setdefault(edge.importer_distribution, set())
+        names.add(_norm(edge.imported.partition(".")[0]))
+        if edge.imported_distribution is not None:
+            names.add(_norm(edge.imported_distribution))
+    found: list[Finding] = []
+    for name in _first_party(view):
+        dist = view.distributions[name]
+        for req in declared(view.config.root, dist):
+            if (
+                req.extra
+                or not req.applies_here()
+                or req.name == _norm(name)
+                or req.name in used.get(name, ())
+            ):
+                continue
+            found.append(
+                finding(
+                    UNUSED,
+                    level,
+                    req.path,
+                    req.line,
+                    f"`{name}` declares `{req.text}` in [project].dependencies, but none of its modules "
+                    "imports it",
+                    key=req.name,
+                    text=req.text,
+                    hint="remove it, or move it to an extra; if it is needed without being imported, "
+                    "silence with "
+                    f"`# depgraph: ignore[{UNUSED}] <reason>` on its line in pyproject.toml",
+                )
+            )
+    return found

@@ -1,0 +1,63 @@
+"""import-cycle: modules that import one another at import time (top-level imports only).
+
+Such a cycle makes the result depend on which module is imported first and breaks with a partially
+initialised module. Edges are taken as the graph gives them: `from pkg import sub` is an edge to `pkg.sub`
+when `sub` is a submodule, so a package importing its own submodules is a cycle only when a submodule
+imports the package back at top level. Each strongly connected component is reported once: its shortest
+cycle through its smallest module, every hop with its file:line. Deferred, guarded, type-checking and
+dynamic imports do not count; suppressed imports do not make a hop.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from depgraph.checks.base import View, finding, hop, silence_hint
+from depgraph.checks.cycles import shortest_cycles
+from depgraph.imports import ImportKind
+from depgraph.model import Edge, Finding, Level
+from depgraph.suppress import Suppressor
+
+ID = "import-cycle"
+TITLE = "Modules import one another at import time"
+
+
+def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
+    modules = view.modules
+    examples: dict[tuple[str, str], Edge] = {}
+    for edge in view.edges:
+        if edge.kind is not ImportKind.TOP_LEVEL or edge.importer == edge.imported:
+            continue
+        if edge.imported not in modules or (edge.importer, edge.imported) in examples:
+            continue
+        examples[(edge.importer, edge.imported)] = edge
+    # Read suppressions only for edges that can be on a cycle, i.e. inside a strongly connected component.
+    component = {m: i for i, (members, _) in enumerate(shortest_cycles(examples)) for m in members}
+    for pair, edge in sorted(examples.items()):
+        inside = pair[0] in component and component[pair[0]] == component.get(pair[1])
+        if inside and suppressor.suppresses(ID, edge.path, edge.line):
+            del examples[pair]
+    found: list[Finding] = []
+    for members, cycle in shortest_cycles(examples):
+        hops = [examples[(a, b)] for a, b in pairwise(cycle)]
+        names = " -> ".join(cycle)
+        message = f"import cycle at import time: {names}"
+        if len(members) > len(cycle) - 1:
+            message += f" ({len(members)} modules import one another in a circle; this is the shortest cycle)"
+        first = hops[0]
+        found.append(
+            finding(
+                ID,
+                level,
+                first.path,
+                first.line,
+                message,
+                key=names,
+                text=first.text,
+                chain=[f"{hop(e)}: {e.text}" for e in hops],
+                hint="move one import into the function that needs it, or the shared code into a third "
+                "module; "
+                f"or {silence_hint(ID)} of one hop",
+            )
+        )
+    return found

@@ -1,0 +1,68 @@
+"""Reading the requirements a distribution declares, once per run, with errors that name the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from packaging.markers import UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
+
+from depgraph.checks.base import norm, requirement_line
+from depgraph.errors import ConfigError
+from depgraph.model import Distribution
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """One requirement as written in a distribution's pyproject.toml."""
+
+    distribution: str
+    extra: str  # "" for [project].dependencies
+    text: str  # as written
+    requirement: Requirement
+    path: str  # the pyproject.toml
+    line: int  # its line there, 0 when not found
+
+    @property
+    def name(self) -> str:
+        return norm(self.requirement.name)
+
+    def applies_here(self) -> bool:
+        """Whether its marker holds in the running environment (no marker: always)."""
+        marker = self.requirement.marker
+        if marker is None:
+            return True
+        try:
+            return marker.evaluate({"extra": self.extra})
+        except UndefinedEnvironmentName:
+            return True
+
+
+@cache
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def declared(root: Path, dist: Distribution) -> list[Declared]:
+    """Every requirement of `dist`: [project].dependencies first, then each extra's, in order."""
+    pyproject = dist.pyproject or (f"{dist.root}/pyproject.toml" if dist.root != "." else "pyproject.toml")
+    text = _read(root / pyproject)
+    result: list[Declared] = []
+    groups: list[tuple[str, tuple[str, ...]]] = [("", dist.requires), *dist.extras]
+    for extra, requirements in groups:
+        for written in requirements:
+            try:
+                requirement = Requirement(written)
+            except InvalidRequirement as exc:
+                where = "project.dependencies" if not extra else f"project.optional-dependencies.{extra}"
+                raise ConfigError(
+                    f"{root / pyproject}: {where}: invalid requirement {written!r}: {exc}"
+                ) from None
+            line = requirement_line(text, written)
+            result.append(Declared(dist.name, extra, written, requirement, pyproject, line))
+    return result
