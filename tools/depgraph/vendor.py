@@ -46,7 +46,9 @@ def requirements(ws: Workspace, extras: tuple[str, ...] = ()) -> list[str]:
                 try:
                     req = Requirement(text)
                 except InvalidRequirement as exc:
-                    raise ConfigError(f"{ws.root / dist.pyproject}: project.{key}: {text!r}: {exc}") from None
+                    raise ConfigError(
+                        f"{ws.root / dist.pyproject}: project.{key}: {text!r}: {str(exc).splitlines()[0]}"
+                    ) from None
                 if normalize(req.name) in first_party:
                     continue
                 line = str(req)
@@ -217,7 +219,9 @@ def undeclared_staging(ws: Workspace) -> list[str]:
             try:
                 declared.add(normalize(Requirement(text).name))
             except InvalidRequirement as exc:
-                raise ConfigError(f"{ws.root / core.pyproject}: project.{key}: {text!r}: {exc}") from None
+                raise ConfigError(
+                    f"{ws.root / core.pyproject}: project.{key}: {text!r}: {str(exc).splitlines()[0]}"
+                ) from None
     return [
         f"{core.pyproject}: staging distribution {d.name!r} is not declared in [project] dependencies "
         "or optional-dependencies"

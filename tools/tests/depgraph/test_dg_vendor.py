@@ -1,0 +1,248 @@
+"""`depgraph vendor`: real symlinks in temporary monorepos, broken one way per test, through the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dg_fixtures import make_repo, monorepo_files, pyproject
+
+from depgraph.cli import main
+
+REPO = Path(__file__).resolve().parents[3]
+LINKS = {
+    "fw": "../staging/fw/fw",
+    "prov_a": "../staging/prov_a/prov_a",
+    "prov_b": "../staging/prov_b/src/prov_b",
+}
+
+
+def run(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(["vendor", *args, "--root", str(root)])
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def repo(tmp_path: Path, links: dict[str, str] | None = None) -> Path:
+    root = make_repo(tmp_path / "repo", monorepo_files())
+    (root / "vendor").mkdir()
+    for name, target in (LINKS if links is None else links).items():
+        (root / "vendor" / name).symlink_to(target)
+    return root
+
+
+def test_clean_tree_verifies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(repo(tmp_path), "verify", capsys=capsys) == (
+        0,
+        "vendor/ OK: 3 link(s) to 3 staging package(s)\n",
+        "",
+    )
+
+
+def verify_lines(root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    code, out, err = run(root, "verify", capsys=capsys)
+    assert code == 1, out + err
+    lines = out.splitlines()
+    assert lines[-1].endswith("problem(s) in vendor/; `depgraph vendor update` fixes links")
+    return lines[:-1]
+
+
+def test_missing_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path, {k: v for k, v in LINKS.items() if k != "prov_a"})
+    assert verify_lines(root, capsys) == [
+        "vendor/prov_a: missing link (expected -> ../staging/prov_a/prov_a)"
+    ]
+
+
+def test_stale_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path, LINKS | {"old": "../app"})
+    assert verify_lines(root, capsys) == [
+        "vendor/old: stale link -> ../app (no staging package provides old)"
+    ]
+
+
+def test_dangling_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path, LINKS | {"gone": "../staging/gone/gone"})
+    assert verify_lines(root, capsys) == [
+        "vendor/gone: dangling link -> ../staging/gone/gone (no staging package provides it)"
+    ]
+
+
+def test_absolute_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path, LINKS | {"fw": str(tmp_path / "repo/staging/fw/fw")})
+    assert verify_lines(root, capsys) == [
+        f"vendor/fw: absolute link -> {tmp_path}/repo/staging/fw/fw (expected relative -> ../staging/fw/fw)"
+    ]
+
+
+def test_wrong_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path, LINKS | {"fw": "../staging/prov_a/prov_a"})
+    assert verify_lines(root, capsys) == [
+        "vendor/fw: link points at the wrong place -> ../staging/prov_a/prov_a (expected -> ../staging/fw/fw)"
+    ]
+
+
+def test_wrong_place_and_dangling(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path, LINKS | {"fw": "../staging/fw"})
+    (root / "vendor/fw").unlink()
+    (root / "vendor/fw").symlink_to("../staging/fw/nope")
+    assert verify_lines(root, capsys) == [
+        "vendor/fw: link points at the wrong place -> ../staging/fw/nope, which does not exist "
+        "(expected -> ../staging/fw/fw)"
+    ]
+
+
+def test_link_leaving_the_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "elsewhere/fw").mkdir(parents=True)
+    root = repo(tmp_path, LINKS | {"fw": "../../elsewhere/fw"})
+    assert verify_lines(root, capsys) == [
+        "vendor/fw: link leaves the repository -> ../../elsewhere/fw (expected -> ../staging/fw/fw)"
+    ]
+
+
+def test_real_folder_and_file_where_links_belong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path, {"prov_a": LINKS["prov_a"]})
+    (root / "vendor/fw").mkdir()
+    (root / "vendor/prov_b").write_text("")
+    (root / "vendor/extra.py").write_text("")
+    (root / "vendor/README.md").write_text("not importable: left alone\n")
+    assert verify_lines(root, capsys) == [
+        "vendor/extra.py: unexpected real file (vendor/ holds only links to staging packages)",
+        "vendor/fw: a real folder where a link belongs (expected -> ../staging/fw/fw)",
+        "vendor/prov_b: a real file where a link belongs (expected -> ../staging/prov_b/src/prov_b)",
+    ]
+
+
+def test_vendor_is_not_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(tmp_path / "repo", monorepo_files() | {"vendor": "a file"})
+    assert verify_lines(root, capsys) == ["vendor: not a folder (vendor/ must be a real folder of links)"]
+
+
+def test_staging_package_not_declared_by_the_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path)
+    (root / "pyproject.toml").write_text(
+        (root / "pyproject.toml").read_text().replace('b = ["prov-b"]', 'b = ["requests"]')
+    )
+    assert verify_lines(root, capsys) == [
+        "pyproject.toml: staging distribution 'prov-b' is not declared in [project] dependencies "
+        "or optional-dependencies"
+    ]
+
+
+def test_update_fixes_everything_and_is_idempotent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repo(tmp_path, {"fw": "../staging/prov_a/prov_a", "prov_b": "/abs/x", "old": "../gone"})
+    code, out, err = run(root, "update", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "removed vendor/fw -> ../staging/prov_a/prov_a",
+        "removed vendor/old -> ../gone",
+        "removed vendor/prov_b -> /abs/x",
+        "created vendor/fw -> ../staging/fw/fw",
+        "created vendor/prov_a -> ../staging/prov_a/prov_a",
+        "created vendor/prov_b -> ../staging/prov_b/src/prov_b",
+    ]
+    assert {p.name: str(p.readlink()) for p in (root / "vendor").iterdir()} == LINKS
+    assert run(root, "verify", capsys=capsys)[0] == 0
+    assert run(root, "update", capsys=capsys) == (0, "vendor/ is up to date\n", "")
+    # The links work: the packages import through vendor/.
+    probe = "import fw.api, prov_b.impl; print(fw.api.__file__.split('/repo/')[1])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(root / "vendor")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == "vendor/fw/api.py\n"
+
+
+def test_update_creates_the_vendor_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(tmp_path / "repo", monorepo_files())
+    code, out, _ = run(root, "update", capsys=capsys)
+    assert code == 0
+    assert len(out.splitlines()) == 3
+    assert {p.name: str(p.readlink()) for p in (root / "vendor").iterdir()} == LINKS
+
+
+def test_update_never_deletes_real_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = repo(tmp_path, {"prov_a": LINKS["prov_a"]})
+    (root / "vendor/fw").mkdir()
+    (root / "vendor/fw/keep.py").write_text("precious\n")
+    code, out, err = run(root, "update", capsys=capsys)
+    assert code == 1
+    assert out.splitlines() == ["created vendor/prov_b -> ../staging/prov_b/src/prov_b"]
+    assert err.splitlines() == ["vendor/fw: real folder left alone; move it away and run update again"]
+    assert (root / "vendor/fw/keep.py").read_text() == "precious\n"
+
+
+def test_namespace_package_shared_by_two_staging_packages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {
+        "pyproject.toml": pyproject("core", ["acme-one", "acme-two"])
+        + "[tool.depgraph]\nstaging = ['libs/*']\n",
+        "libs/one/pyproject.toml": pyproject("acme-one"),
+        "libs/one/src/acme/one/__init__.py": "",
+        "libs/two/pyproject.toml": pyproject("acme-two"),
+        "libs/two/acme/two/__init__.py": "",
+        "libs/two/acme/helpers.py": "",
+    }
+    root = make_repo(tmp_path / "repo", files)
+    code, out, _ = run(root, "update", capsys=capsys)
+    assert code == 0
+    assert out.splitlines() == [
+        "created folder vendor/acme/",
+        "created vendor/acme/helpers.py -> ../../libs/two/acme/helpers.py",
+        "created vendor/acme/one -> ../../libs/one/src/acme/one",
+        "created vendor/acme/two -> ../../libs/two/acme/two",
+    ]
+    assert run(root, "verify", capsys=capsys)[0] == 0
+    (root / "vendor/acme/two").unlink()
+    assert verify_lines(root, capsys) == [
+        "vendor/acme/two: missing link (expected -> ../../libs/two/acme/two)"
+    ]
+
+
+def test_requirements(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = monorepo_files()
+    files["staging/fw/pyproject.toml"] = pyproject(
+        "fw", ["requests>=2", "PyYAML"], {"test": ["pytest>=8", "moto[ec2]>=5"], "docs": ["sphinx"]}
+    )
+    files["staging/prov_a/pyproject.toml"] = pyproject(
+        "prov-a", ["fw>=0.1", "boto3>=1.34", "requests>=2", "app"], {"test": ["pytest>=8"]}
+    )
+    root = make_repo(tmp_path / "repo", files)
+    code, out, _ = run(root, "requirements", capsys=capsys)
+    assert (code, out.splitlines()) == (0, ["boto3>=1.34", "PyYAML", "requests>=2"])
+    code, out, _ = run(root, "requirements", "--extras", "test", capsys=capsys)
+    assert out.splitlines() == ["boto3>=1.34", "moto[ec2]>=5", "pytest>=8", "PyYAML", "requests>=2"]
+    code, out, _ = run(root, "requirements", "--extras", "docs,test", capsys=capsys)
+    assert "sphinx" in out.splitlines()
+
+
+def test_bad_requirement_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = monorepo_files()
+    files["staging/fw/pyproject.toml"] = pyproject("fw", ["requests >>> 2"])
+    root = make_repo(tmp_path / "repo", files)
+    code, _, err = run(root, "requirements", capsys=capsys)
+    assert code == 2
+    assert err.startswith(f"depgraph: error: {root}/staging/fw/pyproject.toml: project.dependencies: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_this_repository_vendor_tree() -> None:
+    """The real command on this repository: its vendor/ matches its staging packages."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "depgraph"), "vendor", "verify", "--root", str(REPO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("vendor/ OK: ")
