@@ -1,0 +1,61 @@
+"""The Kubernetes cloud provider framework (k8s.io/cloud-provider) in Python.
+
+Providers implement ``Interface`` and register a factory in the entry-point group
+``cloud_provider.providers``; controllers pick one with ``get_provider(name, config)``.
+"""
+
+from __future__ import annotations
+
+from cloud_provider.config import load_cloud_config
+from cloud_provider.errors import CloudProviderError, ConfigError, InstanceNotFound, ProviderNotFound, Unsupported
+from cloud_provider.interface import Clusters, Instances, InstancesV2, Interface, LoadBalancer, Routes, Zones
+from cloud_provider.registry import ENTRY_POINT_GROUP, available_providers, get_provider
+from cloud_provider.types import (
+    InstanceMetadata,
+    LoadBalancerIngress,
+    LoadBalancerStatus,
+    Node,
+    NodeAddress,
+    NodeAddressType,
+    Protocol,
+    Route,
+    Service,
+    ServicePort,
+    Zone,
+    make_provider_id,
+    split_provider_id,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "CloudProviderError",
+    "Clusters",
+    "ConfigError",
+    "InstanceMetadata",
+    "InstanceNotFound",
+    "Instances",
+    "InstancesV2",
+    "Interface",
+    "LoadBalancer",
+    "LoadBalancerIngress",
+    "LoadBalancerStatus",
+    "Node",
+    "NodeAddress",
+    "NodeAddressType",
+    "Protocol",
+    "ProviderNotFound",
+    "Route",
+    "Routes",
+    "Service",
+    "ServicePort",
+    "Unsupported",
+    "Zone",
+    "Zones",
+    "available_providers",
+    "get_provider",
+    "load_cloud_config",
+    "make_provider_id",
+    "split_provider_id",
+]

@@ -1,0 +1,29 @@
+"""Errors a provider raises, and errors of the framework itself (cloudprovider's error values, as exceptions)."""
+
+from __future__ import annotations
+
+
+class CloudProviderError(Exception):
+    """Base of every error of this package."""
+
+
+class InstanceNotFound(CloudProviderError):
+    """cloudprovider.InstanceNotFound: the cloud has no instance for this node name or provider ID."""
+
+
+class Unsupported(CloudProviderError, NotImplementedError):
+    """cloudprovider.NotImplemented: this provider does not implement this call."""
+
+
+class ConfigError(CloudProviderError):
+    """The provider's configuration is invalid; the message names the key at fault."""
+
+
+class ProviderNotFound(CloudProviderError):
+    """No provider is registered under this name; the message lists the registered names."""
+
+    def __init__(self, name: str, available: list[str]) -> None:
+        self.name = name
+        self.available = available
+        names = ", ".join(available) if available else "none installed"
+        super().__init__(f"unknown cloud provider {name!r} (available: {names})")

@@ -1,0 +1,100 @@
+"""What the fake provider adds to the contract: config loading, persistence, honest errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import cloud_provider
+from cloud_provider import ConfigError, Node, NodeAddress, NodeAddressType, Route, Service, ServicePort, Zone, get_provider
+from cloud_provider_fake import FakeProvider, create_provider
+
+CONFIG = {
+    "zone": "zone-a",
+    "region": "region-1",
+    "instances": [
+        {
+            "name": "node-a",
+            "id": "i-1",
+            "zone": "zone-b",
+            "type": "m.small",
+            "addresses": [{"type": "InternalIP", "address": "10.1.0.1"}],
+        },
+        {"name": "node-b", "state": "stopped"},
+    ],
+}
+
+
+def test_imported_through_vendor() -> None:
+    import cloud_provider_fake
+
+    vendor = Path(__file__).resolve().parents[3] / "vendor"
+    assert Path(cloud_provider_fake.__file__).parent == vendor / "cloud_provider_fake"
+    assert Path(cloud_provider.__file__).parent == vendor / "cloud_provider"
+
+
+def test_instances_from_config() -> None:
+    provider = create_provider(CONFIG)
+    assert provider.node_addresses("node-a") == [NodeAddress(NodeAddressType.INTERNAL_IP, "10.1.0.1")]
+    assert provider.get_zone_by_provider_id("fake://i-1") == Zone("zone-b", "region-1")
+    assert provider.instance_type("node-a") == "m.small"
+    assert provider.instance_shutdown_by_provider_id("fake://node-b") is True
+    assert provider.get_zone() == Zone("zone-a", "region-1")
+    assert provider.has_cluster_id() is False
+    assert provider.cloud.calls[-1] == "get-zone"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"instances": [{"id": "x"}]}, "instances[0]: missing key 'name'"),
+        ({"instances": [{"name": "a", "state": "paused"}]}, "instances[0]: key 'state' must be"),
+        ({"instances": [{"name": "a", "addresses": [{"type": "Bogus", "address": "x"}]}]}, "unknown node address type 'Bogus'"),
+        ({"lb_network": "not-a-cidr"}, "invalid fake cloud state"),
+        ({"state_file": 3}, "'state_file' must be a string"),
+        ({"cluster_id": 3}, "'cluster_id' must be a string"),
+    ],
+)
+def test_bad_config_is_one_clear_error(config: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        get_provider("fake", config)
+
+
+def test_state_file_keeps_the_cloud_between_runs(tmp_path: Path) -> None:
+    state = tmp_path / "cloud.json"
+    first = create_provider({**CONFIG, "state_file": str(state)})
+    svc = Service("default", "web", "uid-1", (ServicePort(80, 30080),))
+    status = first.ensure_load_balancer("k", svc, [Node("node-a")])
+    first.create_route("k", "node-a", Route("node-a", "10.244.0.0/24"))
+
+    second = create_provider({"state_file": str(state)})  # instances come from the file, not the config
+    assert second.get_load_balancer("k", svc) == (status, True)
+    assert [(r.target_node, r.destination_cidr) for r in second.list_routes("k")] == [("node-a", "10.244.0.0/24")]
+    assert second.instance_id("node-a") == "i-1"
+    saved = json.loads(state.read_text())
+    assert [lb["service"] for lb in saved["load_balancers"]] == ["default/web"]
+
+
+def test_corrupt_state_file_names_the_file(tmp_path: Path) -> None:
+    state = tmp_path / "cloud.json"
+    state.write_text("{not json")
+    with pytest.raises(ConfigError, match="cloud.json: cannot load fake cloud state"):
+        create_provider({"state_file": str(state)})
+
+
+def test_load_balancer_ips_are_allocated_and_kept() -> None:
+    provider = FakeProvider()
+    one = provider.ensure_load_balancer("k", Service("default", "a", "uid-a"), [])
+    two = provider.ensure_load_balancer("k", Service("default", "b", "uid-b"), [])
+    asked = provider.ensure_load_balancer("k", Service("default", "c", "uid-c", load_balancer_ip="192.0.2.99"), [])
+    assert [s.ingress[0].ip for s in (one, two, asked)] == ["192.0.2.1", "192.0.2.2", "192.0.2.99"]
+
+
+def test_routes_to_deleted_nodes_are_blackholes() -> None:
+    provider = FakeProvider()
+    provider.cloud.add_instance("node-a")
+    provider.create_route("k", "a", Route("node-a", "10.244.0.0/24"))
+    provider.cloud.remove_instance("node-a")
+    assert [r.blackhole for r in provider.list_routes("k")] == [True]
