@@ -1,0 +1,155 @@
+"""The `publish` command: one-line errors, exit 0 ok, 1 some package failed or was refused, 2 bad usage."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from publish.errors import GitError, PublishError
+from publish.lock import locked
+from publish.report import render, summary
+from publish.rules import Rules, load_rules
+from publish.runner import selected, sync_all
+from publish.sync import Options
+from publish.verify import verify
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder upwards whose pyproject.toml has a [tool.publish] table."""
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.publish]" in pyproject.read_text(
+            encoding="utf-8", errors="replace"
+        ):
+            return folder
+    raise PublishError(f"no pyproject.toml with a [tool.publish] table in {start} or above (use --root)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), help="The monorepo (default: found upwards)."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="monorepo-staging-tools", prog_name="publish")
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None, debug: bool) -> None:
+    """Publish each staging package of a monorepo, with its history, to its own repository."""
+    ctx.ensure_object(dict)
+    ctx.obj["root"] = root
+
+
+def _rules(ctx: click.Context) -> Rules:
+
+    root = ctx.obj["root"] or find_root(Path.cwd())
+    return load_rules(Path(root))
+
+
+@cli.command("verify-rules")
+@click.pass_context
+def verify_rules(ctx: click.Context) -> None:
+    """Fail when the rules do not match the staging packages and their pyproject.toml."""
+
+    rules = _rules(ctx)
+    problems = verify(rules)
+    for line in problems:
+        click.echo(line)
+    if problems:
+        click.echo(f"publish: {len(problems)} problem(s) in the publishing rules", err=True)
+        ctx.exit(EXIT_FAILED)
+    click.echo(f"publish: rules ok ({len(rules.packages)} packages)")
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Print what would be pushed; push nothing.")
+@click.option(
+    "--force",
+    "force",
+    multiple=True,
+    metavar="NAME",
+    help="Overwrite this branch, tag or package at its destination (repeatable).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Packages published in parallel.",
+)
+@click.option(
+    "--package",
+    "-p",
+    "packages",
+    multiple=True,
+    metavar="NAME",
+    help="Publish only this package (and what it depends on); repeatable.",
+)
+@click.option("--no-smoke", is_flag=True, help="Skip the smoke tests.")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
+@click.pass_context
+def sync(
+    ctx: click.Context,
+    *,
+    dry_run: bool,
+    force: tuple[str, ...],
+    jobs: int,
+    packages: tuple[str, ...],
+    no_smoke: bool,
+    progress: bool | None,
+) -> None:
+    """Split, check, smoke-test and push every package (or the named ones)."""
+
+    rules = _rules(ctx)
+    options = Options(dry_run=dry_run, force=frozenset(force), smoke=not no_smoke)
+    show = sys.stderr.isatty() if progress is None else progress
+    total = len(selected(rules, packages))
+    with (
+        locked(rules.work_dir),
+        click.progressbar(length=total, label="publishing", file=sys.stderr if show else open_null()) as bar,
+    ):
+
+        def done(_: object) -> None:
+            bar.update(1)
+
+        results = sync_all(
+            rules, packages, options, jobs=jobs, log=lambda m: click.echo(m, err=True), done=done
+        )
+    for line in render(results, dry_run):
+        click.echo(line)
+    line, failed = summary(results, dry_run)
+    click.echo(line, err=failed > 0)
+    if failed:
+        ctx.exit(EXIT_FAILED)
+
+
+def open_null() -> Any:
+    return Path(os.devnull).open("w")
+
+
+def main(argv: list[str] | None = None) -> None:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        rv: Any = cli.main(args=argv, prog_name="publish", standalone_mode=False)
+        sys.exit(rv if isinstance(rv, int) else 0)
+    except (PublishError, GitError) as exc:
+        if debug:
+            raise
+        click.echo(f"publish: error: {exc}", err=True)
+        sys.exit(EXIT_FAILED if getattr(exc, "exit_code", None) == EXIT_FAILED else EXIT_USAGE)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("publish: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,141 @@
+"""A package's work repository and its destination: fetch, what is already published, atomic push.
+
+The work repository (`<work-dir>/<package>.git`) is a bare repository that borrows the monorepo's objects
+(`objects/info/alternates`), so the directory trees are reused as they are. It is only a cache: everything
+a run needs to resume is read back from the destination (the trailers of its commits).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish import git
+from publish.errors import GitError
+from publish.rules import PackageRule
+from publish.split import trailer_value
+
+DEST_NS = "refs/dest/"
+
+
+def work_repo(work_dir: Path, rule: PackageRule, source: Path) -> Path:
+    """Create (once) the package's work repository, borrowing the source repository's objects."""
+    repo = work_dir / f"{rule.name}.git"
+    if not (repo / "HEAD").exists():
+        repo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = work_dir / f".{rule.name}.git.tmp"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        git.run(["init", "--quiet", "--bare", str(tmp)], work_dir)
+        git.run(["config", "gc.auto", "0"], tmp)
+        tmp.rename(repo)
+    alternates = repo / "objects" / "info" / "alternates"
+    wanted = f"{git.objects_dir(source)}\n"
+    if not alternates.exists() or alternates.read_text() != wanted:
+        alternates.write_text(wanted)
+    return repo
+
+
+def retrying(
+    action: Callable[[], subprocess.CompletedProcess[bytes]],
+    retries: int,
+    delay: float,
+    log: Callable[[str], None],
+) -> subprocess.CompletedProcess[bytes]:
+    """Run a network action, retrying a bounded number of times with a growing pause."""
+    for attempt in range(retries + 1):
+        try:
+            return action()
+        except GitError as exc:
+            if attempt == retries:
+                raise
+            log(f"attempt {attempt + 1} failed ({exc.message}); retrying in {delay * (attempt + 1):.1f} s")
+            time.sleep(delay * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def ensure_destination(rule: PackageRule) -> bool:
+    """Create a missing local bare destination when the rule says `create = true`; True when created."""
+    local = rule.local_destination
+    if local is None or not rule.create or (local / "HEAD").exists() or (local / ".git").exists():
+        return False
+    local.mkdir(parents=True, exist_ok=True)
+    git.run(["init", "--quiet", "--bare", str(local)], local)
+    return True
+
+
+def fetch(repo: Path, rule: PackageRule, retries: int, delay: float, log: Callable[[str], None]) -> None:
+    """Mirror the destination's branches and tags under refs/dest/ (pruning what it no longer has)."""
+    args = [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--prune",
+        "--no-write-fetch-head",
+        rule.destination,
+        f"+refs/heads/*:{DEST_NS}heads/*",
+        f"+refs/tags/*:{DEST_NS}tags/*",
+    ]
+    retrying(lambda: git.run(args, repo, timeout=600), retries, delay, log)
+
+
+def refs(repo: Path, prefix: str) -> dict[str, str]:
+    """name -> sha of the refs under a prefix (tags peeled to what they point at)."""
+    text = git.out(["for-each-ref", "--format=%(refname) %(objectname) %(*objectname)", prefix], repo)
+    result = {}
+    for line in text.splitlines():
+        parts = line.split()
+        result[parts[0][len(prefix) :]] = parts[-1]
+    return result
+
+
+@dataclass
+class Published:
+    heads: dict[str, str]  # destination branch -> sha
+    tags: dict[str, str]  # destination tag -> commit sha
+    known: dict[str, str]  # source commit -> published commit, from the trailers
+    sources: dict[str, str]  # published commit -> source commit
+
+
+def published(repo: Path, trailer: str) -> Published:
+    """What the destination holds, read back from its trailers."""
+    heads = refs(repo, DEST_NS + "heads/")
+    tags = refs(repo, DEST_NS + "tags/")
+    known: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    tips = sorted(set(heads.values()) | set(tags.values()))
+    if tips:
+        text = git.run(["log", "-z", "--format=%H%n%B", *tips, "--"], repo).stdout.decode("utf-8", "replace")
+        for record in text.split("\0"):
+            sha, _, body = record.strip("\n").partition("\n")
+            src = trailer_value(body, trailer)
+            if sha and src:
+                sources[sha] = src
+                known.setdefault(src, sha)
+    return Published(heads, tags, known, sources)
+
+
+def push(
+    repo: Path,
+    rule: PackageRule,
+    updates: list[tuple[str, str, str | None, bool]],
+    *,
+    retries: int,
+    delay: float,
+    log: Callable[[str], None],
+) -> None:
+    """One atomic push of (ref, new sha, expected old sha or None, forced) updates.
+
+    Every ref carries a lease on the value fetched at the start, so a destination that moved since
+    is refused instead of overwritten.
+    """
+    args = ["push", "--atomic", "--quiet", rule.destination]
+    for ref, _new, old, _forced in updates:
+        args.append(f"--force-with-lease={ref}:{old or ''}")
+    for ref, new, _old, _forced in updates:
+        args.append(f"{new}:{ref}")
+    retrying(lambda: git.run(args, repo, timeout=600), retries, delay, log)

@@ -1,0 +1,183 @@
+"""The one way publish talks to git: `run` for single commands, and long-lived batch processes.
+
+Every failure raises `GitError` with the command, its exit code and stderr.
+`CatFile` keeps one `git cat-file --batch` open; `ObjectWriter` writes loose objects in-process
+(deterministic bytes, no process per object).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import threading
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from publish.errors import GitError
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def run(
+    args: Sequence[str],
+    cwd: str | Path,
+    *,
+    input: bytes | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `git <args>` in `cwd`; raise GitError when it fails (unless check=False)."""
+    cmd = ["git", *args]
+    full_env = None
+    if env:
+        full_env = dict(os.environ)
+        full_env.update(env)
+    try:
+        proc = subprocess.run(
+            cmd, cwd=str(cwd), input=input, capture_output=True, env=full_env, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise GitError(cmd, -1, f"timed out after {timeout} s", str(cwd)) from exc
+    if check and proc.returncode != 0:
+        raise GitError(cmd, proc.returncode, proc.stderr.decode("utf-8", "replace"), str(cwd))
+    return proc
+
+
+def out(args: Sequence[str], cwd: str | Path, **kwargs: object) -> str:
+    """Run git and return its stdout as text, stripped."""
+    return run(args, cwd, **kwargs).stdout.decode("utf-8", "replace").strip()  # type: ignore[arg-type]
+
+
+def rev_parse(cwd: str | Path, rev: str) -> str | None:
+    proc = run(["rev-parse", "--verify", "--quiet", rev + "^{commit}"], cwd, check=False)
+    return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+
+def is_ancestor(cwd: str | Path, ancestor: str, descendant: str) -> bool:
+    proc = run(["merge-base", "--is-ancestor", ancestor, descendant], cwd, check=False)
+    if proc.returncode not in (0, 1):
+        raise GitError(
+            ["merge-base", "--is-ancestor", ancestor, descendant],
+            proc.returncode,
+            proc.stderr.decode("utf-8", "replace"),
+            str(cwd),
+        )
+    return proc.returncode == 0
+
+
+def objects_dir(repo: str | Path) -> Path:
+    """The object directory of a repository (bare or not)."""
+    path = out(["rev-parse", "--git-path", "objects"], repo)
+    p = Path(path)
+    return p if p.is_absolute() else (Path(repo) / p).resolve()
+
+
+class CatFile:
+    """One `git cat-file --batch` process. `read_many` streams answers in request order."""
+
+    def __init__(self, repo: str | Path) -> None:
+        self.repo = str(repo)
+        self.cmd = ["git", "cat-file", "--batch"]
+        self.proc = subprocess.Popen(
+            self.cmd, cwd=self.repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+
+    def read_many(self, names: Iterable[str]) -> Iterator[tuple[str, str, bytes] | None]:
+        """Yield (sha, type, content) for each name, or None when it is missing.
+
+        A thread feeds the requests while this generator reads, so large batches never deadlock.
+        """
+        names = list(names)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        errors: list[BaseException] = []
+
+        def feed() -> None:
+            try:
+                stdin.write(b"".join(n.encode() + b"\n" for n in names))
+                stdin.flush()
+            except BaseException as exc:  # broken pipe: reported by the reader
+                errors.append(exc)
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        try:
+            for _ in names:
+                header = stdout.readline()
+                if not header:
+                    stderr = self.proc.stderr.read().decode("utf-8", "replace") if self.proc.stderr else ""
+                    raise GitError(
+                        self.cmd, self.proc.poll() or -1, stderr or "cat-file ended early", self.repo
+                    )
+                parts = header.split()
+                if len(parts) == 2 and parts[1] in (b"missing", b"ambiguous"):
+                    yield None
+                    continue
+                sha, kind, size = parts[0].decode(), parts[1].decode(), int(parts[2])
+                data = stdout.read(size + 1)[:-1]
+                yield sha, kind, data
+        finally:
+            feeder.join()
+
+    def read(self, name: str) -> tuple[str, str, bytes] | None:
+        return next(iter(self.read_many([name])))
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()
+
+    def __enter__(self) -> CatFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class ObjectWriter:
+    """Writes git objects as loose files, atomically (temporary file, then rename)."""
+
+    def __init__(self, objects: Path) -> None:
+        self.objects = objects
+        self._made: set[str] = set()
+
+    @staticmethod
+    def hash(kind: str, data: bytes) -> tuple[str, bytes]:
+        raw = f"{kind} {len(data)}\0".encode() + data
+        return hashlib.sha1(raw).hexdigest(), raw
+
+    def write(self, kind: str, data: bytes) -> str:
+        sha, raw = self.hash(kind, data)
+        folder = self.objects / sha[:2]
+        path = folder / sha[2:]
+        if path.exists():
+            return sha
+        if sha[:2] not in self._made:
+            folder.mkdir(exist_ok=True)
+            self._made.add(sha[:2])
+        tmp = folder / f"tmp_obj_{os.getpid()}_{threading.get_ident()}_{sha[2:8]}"
+        tmp.write_bytes(zlib.compress(raw, 1))
+        tmp.replace(path)
+        return sha
+
+
+def parse_tree(data: bytes) -> list[tuple[bytes, bytes, str]]:
+    """Entries (mode, name, sha) of a raw tree object, in stored order."""
+    entries = []
+    i = 0
+    while i < len(data):
+        sp = data.index(b" ", i)
+        nul = data.index(b"\0", sp)
+        entries.append((data[i:sp], data[sp + 1 : nul], data[nul + 1 : nul + 21].hex()))
+        i = nul + 21
+    return entries
+
+
+def format_tree(entries: list[tuple[bytes, bytes, str]]) -> bytes:
+    return b"".join(mode + b" " + name + b"\0" + bytes.fromhex(sha) for mode, name, sha in entries)

@@ -1,0 +1,261 @@
+"""Publish one package: split each rule branch, map its tags, check safety, smoke-test, push atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publish import dest, git, split
+from publish.deps import Rewriter, Sibling
+from publish.errors import GitError, PublishError
+from publish.git import CatFile, ObjectWriter
+from publish.rules import BranchRule, PackageRule, Rules
+from publish.smoke import run_smoke
+
+
+@dataclass(frozen=True)
+class Options:
+    dry_run: bool = False
+    force: frozenset[str] = frozenset()  # branch, tag or package names whose destination may be overwritten
+    smoke: bool = True
+
+
+@dataclass
+class RefUpdate:
+    ref: str  # refs/heads/x or refs/tags/x
+    old: str | None
+    new: str
+    forced: bool = False
+    commits: list[str] = field(default_factory=list)  # "<sha> <subject>" lines, newest first
+
+
+@dataclass
+class PackageResult:
+    name: str
+    updates: list[RefUpdate] = field(default_factory=list)
+    pushed: bool = False
+    error: str = ""  # why the package failed or was refused
+    notes: list[str] = field(default_factory=list)
+    sibling: Sibling | None = None  # for the packages that pin this one by commit
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+Log = Callable[[str], None]
+
+
+class PackageSync:
+    def __init__(
+        self, rules: Rules, rule: PackageRule, options: Options, siblings: dict[str, Sibling], log: Log
+    ) -> None:
+        self.rules = rules
+        self.rule = rule
+        self.options = options
+        self.siblings = siblings
+        self.log = log
+        self.source = rules.root
+        self.notes: list[str] = []
+
+    def forced(self, name: str) -> bool:
+        return bool({name, self.rule.name} & self.options.force)
+
+    def run(self, want_sibling: bool) -> PackageResult:
+        result = PackageResult(self.rule.name, notes=self.notes)
+        try:
+            self._run(result, want_sibling)
+        except GitError as exc:
+            result.error = f"{exc}" if not exc.stderr else f"git {exc.args_list[1]} failed: {exc.message}"
+        except PublishError as exc:
+            result.error = str(exc)
+        return result
+
+    def _run(self, result: PackageResult, want_sibling: bool) -> None:
+        rule = self.rule
+        repo = dest.work_repo(self.rules.work_dir, rule, self.source)
+        if not self.options.dry_run and dest.ensure_destination(rule):
+            result.notes.append(f"created {rule.destination}")
+        local = rule.local_destination
+        if self.options.dry_run and local is not None and rule.create and not local.exists():
+            pub = dest.Published({}, {}, {}, {})
+        else:
+            dest.fetch(repo, rule, self.rules.retries, self.rules.retry_delay, self.log)
+            pub = dest.published(repo, self.rules.trailer)
+        known = dict(pub.known)
+        writer = ObjectWriter(git.objects_dir(repo))
+        with CatFile(repo) as cat:
+            rewriter = None
+            if rule.dependencies:
+                sibs = []
+                for name in rule.dependencies:
+                    if name not in self.siblings:
+                        raise PublishError(
+                            f"package {rule.name!r}: dependency {name!r} was not published in this run"
+                        )
+                    sibs.append(self.siblings[name])
+                rewriter = Rewriter(rule.name, rule.pin, sibs, cat, writer)
+            done_tips: list[str] = []
+            for branch in rule.branches:
+                update = self._branch(
+                    repo,
+                    cat,
+                    writer=writer,
+                    rewriter=rewriter,
+                    branch=branch,
+                    pub=pub,
+                    known=known,
+                    done_tips=done_tips,
+                )
+                if update:
+                    result.updates.append(update)
+            if rule.tags:
+                result.updates += self._tags(repo, pub, known)
+            if want_sibling:
+                result.sibling = self._sibling(cat, known)
+        refused = [
+            u
+            for u in result.updates
+            if u.old and u.old != u.new and not u.forced and not git.is_ancestor(repo, u.old, u.new)
+        ]
+        if refused:
+            u = refused[0]
+            result.error = (
+                f"{u.ref} at the destination has commits the publisher did not make "
+                f"(destination {u.old}, published {u.new}); nothing pushed. "
+                f"TIP: `--force {u.ref.rsplit('/', 1)[-1]}` overwrites it"
+            )
+            return
+        if self.options.dry_run or not result.updates:
+            return
+        if self.options.smoke and rule.smoke:
+            for u in result.updates:
+                if u.ref.startswith("refs/heads/"):
+                    smoke = run_smoke(repo, u.new, rule.smoke, rule.smoke_venv)
+                    if not smoke.ok:
+                        result.error = (
+                            f"smoke test failed on {u.ref} at {u.new[:12]}: {smoke.detail}; nothing pushed"
+                        )
+                        return
+        dest.push(
+            repo,
+            rule,
+            [(u.ref, u.new, u.old, u.forced) for u in result.updates],
+            retries=self.rules.retries,
+            delay=self.rules.retry_delay,
+            log=self.log,
+        )
+        result.pushed = True
+
+    def _branch(
+        self,
+        repo: Path,
+        cat: CatFile,
+        *,
+        writer: ObjectWriter,
+        rewriter: Rewriter | None,
+        branch: BranchRule,
+        pub: dest.Published,
+        known: dict[str, str],
+        done_tips: list[str],
+    ) -> RefUpdate | None:
+        tip = git.rev_parse(self.source, f"refs/heads/{branch.source}")
+        if tip is None:
+            raise PublishError(f"package {self.rule.name!r}: source branch {branch.source!r} not found")
+        old = pub.heads.get(branch.name)
+        own = pub.sources.get(old) if old else None
+        exclude = [own] if own else [pub.sources[h] for h in pub.heads.values() if h in pub.sources]
+        exclude = [e for e in exclude + done_tips if cat.read(e) is not None]
+        extra = rewriter.extra_paths if rewriter else ()
+
+        def attempt(excluded: list[str]) -> list[tuple[str, list[str]]]:
+            walked = split.walk(self.source, tip, branch.dir, excluded)
+            split.build(
+                split.read_commits(cat, walked, branch.dir, extra),
+                known,
+                writer,
+                self.rules.trailer,
+                rewriter,
+            )
+            return walked
+
+        try:
+            walked = attempt(exclude)
+        except split.UnknownParent:  # the excluded commits do not bound the new ones: walk it all
+            exclude, walked = [], attempt([])
+        if not walked and exclude:
+            # Nothing new since the published head, unless the source branch moved elsewhere.
+            walked = [] if old and own and git.is_ancestor(self.source, own, tip) else attempt([])
+        new = known[walked[-1][0]] if walked else old
+        done_tips.append(tip)
+        if new is None:
+            self.notes.append(f"branch {branch.name}: {branch.dir}/ has no history on {branch.source}")
+            return None
+        if new == old:
+            return None
+        ref = f"refs/heads/{branch.name}"
+        log_args = ["log", "--format=%h %s", new] + ([f"^{old}"] if old and git.rev_parse(repo, old) else [])
+        commits = git.out([*log_args, "--"], repo).splitlines()
+        return RefUpdate(ref, old, new, self.forced(branch.name), commits)
+
+    def _tags(self, repo: Path, pub: dest.Published, known: dict[str, str]) -> list[RefUpdate]:
+        assert self.rule.tags is not None
+        updates = []
+        source_tags = dest.refs(self.source, "refs/tags/")
+        mapped: dict[str, str] = {}
+        for name, target in sorted(source_tags.items()):
+            new_name = self.rule.tags.map(name)
+            if new_name is None:
+                continue
+            if new_name in mapped:
+                raise PublishError(
+                    f"package {self.rule.name!r}: tags {mapped[new_name]!r} and {name!r} both map "
+                    f"to {new_name!r}"
+                )
+            mapped[new_name] = name
+            published = self._published_for(target, known)
+            if published is None:
+                continue  # the tagged commit holds nothing of this package
+            old = pub.tags.get(new_name)
+            if old == published:
+                continue
+            updates.append(
+                RefUpdate(
+                    f"refs/tags/{new_name}",
+                    old,
+                    published,
+                    self.forced(new_name),
+                    [f"{published[:7]} <- {name}"],
+                )
+            )
+        return updates
+
+    def _published_for(self, source_commit: str, known: dict[str, str]) -> str | None:
+        if source_commit in known:
+            return known[source_commit]
+        dirs = sorted({b.dir for b in self.rule.branches})
+        for d in dirs:
+            found = git.out(["rev-list", "-1", source_commit, "--", d], self.source)
+            if found in known:
+                return known[found]
+        return None
+
+    def _sibling(self, cat: CatFile, known: dict[str, str]) -> Sibling:
+        """Source directory tree -> published commit (the earliest source commit with that tree)."""
+        sib = Sibling(self.rule.name, self.rule.source, self.rule.install_url)
+        sources = sorted(known)
+        names = [n for s in sources for n in (s, f"{s}:{self.rule.source}")]
+        answers = list(cat.read_many(names))
+        best: dict[str, tuple[int, str]] = {}
+        for i, src in enumerate(sources):
+            commit, tree = answers[2 * i], answers[2 * i + 1]
+            if commit is None or tree is None:
+                continue
+            _, headers, _ = split.parse_commit(commit[2])
+            time = split.SourceCommit(src, [], headers, b"", None).commit_time
+            key = (time, src)
+            if tree[0] not in best or key < best[tree[0]]:
+                best[tree[0]] = key
+        sib.by_tree = {tree: known[src] for tree, (_, src) in best.items()}
+        return sib
