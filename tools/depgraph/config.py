@@ -257,7 +257,8 @@ def _relative(r: _Reader, key: str, values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def load_config(root: Path) -> Config:
-    """Read and validate `<root>/pyproject.toml`'s [tool.depgraph] table."""
+    """Read and validate `<root>/pyproject.toml`'s [tool.depgraph] table (`Config.root` is made absolute)."""
+    root = root.absolute()
     path = root / "pyproject.toml"
     data = read_toml(path)
     table = _table(data, TABLE)

@@ -159,16 +159,14 @@ def _exclude_pattern(globs: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{fnmatch.translate(g.rstrip('/'))})" for g in globs))
 
 
-def _folders(config: Config, key: str, patterns: tuple[str, ...]) -> list[Path]:
+def _folders(root: Path, config: Config, key: str, patterns: tuple[str, ...]) -> list[Path]:
     found: list[Path] = []
     for pattern in patterns:
         if _GLOB_MAGIC.search(pattern):
-            matches = sorted(glob.glob(pattern, root_dir=config.root))  # noqa: PTH207 (skips hidden names)
-            found += [
-                config.root / m for m in matches if (config.root / m).is_dir() and "__pycache__" not in m
-            ]
+            matches = sorted(glob.glob(pattern, root_dir=root))  # noqa: PTH207 (skips hidden names)
+            found += [root / m for m in matches if (root / m).is_dir() and "__pycache__" not in m]
         else:
-            path = config.root / pattern
+            path = root / pattern
             if not path.is_dir():
                 raise ConfigError(f"{config.pyproject}: tool.depgraph.{key}: no folder {pattern!r}")
             found.append(path)
@@ -319,7 +317,7 @@ def load_workspace(root: Path, config: Config) -> Workspace:
         ("staging", config.staging, Origin.STAGING),
         ("distributions", config.distributions, Origin.FIRST_PARTY),
     ):
-        for found in _folders(config, key, patterns):
+        for found in _folders(root, config, key, patterns):
             folder = Path(os.path.normpath(found))
             if folder in seen:
                 continue

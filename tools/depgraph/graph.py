@@ -1,0 +1,139 @@
+"""The import graph of a monorepo: its distributions, modules, and one edge per import statement and target.
+
+`build_graph` = workspace discovery + extraction (`depgraph.imports.scan`, cached by content) + resolution:
+`from pkg import name` reaches `pkg.name` when that is a module (or namespace package) of the repository,
+else `pkg`; every target is then classified (core, staging, first-party, third-party, stdlib, unknown).
+No graph library here: the checks bring networkx when they need algorithms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from depgraph.classify import Classifier
+from depgraph.config import Config
+from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile, scan
+from depgraph.model import Distribution, Edge, Finding, Module, Origin
+from depgraph.workspace import Workspace, load_workspace
+
+PARSE_ERROR = "parse-error"
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    root: Path
+    config: Config
+    distributions: tuple[Distribution, ...]  # sorted by name
+    modules: tuple[Module, ...]  # sorted
+    edges: tuple[Edge, ...]  # sorted
+    findings: tuple[Finding, ...]  # parse errors, sorted
+    namespaces: Mapping[str, tuple[str, ...]]  # PEP 420 namespace package -> distributions holding portions
+    imports: Mapping[str, FileImports]  # repo-relative path -> what the extractor found (suppressions too)
+
+    def distribution(self, name: str) -> Distribution | None:
+        return next((d for d in self.distributions if d.name == name), None)
+
+    def dependency_counts(self, *, include_tests: bool = True) -> dict[tuple[str, str], int]:
+        """(importer distribution, imported distribution) -> number of edges, between different distributions.
+
+        Standard-library and unknown targets are left out; third-party ones are in.
+        """
+        tests = set() if include_tests else {m.path for m in self.modules if m.is_test}
+        counts: Counter[tuple[str, str]] = Counter()
+        for e in self.edges:
+            target = e.imported_distribution
+            if target is not None and target != e.importer_distribution and e.path not in tests:
+                counts[e.importer_distribution, target] += 1
+        return {pair: counts[pair] for pair in sorted(counts)}
+
+    def adjacency(self, kinds: Collection[ImportKind] | None = None) -> dict[str, tuple[str, ...]]:
+        """Module -> the repository modules it imports (sorted), by edges of the given kinds (default all)."""
+        known = {m.name for m in self.modules}
+        targets: dict[str, set[str]] = {}
+        for e in self.edges:
+            if (kinds is None or e.kind in kinds) and e.imported in known and e.imported != e.importer:
+                targets.setdefault(e.importer, set()).add(e.imported)
+        return {name: tuple(sorted(targets[name])) for name in sorted(targets)}
+
+
+def _targets(record: ImportRecord, ws: Workspace) -> list[str]:
+    """The modules one record reaches: `from p import a, b` gives p.a / p.b when they are modules, else p."""
+    if not record.names:
+        return [record.module]
+    base = record.module
+    found: list[str] = []
+    plain = False
+    for name in record.names:
+        full = f"{base}.{name}" if base else name
+        if name != "*" and (full in ws.by_name or full in ws.namespaces):
+            found.append(full)
+        else:
+            plain = True
+    if plain or not found:
+        found.insert(0, base)
+    return found
+
+
+def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int | None = None) -> Graph:
+    """Discover, extract and resolve. Files that cannot be read or parsed become `parse-error` findings."""
+    ws = load_workspace(root, config)
+    cache_dir = config.cache_path if use_cache else None
+    absolute = {m.path: str(ws.root / m.path) for m in ws.modules}
+    sources = [SourceFile(absolute[m.path], m.name, m.is_package) for m in ws.modules]
+    scanned = scan(sources, cache_dir=cache_dir, jobs=jobs)
+    classifier = Classifier(ws, cache_dir)
+    edges: set[Edge] = set()
+    findings: list[Finding] = []
+    imports: dict[str, FileImports] = {}
+    level = config.level(PARSE_ERROR)
+    for module in ws.modules:
+        result = scanned.get(absolute[module.path])
+        if result is None:
+            continue
+        imports[module.path] = result
+        if result.error is not None:
+            line, message = result.error
+            findings.append(
+                Finding(
+                    PARSE_ERROR,
+                    level,
+                    module.path,
+                    line,
+                    f"cannot read imports: {message}",
+                    hint="fix the file, or leave it out with `exclude` in [tool.depgraph]",
+                    key=f"{PARSE_ERROR}:{module.path}",
+                )
+            )
+        dist = module.distribution
+        for record in result.records:
+            for target in _targets(record, ws):
+                imported_dist, origin = classifier.classify(target, dist)
+                edges.add(
+                    Edge(
+                        path=module.path,
+                        line=record.line,
+                        importer=module.name,
+                        imported=target,
+                        kind=record.kind,
+                        text=record.text,
+                        importer_distribution=dist,
+                        imported_distribution=imported_dist,
+                        imported_origin=origin,
+                    )
+                )
+    return Graph(
+        root=ws.root,
+        config=config,
+        distributions=ws.distributions,
+        modules=ws.modules,
+        edges=tuple(sorted(edges)),
+        findings=tuple(sorted(findings)),
+        namespaces=ws.namespaces,
+        imports=imports,
+    )
+
+
+__all__ = ["PARSE_ERROR", "Graph", "Origin", "build_graph"]
