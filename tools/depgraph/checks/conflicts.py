@@ -33,8 +33,9 @@ TITLE = "Distributions require versions of one package that no single version sa
 
 def _candidates(specifiers: Iterable[SpecifierSet], name: str) -> list[str]:
     found: set[str] = {"0"}
-    with suppress(PackageNotFoundError):
-        found.add(installed_version(name))
+    if name:
+        with suppress(PackageNotFoundError):
+            found.add(installed_version(name))
     for spec_set in specifiers:
         for spec in spec_set:
             written = spec.version.removesuffix(".*")

@@ -1,0 +1,153 @@
+"""`depgraph check` and `depgraph baseline`: build the graph, run the checks, report, exit 0/1/2."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from depgraph.model import Level
+
+if TYPE_CHECKING:
+    from depgraph.checks import CheckResult
+    from depgraph.checks.base import GraphLike
+    from depgraph.config import Config
+
+_ROOT = click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
+)
+_NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Parse every file again; neither read nor write the cache."
+)
+
+
+def _collect(
+    root: Path | None, no_cache: bool, only: tuple[str, ...] = ()
+) -> tuple[Config, GraphLike, CheckResult]:
+    """Config, graph and check results for one repository (imports kept lazy for start-up time)."""
+    from depgraph.checks import run_checks  # noqa: PLC0415
+    from depgraph.config import find_root, load_config  # noqa: PLC0415
+    from depgraph.graph import build_graph  # noqa: PLC0415
+
+    where = root.resolve() if root else find_root()
+    config = load_config(where)
+    graph = build_graph(where, config, use_cache=not no_cache)
+    return config, graph, run_checks(graph, config, only=only)
+
+
+def _use_color(choice: bool | None, fmt: str, output: Path | None) -> bool:
+    if fmt != "text" or output is not None:
+        return False
+    if choice is not None:
+        return choice
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+@click.command()
+@_ROOT
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE; only the summary line goes to stdout.",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Baseline file (default: the `baseline` key, used when the file exists).",
+)
+@click.option("--no-baseline", is_flag=True, help="Report every finding, ignoring the baseline.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="CHECK",
+    help="Run only this check (repeatable); levels still come from the configuration.",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal)."
+)
+@_NO_CACHE
+@click.pass_context
+def check(  # noqa: PLR0917 - one parameter per click option
+    ctx: click.Context,
+    root: Path | None,
+    fmt: str,
+    output: Path | None,
+    baseline_path: Path | None,
+    no_baseline: bool,
+    only: tuple[str, ...],
+    color: bool | None,
+    no_cache: bool,
+) -> None:
+    """Check the import graph; exit 1 when a finding is at error level (0 clean or warnings only)."""
+    from depgraph import baseline as bl  # noqa: PLC0415
+    from depgraph.checks import TITLES  # noqa: PLC0415
+    from depgraph.errors import DepgraphError  # noqa: PLC0415
+    from depgraph.report import Report, render, summary_line  # noqa: PLC0415
+
+    unknown = sorted(set(only) - set(TITLES))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown check {unknown[0]!r} (known: {', '.join(sorted(TITLES))})", param_hint="--only"
+        )
+    config, graph, result = _collect(root, no_cache, only)
+    findings, baselined = result.findings, 0
+    if not no_baseline:
+        path = baseline_path or config.baseline_path
+        if baseline_path is not None or path.is_file():
+            applied = bl.apply(findings, bl.load(path), config.level(bl.STALE))
+            findings, baselined = applied.findings, applied.baselined
+    report = Report(
+        findings=findings,
+        checks=result.checks,
+        distributions=len(graph.distributions),
+        modules=len(graph.modules),
+        imports=len(graph.edges),
+        suppressed=result.suppressed,
+        baselined=baselined,
+    )
+    text = render(fmt, report, color=_use_color(color, fmt, output))
+    if output is None:
+        click.echo(text, nl=False, color=_use_color(color, fmt, output))
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise DepgraphError(f"{output}: cannot write the report: {exc.strerror}") from None
+        click.echo(summary_line(report))
+    if report.errors:
+        ctx.exit(1)
+
+
+@click.command()
+@_ROOT
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it (default: the `baseline` key of [tool.depgraph]).",
+)
+@_NO_CACHE
+def baseline(root: Path | None, baseline_path: Path | None, no_cache: bool) -> None:
+    """Record today's findings (errors and warnings) so that `check` fails only on new ones."""
+    from depgraph import baseline as bl  # noqa: PLC0415
+
+    config, _graph, result = _collect(root, no_cache)
+    path = baseline_path or config.baseline_path
+    count = bl.write(path, [f for f in result.findings if f.level is not Level.OFF])
+    click.echo(f"depgraph: wrote {count} finding{'s' * (count != 1)} to {path}")
