@@ -8,13 +8,15 @@ root=$(pwd)
 
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
+# headless Chromium: the report page is tested in a real browser
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} with apt-get"
     apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "setup: warning: missing system packages: ${need_apt[*]} (install them to draw images)" >&2
+    echo "setup: warning: missing system packages: ${need_apt[*]} (graphviz draws images; chromium tests the report page)" >&2
   fi
 fi
 
