@@ -65,6 +65,9 @@ def ensure_destination(rule: PackageRule) -> bool:
         return False
     local.mkdir(parents=True, exist_ok=True)
     git.run(["init", "--quiet", "--bare", str(local)], local)
+    names = [b.name for b in rule.branches]
+    head = "main" if "main" in names else names[0]
+    git.run(["symbolic-ref", "HEAD", f"refs/heads/{head}"], local)  # clones check out the published branch
     return True
 
 

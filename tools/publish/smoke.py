@@ -57,5 +57,6 @@ def run_smoke(repo: Path, commit: str, command: str, use_venv: bool) -> SmokeRes
         if proc.returncode == 0:
             return SmokeResult(True, "")
         output = (proc.stdout + proc.stderr).decode("utf-8", "replace").strip().splitlines()
+        output = [line for line in output if not line.startswith("WARNING:")] or output
         tail = " | ".join(line.strip() for line in output[-3:] if line.strip())
         return SmokeResult(False, f"`{command}` exited {proc.returncode}: {tail or '(no output)'}")
