@@ -1,0 +1,89 @@
+"""This repository's own [tool.depgraph] restrictions, on a small copy of its shape with planted imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dg_fixtures import make_repo, pyproject
+
+from depgraph.checks import run_checks
+from depgraph.config import load_config
+from depgraph.graph import build_graph
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def shaped_like_this_repo(tmp_path: Path, extra: dict[str, str]) -> Path:
+    files = {
+        "pyproject.toml": (REPO / "pyproject.toml").read_text(encoding="utf-8"),
+        "cloud_controller_manager/__init__.py": "",
+        "cloud_controller_manager/main.py": "import cloud_provider\n",
+        "tools/pyproject.toml": pyproject("monorepo-staging-tools")
+        + "[tool.setuptools.packages.find]\ninclude = ['depgraph*', 'publish*']\n",
+        "tools/depgraph/__init__.py": "",
+        "tools/publish/__init__.py": "",
+        "staging/cloud_provider/pyproject.toml": pyproject("cloud-provider"),
+        "staging/cloud_provider/cloud_provider/__init__.py": "",
+    }
+    for vendor in ("aws", "baremetal", "fake"):
+        files[f"staging/cloud_provider_{vendor}/pyproject.toml"] = pyproject(
+            f"cloud-provider-{vendor}", ["cloud-provider"]
+        )
+        files[f"staging/cloud_provider_{vendor}/src/cloud_provider_{vendor}/__init__.py"] = (
+            f"import cloud_provider\nfrom cloud_provider_{vendor} import __name__ as me\n"
+        )
+    return make_repo(tmp_path, files | extra)
+
+
+def violations(root: Path) -> list[tuple[str, int, str]]:
+    config = load_config(root)
+    result = run_checks(build_graph(root, config, use_cache=False, jobs=1), config, only=("restriction",))
+    return [(f.path, f.line, f.message.rsplit("restriction ", 1)[-1]) for f in result.findings]
+
+
+def test_clean_shape_has_no_violation(tmp_path: Path) -> None:
+    assert violations(shaped_like_this_repo(tmp_path, {})) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "rule"),
+    [
+        ("cloud_controller_manager/pick.py", "import cloud_provider_aws\n", "`vendor-neutral-core`"),
+        (
+            "cloud_controller_manager/lazy.py",
+            "def f():\n    import importlib\n    return importlib.import_module('cloud_provider_fake')\n",
+            "`vendor-neutral-core`",
+        ),
+        (
+            "staging/cloud_provider/cloud_provider/x.py",
+            "from cloud_provider_baremetal import y\n",
+            "`vendor-neutral-core`",
+        ),
+        (
+            "staging/cloud_provider_aws/src/cloud_provider_aws/x.py",
+            "import cloud_provider_fake\n",
+            "`aws-stands-alone`",
+        ),
+        (
+            "staging/cloud_provider_fake/src/cloud_provider_fake/x.py",
+            "import cloud_provider_aws.lb\n",
+            "`fake-stands-alone`",
+        ),
+        (
+            "staging/cloud_provider_baremetal/src/cloud_provider_baremetal/x.py",
+            "import cloud_provider_aws\n",
+            "`baremetal-stands-alone`",
+        ),
+        (
+            "staging/cloud_provider/cloud_provider/y.py",
+            "from depgraph import graph\n",
+            "`no-tools-in-the-product`",
+        ),
+        ("cloud_controller_manager/z.py", "import publish\n", "`no-tools-in-the-product`"),
+    ],
+)
+def test_planted_violation(tmp_path: Path, path: str, text: str, rule: str) -> None:
+    root = shaped_like_this_repo(tmp_path, {path: text})
+    line = 3 if "import_module" in text else 1
+    assert violations(root) == [(path, line, rule)]
