@@ -1,0 +1,94 @@
+"""``cloud-controller-manager``: reconcile a cluster state file through a cloud provider chosen by name.
+
+Exit codes: 0 when every object was reconciled, 1 when some could not be (one ``error:`` line each, on
+stderr), 2 for bad input (unknown provider, unreadable or malformed state or cloud config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from cloud_provider import CloudProviderError, Interface, available_providers, get_provider, load_cloud_config
+
+from cloud_controller_manager.changes import Report
+from cloud_controller_manager.manager import reconcile
+from cloud_controller_manager.state import StateError, load_state, save_state
+
+PROG = "cloud-controller-manager"
+
+
+class UsageError(Exception):
+    """Bad input: printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--cloud-provider", metavar="NAME", help="registered provider name (see --list-providers)")
+    p.add_argument("--cloud-config", metavar="FILE", type=Path, help="the provider's configuration (TOML, or JSON for *.json)")
+    p.add_argument("--state", metavar="FILE", type=Path, help="cluster state JSON file, read and written back")
+    p.add_argument("--dry-run", action="store_true", help="report changes without changing the cloud or the state file")
+    p.add_argument("--loop", action="store_true", help="reconcile repeatedly instead of once")
+    p.add_argument("--interval", type=float, default=10.0, metavar="S", help="seconds between passes with --loop (default 10)")
+    p.add_argument("--iterations", type=int, default=0, metavar="N", help="stop after N passes with --loop (default: never)")
+    p.add_argument("--list-providers", action="store_true", help="print the installed provider names and exit")
+    p.add_argument("--debug", action="store_true", help="re-raise errors with their traceback")
+    return p
+
+
+def _provider(args: argparse.Namespace) -> Interface:
+    if not args.cloud_provider:
+        raise UsageError("--cloud-provider is required")
+    config = load_cloud_config(args.cloud_config) if args.cloud_config else {}
+    provider = get_provider(args.cloud_provider, config)
+    provider.initialize(None, None)
+    return provider
+
+
+def _one_pass(provider: Interface, args: argparse.Namespace) -> Report:
+    state = load_state(args.state)
+    report = reconcile(provider, state, dry_run=args.dry_run)
+    prefix = "[dry-run] " if args.dry_run else ""
+    for change in report.changes:
+        print(f"{prefix}{change}", flush=True)
+    for failure in report.failures:
+        print(f"{PROG}: error: {failure}", file=sys.stderr, flush=True)
+    if not args.dry_run:
+        save_state(state, args.state)
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list_providers:
+        print("\n".join(available_providers()))
+        return 0
+    if args.state is None:
+        raise UsageError("--state is required")
+    if args.interval < 0 or args.iterations < 0:
+        raise UsageError("--interval and --iterations must not be negative")
+    provider = _provider(args)
+    passes = (args.iterations or None) if args.loop else 1
+    failed = False
+    n = 0
+    while passes is None or n < passes:
+        if n:
+            time.sleep(args.interval)
+        failed = bool(_one_pass(provider, args).failures)
+        n += 1
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        return 130
+    except (UsageError, StateError, CloudProviderError) as exc:
+        if args.debug:
+            raise
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2

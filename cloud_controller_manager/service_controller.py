@@ -1,0 +1,91 @@
+"""The service controller: a cloud load balancer for every Service of type LoadBalancer.
+
+It ensures the load balancer when the service is new or its ports changed (or the load balancer went
+missing), updates its hosts when the set of eligible nodes changed, writes the load balancer status back
+into the service, and deletes load balancers whose service is gone or is no longer of type LoadBalancer.
+In a dry run it reports what it would do and makes no call that changes the cloud.
+
+"""
+
+from __future__ import annotations
+
+from cloud_provider import Interface, LoadBalancer, LoadBalancerStatus, Node
+
+from cloud_controller_manager.changes import Report
+from cloud_controller_manager.node_controller import TAINT_SHUTDOWN, TAINT_UNINITIALIZED, as_node
+from cloud_controller_manager.state import ClusterState, ManagedLoadBalancer, ServiceState
+
+LABEL_EXCLUDE = "node.kubernetes.io/exclude-from-external-load-balancers"
+
+
+def eligible_nodes(state: ClusterState) -> list[Node]:
+    """Nodes a load balancer may send traffic to: initialized, running, not excluded by label."""
+    skip = {TAINT_SHUTDOWN.key, TAINT_UNINITIALIZED.key}
+    return [
+        as_node(n)
+        for n in sorted(state.nodes, key=lambda n: n.name)
+        if n.provider_id and LABEL_EXCLUDE not in n.labels and not any(t.key in skip for t in n.taints)
+    ]
+
+
+def reconcile_services(provider: Interface, state: ClusterState, report: Report) -> None:
+    lb = provider.load_balancer()
+    if lb is None:
+        return
+    nodes = eligible_nodes(state)
+    wanted = {s.key: s for s in state.services if s.type == "LoadBalancer"}
+    for key in sorted(set(state.load_balancers) - set(wanted)):
+        _delete(lb, state, state.load_balancers[key], report, "service is gone or no longer of type LoadBalancer")
+    for key, svc in sorted(wanted.items()):
+        try:
+            _sync(lb, state, svc, nodes, report)
+        except Exception as exc:  # one service's failure must not stop the others
+            report.fail("service", key, exc)
+
+
+def _delete(lb: LoadBalancer, state: ClusterState, managed: ManagedLoadBalancer, report: Report, why: str) -> None:
+    try:
+        if not report.dry_run:
+            lb.ensure_load_balancer_deleted(state.cluster_name, managed.to_service())
+    except Exception as exc:
+        report.fail("service", managed.key, exc)
+        return
+    del state.load_balancers[managed.key]
+    report.change("service", managed.key, f"deleted load balancer ({why})")
+    for svc in state.services:
+        if svc.key == managed.key and svc.status.ingress:
+            svc.status = LoadBalancerStatus()
+            report.change("service", svc.key, "cleared load balancer status")
+
+
+def _sync(lb: LoadBalancer, state: ClusterState, svc: ServiceState, nodes: list[Node], report: Report) -> None:
+    managed = state.load_balancers.get(svc.key)
+    if managed is not None and managed.uid != svc.uid:  # deleted and re-created under the same name
+        _delete(lb, state, managed, report, "service was re-created")
+        managed = None
+    service = svc.to_service()
+    hosts = tuple(n.name for n in nodes)
+    record = ManagedLoadBalancer(svc.namespace, svc.name, svc.uid, service.ports, svc.load_balancer_ip, hosts)
+    status, exists = lb.get_load_balancer(state.cluster_name, service)
+    spec_changed = managed is None or (managed.ports, managed.load_balancer_ip) != (record.ports, record.load_balancer_ip)
+    if spec_changed or not exists:
+        why = "created" if managed is None else ("spec changed" if spec_changed else "was missing")
+        if report.dry_run:  # the status is only known once the cloud has built the load balancer
+            report.change("service", svc.key, f"ensured load balancer ({why}) with hosts {_names(hosts)}")
+            return
+        status = lb.ensure_load_balancer(state.cluster_name, service, nodes)
+        report.change("service", svc.key, f"ensured load balancer ({why}) with hosts {_names(hosts)}")
+    elif managed is not None and managed.nodes != hosts:
+        if not report.dry_run:
+            lb.update_load_balancer(state.cluster_name, service, nodes)
+        report.change("service", svc.key, f"updated load balancer hosts to {_names(hosts)}")
+    state.load_balancers[svc.key] = record
+    if status is not None and status != svc.status:
+        svc.status = status
+        ingress = ", ".join(i.ip or i.hostname for i in status.ingress)
+        report.change("service", svc.key, f"set load balancer ingress {ingress}")
+
+
+def _names(hosts: tuple[str, ...]) -> str:
+    return ", ".join(hosts) if hosts else "(none)"
+

@@ -1,0 +1,117 @@
+"""The console command, run as a real subprocess, against providers selected by name."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CCM = Path(sys.executable).parent / "cloud-controller-manager"
+
+FAKE_CONFIG = """
+zone = "z1"
+region = "r1"
+state_file = "cloud.json"
+
+[[instances]]
+name = "node-a"
+id = "i-a"
+zone = "z1"
+type = "m.small"
+addresses = [{ type = "InternalIP", address = "10.0.0.1" }]
+
+[[instances]]
+name = "node-b"
+id = "i-b"
+zone = "z2"
+type = "m.small"
+addresses = [{ type = "InternalIP", address = "10.0.0.2" }]
+"""
+
+STATE = {
+    "cluster_name": "demo",
+    "nodes": [{"name": "node-a", "pod_cidr": "10.244.1.0/24"}, {"name": "node-b", "pod_cidr": "10.244.2.0/24"}],
+    "services": [{"name": "web", "uid": "uid-web", "type": "LoadBalancer", "ports": [{"port": 80, "node_port": 30080}]}],
+}
+
+
+def ccm(cwd: Path, *args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "cloud_controller_manager"] if module else [str(CCM)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    return subprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+
+
+@pytest.fixture
+def fake_cluster(tmp_path: Path) -> Path:
+    (tmp_path / "cloud.toml").write_text(FAKE_CONFIG)
+    (tmp_path / "state.json").write_text(json.dumps(STATE))
+    return tmp_path
+
+
+def test_fake_provider_one_pass_then_nothing_to_do(fake_cluster: Path) -> None:
+    args = ("--cloud-provider", "fake", "--cloud-config", "cloud.toml", "--state", "state.json")
+    first = ccm(fake_cluster, *args)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert lines[0] == "node/node-a: set provider ID fake://i-a"
+    assert lines[-3:] == [
+        "service/default/web: set load balancer ingress 192.0.2.1",
+        "route/10.244.1.0/24: created route to node node-a",
+        "route/10.244.2.0/24: created route to node node-b",
+    ]
+    state = json.loads((fake_cluster / "state.json").read_text())
+    assert state["nodes"][1]["labels"]["topology.kubernetes.io/zone"] == "z2"
+    assert state["services"][0]["status"]["load_balancer"]["ingress"] == [{"ip": "192.0.2.1"}]
+    second = ccm(fake_cluster, *args, module=True)  # python -m, and the cloud persisted in cloud.json
+    assert (second.returncode, second.stdout, second.stderr) == (0, "", "")
+
+
+def test_dry_run_writes_nothing(fake_cluster: Path) -> None:
+    before = (fake_cluster / "state.json").read_text()
+    proc = ccm(fake_cluster, "--cloud-provider", "fake", "--cloud-config", "cloud.toml", "--state", "state.json", "--dry-run")
+    assert proc.returncode == 0, proc.stderr
+    assert "[dry-run] route/10.244.1.0/24: created route to node node-a" in proc.stdout.splitlines()
+    assert (fake_cluster / "state.json").read_text() == before
+    assert json.loads((fake_cluster / "cloud.json").read_text())["routes"] == []
+
+
+def test_loop_rereads_the_state_each_pass(fake_cluster: Path) -> None:
+    proc = ccm(
+        fake_cluster,
+        *("--cloud-provider", "fake", "--cloud-config", "cloud.toml", "--state", "state.json"),
+        *("--loop", "--interval", "0", "--iterations", "3"),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("created route") == 2  # the passes after the first find nothing to do
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--cloud-provider", "nope", "--state", "state.json"), "unknown cloud provider 'nope' (available: "),
+        (("--cloud-provider", "fake", "--state", "missing.json"), "missing.json: cannot read cluster state"),
+        (("--cloud-provider", "fake", "--state", "state.json", "--cloud-config", "bad.toml"), "bad.toml: invalid cloud config"),
+        (("--cloud-provider", "fake", "--state", "bad-state.json"), "bad-state.json: nodes[0]: missing key 'name'"),
+        (("--state", "state.json"), "--cloud-provider is required"),
+        (("--cloud-provider", "fake"), "--state is required"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(fake_cluster: Path, args: tuple[str, ...], message: str) -> None:
+    (fake_cluster / "bad.toml").write_text("zone = ")
+    (fake_cluster / "bad-state.json").write_text('{"nodes": [{}]}')
+    proc = ccm(fake_cluster, *args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("cloud-controller-manager: error: ") and message in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_list_providers(fake_cluster: Path) -> None:
+    proc = ccm(fake_cluster, "--list-providers")
+    names = proc.stdout.split()
+    assert proc.returncode == 0 and "fake" in names and names == sorted(names)
