@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from depgraph.workspace import Workspace, normalize
 
 _STDLIB = frozenset(sys.stdlib_module_names)
 _MAP_VERSION = 1
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 def _metadata_fingerprint() -> str:
@@ -82,10 +84,14 @@ class Classifier:
         self._installed: Mapping[str, tuple[str, ...]] | None = None
         self._memo: dict[tuple[str, str], tuple[str | None, Origin]] = {}
         self._deep: dict[str, dict[str, str]] = {}
+        self._requirements: dict[str, dict[str, str]] = {}
 
     def _named(self, dist: str) -> tuple[str, Origin]:
         own = self.by_norm.get(normalize(dist))
         return (own.name, own.origin) if own else (dist, Origin.THIRD_PARTY)
+
+    def origin(self, dist: str) -> Origin:
+        return self.by_norm[normalize(dist)].origin
 
     def first_party(self, module: str, importer: str) -> str | None:
         """The workspace distribution holding `module` (or its nearest known parent); the importer's first."""
@@ -129,10 +135,27 @@ class Classifier:
             self._installed = installed_packages(self.cache_dir)
         dists = self._installed.get(top)
         if not dists:
+            declared = self._declared(importer).get(normalize(top))
+            if declared is not None:  # not installed here (e.g. `tomli` under Python 3.11), but declared
+                return self._named(declared)
             return None, Origin.UNKNOWN
         if len(dists) == 1:
             return self._named(dists[0])
         return self._named(self._disambiguate(top, dists, module))
+
+    def _declared(self, importer: str) -> dict[str, str]:
+        """Normalised name -> name of every requirement (dependencies and extras) the importer declares."""
+        found = self._requirements.get(importer)
+        if found is None:
+            found = {}
+            dist = self.by_norm.get(normalize(importer))
+            if dist is not None:
+                for text in (*dist.requires, *(r for _, reqs in dist.extras for r in reqs)):
+                    match = _REQUIREMENT_NAME.match(text)
+                    if match:
+                        found.setdefault(normalize(match.group(0)), match.group(0))
+            self._requirements[importer] = found
+        return found
 
     def _disambiguate(self, top: str, dists: tuple[str, ...], module: str) -> str:
         """Several distributions share a top-level name (a namespace package): look at their files."""

@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "graph": "depgraph.cmd_graph:graph",
     "footprint": "depgraph.cmd_graph:footprint",
     "report": "depgraph.cmd_graph:report",
+    "stats": "depgraph.cmd_stats:stats",
+    "imports": "depgraph.cmd_stats:imports",
 }
 
 EXIT_FINDINGS = 1

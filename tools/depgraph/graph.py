@@ -77,6 +77,16 @@ def _targets(record: ImportRecord, ws: Workspace) -> list[str]:
     return found
 
 
+def _test_helpers(ws: Workspace) -> dict[tuple[str, str], str]:
+    """(distribution, bare name) -> test module: pytest puts test folders on sys.path, so `import fixtures`
+    in a test reaches `tests/fixtures.py` (first by name when several folders hold one)."""
+    index: dict[tuple[str, str], str] = {}
+    for module in ws.modules:
+        if module.is_test:
+            index.setdefault((module.distribution, module.name.rpartition(".")[2]), module.name)
+    return index
+
+
 def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int | None = None) -> Graph:
     """Discover, extract and resolve. Files that cannot be read or parsed become `parse-error` findings."""
     ws = load_workspace(root, config)
@@ -85,6 +95,7 @@ def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int
     sources = [SourceFile(absolute[m.path], m.name, m.is_package) for m in ws.modules]
     scanned = scan(sources, cache_dir=cache_dir, jobs=jobs)
     classifier = Classifier(ws, cache_dir)
+    helpers = _test_helpers(ws)
     edges: set[Edge] = set()
     findings: list[Finding] = []
     imports: dict[str, FileImports] = {}
@@ -109,8 +120,11 @@ def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int
             )
         dist = module.distribution
         for record in result.records:
-            for target in _targets(record, ws):
+            for found in _targets(record, ws):
+                target = found
                 imported_dist, origin = classifier.classify(target, dist)
+                if origin is Origin.UNKNOWN and module.is_test and (dist, target) in helpers:
+                    target, imported_dist, origin = helpers[dist, target], dist, classifier.origin(dist)
                 edges.add(
                     Edge(
                         path=module.path,

@@ -1,0 +1,135 @@
+"""`depgraph stats` (counts, and the build time for benchmarks) and `depgraph imports` (every edge)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from depgraph.config import find_root, load_config
+from depgraph.errors import ConfigError
+from depgraph.graph import Graph, build_graph
+from depgraph.imports import ImportKind
+from depgraph.model import Origin
+
+_ROOT = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
+)
+_NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Parse every file again; neither read nor write the cache."
+)
+_JOBS = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Extraction processes.")
+_FORMAT = click.option(
+    "--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+
+
+def _build(root: Path | None, no_cache: bool, jobs: int | None) -> tuple[Graph, float]:
+    start = time.perf_counter()
+    where = root if root is not None else find_root()
+    if not where.is_dir():
+        raise ConfigError(f"{where}: --root: no such folder")
+    graph = build_graph(where, load_config(where), use_cache=not no_cache, jobs=jobs)
+    return graph, time.perf_counter() - start
+
+
+def summary(graph: Graph) -> dict[str, Any]:
+    """Counts of everything in the graph, every key always present (zeros included), for text and JSON."""
+    origins = Counter(d.origin.value for d in graph.distributions)
+    kinds = Counter(e.kind.value for e in graph.edges)
+    targets = Counter(e.imported_origin.value for e in graph.edges)
+    return {
+        "distributions": len(graph.distributions),
+        "distributions_by_origin": {o.value: origins[o.value] for o in Origin if o.value in origins},
+        "modules": len(graph.modules),
+        "test_modules": sum(m.is_test for m in graph.modules),
+        "files_with_imports": sum(1 for f in graph.imports.values() if f.records),
+        "edges": len(graph.edges),
+        "edges_by_kind": {k.value: kinds[k.value] for k in ImportKind},
+        "edges_by_target": {o.value: targets[o.value] for o in Origin},
+        "distribution_dependencies": len(graph.dependency_counts()),
+        "parse_errors": len(graph.findings),
+    }
+
+
+@click.command()
+@_ROOT
+@_NO_CACHE
+@_JOBS
+@_FORMAT
+@click.option("--time", "show_time", is_flag=True, help="Also print the build time (to stderr).")
+def stats(root: Path | None, no_cache: bool, jobs: int | None, fmt: str, show_time: bool) -> None:
+    """Build the import graph and print what it holds."""
+    graph, elapsed = _build(root, no_cache, jobs)
+    data = summary(graph)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+    else:
+        by_origin = ", ".join(f"{n} {o}" for o, n in data["distributions_by_origin"].items())
+        click.echo(f"distributions: {data['distributions']} ({by_origin})")
+        click.echo(f"modules: {data['modules']} ({data['test_modules']} in tests folders)")
+        click.echo(f"imports: {data['edges']} edges from {data['files_with_imports']} files")
+        click.echo("  by kind: " + ", ".join(f"{k} {n}" for k, n in data["edges_by_kind"].items()))
+        click.echo("  by target: " + ", ".join(f"{k} {n}" for k, n in data["edges_by_target"].items()))
+        click.echo(f"distribution dependencies: {data['distribution_dependencies']}")
+        click.echo(f"parse errors: {data['parse_errors']}")
+    if show_time:
+        click.echo(f"built in {elapsed:.3f} s", err=True)
+
+
+@click.command()
+@_ROOT
+@_NO_CACHE
+@_JOBS
+@_FORMAT
+@click.option(
+    "--module", "modules", multiple=True, metavar="PREFIX", help="Only importers under this module."
+)
+@click.option(
+    "--distribution", "dists", multiple=True, metavar="NAME", help="Only importers of this distribution."
+)
+def imports(
+    *,
+    root: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+    fmt: str,
+    modules: tuple[str, ...],
+    dists: tuple[str, ...],
+) -> None:
+    """Print every import edge: file:line, importer -> imported, kind, and the target's distribution."""
+    graph, _ = _build(root, no_cache, jobs)
+    edges = [
+        e
+        for e in graph.edges
+        if (not dists or e.importer_distribution in dists)
+        and (not modules or any(e.importer == m or e.importer.startswith(m + ".") for m in modules))
+    ]
+    if fmt == "json":
+        rows = [
+            {
+                "path": e.path,
+                "line": e.line,
+                "importer": e.importer,
+                "imported": e.imported,
+                "kind": e.kind.value,
+                "text": e.text,
+                "importer_distribution": e.importer_distribution,
+                "imported_distribution": e.imported_distribution,
+                "imported_origin": e.imported_origin.value,
+            }
+            for e in edges
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for e in edges:
+        where = e.imported_distribution or "-"
+        target = f"({where}, {e.imported_origin.value})"
+        click.echo(f"{e.path}:{e.line}: {e.importer} -> {e.imported} [{e.kind.value}] {target}")
