@@ -37,6 +37,7 @@ class PackageResult:
     pushed: bool = False
     error: str = ""  # why the package failed or was refused
     notes: list[str] = field(default_factory=list)
+    processed: int = 0  # source commits read and written in this run (all branches)
     sibling: Sibling | None = None  # for the packages that pin this one by commit
 
     @property
@@ -58,6 +59,7 @@ class PackageSync:
         self.log = log
         self.source = rules.root
         self.notes: list[str] = []
+        self.processed = 0
 
     def forced(self, name: str) -> bool:
         return bool({name, self.rule.name} & self.options.force)
@@ -70,6 +72,7 @@ class PackageSync:
             result.error = f"{exc}" if not exc.stderr else f"git {exc.args_list[1]} failed: {exc.message}"
         except PublishError as exc:
             result.error = str(exc)
+        result.processed = self.processed
         return result
 
     def _run(self, result: PackageResult, want_sibling: bool) -> None:
@@ -171,6 +174,7 @@ class PackageSync:
 
         def attempt(excluded: list[str]) -> list[tuple[str, list[str]]]:
             walked = split.walk(self.source, tip, branch.dir, excluded)
+            self.processed += len(walked)
             split.build(
                 split.read_commits(cat, walked, branch.dir, extra),
                 known,

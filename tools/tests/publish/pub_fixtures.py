@@ -1,0 +1,216 @@
+"""Build source monorepos and bare destinations for publish's tests, with real git and pinned dates.
+
+Every commit gets its own fixed date (a counter), so the SHAs of a scenario are the same on every run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+from publish.cli import main
+
+ROOT_PYPROJECT = """
+[project]
+name = "app"
+version = "0.1.0"
+dependencies = ["fw"]
+
+[tool.depgraph]
+staging = ["staging/*"]
+vendor = "vendor"
+
+[tool.publish]
+rules = "publish-rules.toml"
+work-dir = "_work"
+"""
+
+
+def pyproject(name: str, version: str = "0.1.0", deps: tuple[str, ...] = ()) -> str:
+    dep_list = ", ".join(f'"{d}"' for d in deps)
+    return textwrap.dedent(
+        f"""\
+        [build-system]
+        requires = ["setuptools>=61"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "{name}"
+        version = "{version}"
+        dependencies = [{dep_list}]
+        """
+    )
+
+
+FW_URL = 'install-url = "https://example.com/fw.git"'
+
+
+def rules(
+    dest: Path, *, pin: str = "commit", smoke: str = "", extra: str = "", fw_extra: str = FW_URL
+) -> str:
+    return textwrap.dedent(
+        f"""\
+        [defaults]
+        retries = 1
+        retry-delay = 0.01
+        create = true
+        smoke-venv = false
+        pin = "{pin}"
+
+        [[package]]
+        name = "fw"
+        source = "staging/fw"
+        destination = "{dest}/fw.git"
+        smoke = "{smoke}"
+        tags = {{ match = 'v1\\.(\\d+)\\.(\\d+)', format = "v0.{{0}}.{{1}}" }}
+        {fw_extra}
+
+        [[package]]
+        name = "prov"
+        source = "staging/prov"
+        destination = "{dest}/prov.git"
+        dependencies = ["fw"]
+        smoke = "{smoke}"
+        {extra}
+        """
+    )
+
+
+class Repo:
+    """A git repository driven by real git commands; each commit has the next pinned date."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.counter = 0
+
+    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        full = dict(os.environ)
+        full.update(env or {})
+        proc = subprocess.run(
+            ["git", *args], cwd=self.path, env=full, capture_output=True, text=True, check=False
+        )
+        if proc.returncode:
+            raise AssertionError(f"git {' '.join(args)}: {proc.stderr}")
+        return proc.stdout.strip()
+
+    def write(self, files: dict[str, str | None]) -> None:
+        for rel, text in files.items():
+            path = self.path / rel
+            if text is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def _dates(self) -> dict[str, str]:
+        self.counter += 1
+        stamp = f"{1700000000 + self.counter * 60} +0000"
+        return {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+
+    def commit(self, message: str, files: dict[str, str | None] | None = None) -> str:
+        self.write(files or {})
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message, env=self._dates())
+        return self.git("rev-parse", "HEAD")
+
+    def merge(self, branch: str, message: str) -> str:
+        self.git("merge", "-q", "--no-ff", "--no-edit", "-m", message, branch, env=self._dates())
+        return self.git("rev-parse", "HEAD")
+
+
+def make_monorepo(path: Path, dest: Path, **rule_args: str) -> Repo:
+    """A monorepo with staging packages `fw` and `prov` (prov depends on fw) and a short linear history."""
+    path.mkdir(parents=True)
+    repo = Repo(path)
+    repo.git("init", "-q", "-b", "main")
+    repo.write({"publish-rules.toml": rules(dest, **rule_args), ".gitignore": "_work/\n"})
+    repo.commit(
+        "initial: core and framework",
+        {
+            "pyproject.toml": ROOT_PYPROJECT,
+            "app/__init__.py": "",
+            "staging/fw/pyproject.toml": pyproject("fw"),
+            "staging/fw/fw/__init__.py": "VERSION = 1\n",
+        },
+    )
+    repo.commit(
+        "prov: first version",
+        {
+            "staging/prov/pyproject.toml": pyproject("prov", deps=("fw>=0.1",)),
+            "staging/prov/prov/__init__.py": "import fw\n",
+        },
+    )
+    repo.commit("core only", {"app/main.py": "x = 1\n"})
+    repo.commit(
+        "fw: api\n\nA longer body.\n\nSigned-off-by: A U Thor <author@example.com>",
+        {"staging/fw/fw/api.py": "def load() -> None: ...\n"},
+    )
+    return repo
+
+
+def publish(root: Path, *args: str) -> int:
+    """Run the publish CLI in-process; return its exit code."""
+    try:
+        main(["--root", str(root), *args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def heads(bare: Path) -> dict[str, str]:
+    out = subprocess.run(
+        ["git", "for-each-ref", "--format=%(refname) %(objectname)"],
+        cwd=bare,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(line.split() for line in out.splitlines())
+
+
+def log(bare: Path, fmt: str, *args: str) -> list[str]:
+    out = subprocess.run(
+        ["git", "log", f"--format={fmt}", *args], cwd=bare, capture_output=True, text=True, check=True
+    ).stdout
+    return out.splitlines()
+
+
+def tree_listing(repo: Path, treeish: str) -> dict[str, str]:
+    out = subprocess.run(
+        ["git", "ls-tree", "-r", treeish], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    return {line.split("\t", 1)[1]: line.split()[2] for line in out.splitlines()}
+
+
+def check_published(
+    source: Path,
+    dest: Path,
+    ref: str,
+    directory: str,
+    *,
+    rewritten: bool = False,
+    trailer: str = "Monorepo-commit",
+) -> dict[str, str]:
+    """Check each commit of dest's `ref` against the source commit its trailer names; return pub -> source."""
+    mapping = {}
+    meta = "%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd"
+    for pub in log(dest, "%H", ref):
+        body = "\n".join(log(dest, "%B", "-1", pub))
+        trailers = [x for x in body.splitlines() if x.startswith(f"{trailer}: ")]
+        assert trailers, f"{pub} has no trailer"
+        src = trailers[-1].split(": ", 1)[1]
+        mapping[pub] = src
+        assert log(dest, meta + "%x00%s", "--date=raw", "-1", pub) == log(
+            source, meta + "%x00%s", "--date=raw", "-1", src
+        )
+        source_message = "\n".join(log(source, "%B", "-1", src)).strip()
+        assert body.startswith(source_message)
+        published_tree = tree_listing(dest, pub)
+        source_tree = tree_listing(source, f"{src}:{directory}")
+        if rewritten:
+            published_tree.pop("pyproject.toml", None)
+            source_tree.pop("pyproject.toml", None)
+        assert published_tree == source_tree, f"{pub} (from {src}) differs from {directory}"
+    return mapping
