@@ -42,7 +42,7 @@ vendor = "vendor"
 
 
 def monorepo_files() -> dict[str, str]:
-    """A clean monorepo: core `app` (root, flat) using framework `fw`; providers `prov_a` (flat) and `prov_b` (src)."""
+    """A clean monorepo: core `app` (flat, root) on framework `fw`; providers `prov_a`, `prov_b` (src)."""
     return {
         "pyproject.toml": pyproject("app", ["fw"], {"a": ["prov-a"], "b": ["prov-b"]}, ROOT_TOOL),
         "app/__init__.py": "",
