@@ -51,7 +51,7 @@ RUNNERS: MappingProxyType[str, Runner] = MappingProxyType(
         staging_core.ID: lambda v, lv, s: staging_core.run(v, lv),
         dist_cycle.ID: dist_cycle.run,
         import_cycle.ID: import_cycle.run,
-        dependencies.UNDECLARED: lambda v, lv, s: dependencies.run_undeclared(v, lv),
+        dependencies.UNDECLARED: dependencies.run_undeclared,
         dependencies.UNUSED: lambda v, lv, s: dependencies.run_unused(v, lv),
         restriction.ID: lambda v, lv, s: restriction.run(v, lv),
         conflicts.ID: lambda v, lv, s: conflicts.run(v, lv),
@@ -69,7 +69,11 @@ class CheckResult:
 def run_checks(graph: GraphLike, config: Config, *, only: tuple[str, ...] = ()) -> CheckResult:
     """Run every check not set to `off` (or just those in `only`) and apply the inline suppressions."""
     view = View(graph, config)
-    suppressor = Suppressor(config.root)
+    known = getattr(graph, "imports", None)
+    suppressor = Suppressor(
+        config.root,
+        {path: result.suppressions for path, result in known.items()} if known is not None else None,
+    )
     found: list[Finding] = []
     ran: list[str] = []
     for check, runner in sorted(RUNNERS.items()):
@@ -83,5 +87,6 @@ def run_checks(graph: GraphLike, config: Config, *, only: tuple[str, ...] = ()) 
         ran.append(PARSE_ERROR)
         found.extend(replace(f, level=parse_level) for f in graph.findings if f.check == PARSE_ERROR)
     kept = suppressor.filter(found)
-    kept.extend(suppressor.bad())
+    skip = () if config.include_tests else view.test_paths
+    kept.extend(suppressor.problems(ran if not only else (), TITLES, skip))
     return CheckResult(tuple(sorted(set(kept))), tuple(sorted(ran)), suppressor.used)

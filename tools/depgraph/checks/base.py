@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Protocol
@@ -108,12 +107,10 @@ def hop(edge: Edge) -> str:
     return f"{edge.importer} -> {edge.imported} ({edge.path}:{edge.line})"
 
 
-_REQ_LINE = re.compile(r"""["']([^"']+)["']""")
-
-
 def requirement_line(pyproject_text: str, requirement: str) -> int:
     """The 1-based line of `requirement` (as written, quoted) in a pyproject.toml text; 0 when not found."""
+    quoted = (f'"{requirement}"', f"'{requirement}'")
     for number, line in enumerate(pyproject_text.splitlines(), start=1):
-        if any(m.group(1).strip() == requirement.strip() for m in _REQ_LINE.finditer(line)):
+        if any(q in line for q in quoted):
             return number
     return 0

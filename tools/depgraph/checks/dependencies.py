@@ -22,6 +22,7 @@ from depgraph.checks.base import norm as _norm
 from depgraph.checks.requirements import declared
 from depgraph.imports import ImportKind
 from depgraph.model import Finding, Level, Origin
+from depgraph.suppress import Suppressor
 
 UNDECLARED = "undeclared-dependency"
 UNUSED = "unused-dependency"
@@ -34,7 +35,7 @@ def _first_party(view: View) -> list[str]:
     return [name for name, d in view.distributions.items() if d.origin in FIRST_PARTY_ORIGINS]
 
 
-def run_undeclared(view: View, level: Level) -> list[Finding]:
+def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     declared_names = {
@@ -59,7 +60,7 @@ def run_undeclared(view: View, level: Level) -> list[Finding]:
             target = edge.imported_distribution
             what = f"`{edge.imported}` from distribution `{target}`, which it does not declare"
             hint = f"add `{target}` to [project].dependencies (or an extra) in {own.pyproject or own.root}"
-        if (edge.path, target) in seen:
+        if (edge.path, target) in seen or suppressor.suppresses(UNDECLARED, edge.path, edge.line):
             continue
         seen.add((edge.path, target))
         found.append(

@@ -20,16 +20,22 @@ TITLE = "Distributions import one another in a cycle"
 
 
 def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
-    examples: dict[tuple[str, str], Edge] = {}
+    by_pair: dict[tuple[str, str], list[Edge]] = {}
     for edge in view.edges:
         source, target = edge.importer_distribution, edge.imported_distribution
         if target is None or source == target or not view.is_first_party(target):
             continue
-        if not view.is_first_party(source) or (source, target) in examples:
+        if view.is_first_party(source):
+            by_pair.setdefault((source, target), []).append(edge)
+    # Suppressions are read only for pairs that can be on a cycle (inside a strongly connected component).
+    component = {m: i for i, (members, _) in enumerate(shortest_cycles(by_pair)) for m in members}
+    examples: dict[tuple[str, str], Edge] = {}
+    for (source, target), edges in sorted(by_pair.items()):
+        if source not in component or component[source] != component.get(target):
             continue
-        if suppressor.suppresses(ID, edge.path, edge.line):
-            continue
-        examples[(source, target)] = edge  # edges are sorted: the first is the smallest path:line
+        kept = [e for e in edges if not suppressor.suppresses(ID, e.path, e.line)]
+        if kept:
+            examples[(source, target)] = kept[0]  # edges are sorted: the smallest path:line
     found: list[Finding] = []
     for members, cycle in shortest_cycles(examples):
         hops = [examples[(a, b)] for a, b in pairwise(cycle)]

@@ -43,17 +43,27 @@ def _plural(count: int, word: str) -> str:
 
 def summary_line(report: Report) -> str:
     """`depgraph: 2 errors, 1 warning in 3 checks (5 distributions, 120 modules, 340 imports)`."""
+    if not report.findings:
+        return (
+            f"depgraph: no findings from {_plural(len(report.checks), 'check')} "
+            f"({_plural(report.distributions, 'distribution')}, {_plural(report.modules, 'module')}, "
+            f"{_plural(report.imports, 'import')})"
+        ) + _extra(report)
     line = (
         f"depgraph: {_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')} "
         f"in {_plural(len(report.by_check), 'check')} ({_plural(report.distributions, 'distribution')}, "
         f"{_plural(report.modules, 'module')}, {_plural(report.imports, 'import')})"
     )
+    return line + _extra(report)
+
+
+def _extra(report: Report) -> str:
     extra = []
     if report.baselined:
         extra.append(f"{report.baselined} in the baseline")
     if report.suppressed:
         extra.append(f"{report.suppressed} suppressed")
-    return line + (f"; {', '.join(extra)}" if extra else "")
+    return f"; {', '.join(extra)}" if extra else ""
 
 
 def render(fmt: str, report: Report, *, color: bool = False) -> str:

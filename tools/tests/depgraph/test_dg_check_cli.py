@@ -1,0 +1,258 @@
+"""`depgraph check` as a real subprocess on temporary copies of a clean monorepo, each broken in one way."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dg_fixtures import ROOT_TOOL, make_repo, monorepo_files, pyproject
+
+DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [DEPGRAPH, "check", "--root", str(root), "--no-cache", *args],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(root)},
+        check=False,
+    )
+
+
+def build(tmp_path: Path, changes: dict[str, str]) -> Path:
+    files = monorepo_files()
+    files.update(changes)
+    return make_repo(tmp_path / "repo", files)
+
+
+def test_clean_monorepo_exits_0(tmp_path: Path) -> None:
+    done = run(build(tmp_path, {}))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("depgraph: no findings from ")
+    assert "(4 distributions, 8 modules" in done.stdout
+
+
+def test_staging_imports_core(tmp_path: Path) -> None:
+    api = "import importlib\n\n\ndef load() -> None:\n    from app import main\n"
+    done = run(build(tmp_path, {"staging/fw/fw/api.py": api}))
+    assert done.returncode == 1, done.stdout + done.stderr
+    # fw -> app is also a distribution cycle (app -> fw -> app) and undeclared: each check says so separately
+    assert "staging-imports-core (1 error)" in done.stdout
+    assert "distribution-cycle (1 error)" in done.stdout
+    assert (
+        "  staging/fw/fw/api.py:5: [error] staging distribution `fw` imports the core: "
+        "`app.main` (deferred import)" in done.stdout
+    )
+    assert "      from app import main\n" in done.stdout
+    assert "# depgraph: ignore[staging-imports-core] <reason>" in done.stdout
+    assert done.stdout.rstrip().splitlines()[-1].startswith("depgraph: 3 errors, 0 warnings in 3 checks (")
+
+
+def test_distribution_cycle(tmp_path: Path) -> None:
+    changes = {
+        "staging/fw/pyproject.toml": pyproject("fw", ["prov-b"]),
+        "staging/fw/fw/api.py": "import importlib\n\nimport prov_b.impl\n\n\ndef load() -> None:\n    pass\n",
+    }
+    done = run(build(tmp_path, changes))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "distribution-cycle (1 error)" in done.stdout
+    assert (
+        "staging/fw/fw/api.py:3: [error] distributions import one another in a cycle: fw -> prov-b -> fw"
+        in (done.stdout)
+    )
+    assert "fw -> prov-b: fw.api -> prov_b.impl (staging/fw/fw/api.py:3): import prov_b.impl" in done.stdout
+    assert (
+        "prov-b -> fw: prov_b.impl -> fw.api (staging/prov_b/src/prov_b/impl.py:1): import fw.api"
+        in done.stdout
+    )
+    # the same cycle is also an import-time cycle between the modules: reported separately
+    assert "import-cycle (1 error)" in done.stdout
+
+
+def test_import_cycle(tmp_path: Path) -> None:
+    done = run(build(tmp_path, {"staging/prov_b/src/prov_b/impl.py": "import fw.api\nimport prov_b\n"}))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "import-cycle (1 error)" in done.stdout
+    assert (
+        "staging/prov_b/src/prov_b/__init__.py:1: [error] import cycle at import time: "
+        "prov_b -> prov_b.impl -> prov_b" in done.stdout
+    )
+    assert "prov_b.impl -> prov_b (staging/prov_b/src/prov_b/impl.py:2): import prov_b" in done.stdout
+    assert "distribution-cycle" not in done.stdout
+
+
+def test_package_importing_its_submodule_is_not_a_cycle(tmp_path: Path) -> None:
+    changes = {
+        "staging/prov_b/src/prov_b/impl.py": "import fw.api\n\n\ndef f() -> None:\n    import prov_b\n"
+    }
+    done = run(build(tmp_path, changes))
+    assert done.returncode == 0, done.stdout
+
+
+def test_undeclared_and_unused_dependencies(tmp_path: Path) -> None:
+    changes = {
+        "staging/prov_a/pyproject.toml": pyproject("prov-a", ["fw>=0.1", "packaging>=20"]),
+        "staging/prov_a/prov_a/__init__.py": (
+            "from fw.api import load\nimport prov_b\nimport click\nimport nosuchthing\n"
+        ),
+    }
+    done = run(build(tmp_path, changes))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "undeclared-dependency (3 errors)" in done.stdout
+    out = done.stdout
+    assert (
+        "staging/prov_a/prov_a/__init__.py:2: [error] `prov-a` imports `prov_b` from distribution `prov-b`"
+        in out
+    )
+    assert (
+        "staging/prov_a/prov_a/__init__.py:3: [error] `prov-a` imports `click` from distribution `click`"
+        in out
+    )
+    assert (
+        "staging/prov_a/prov_a/__init__.py:4: [error] `prov-a` imports `nosuchthing`, which no installed"
+        in out
+    )
+    assert "unused-dependency (1 warning)" in out
+    assert "staging/prov_a/pyproject.toml:4: [warn] `prov-a` declares `packaging>=20`" in out
+
+
+def test_warning_level_exits_0(tmp_path: Path) -> None:
+    changes = {"staging/prov_a/pyproject.toml": pyproject("prov-a", ["fw>=0.1", "packaging>=20"])}
+    done = run(build(tmp_path, changes))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "[warn]" in done.stdout and "depgraph: 0 errors, 1 warning in 1 check" in done.stdout
+
+
+ROOT_WITH = (
+    ROOT_TOOL
+    + """
+[tool.depgraph.checks]
+{checks}
+
+[[tool.depgraph.restrictions]]
+name = "core-no-providers"
+from = ["app"]
+allow = ["fw"]
+deny = ["prov-*"]
+"""
+)
+
+
+def _root(checks: str = "") -> str:
+    return pyproject("app", ["fw"], {"a": ["prov-a"], "b": ["prov-b"]}, ROOT_WITH.format(checks=checks))
+
+
+def test_restriction(tmp_path: Path) -> None:
+    main = "import fw\nfrom fw import api\nimport prov_a\n"
+    done = run(build(tmp_path, {"pyproject.toml": _root(), "app/main.py": main}))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "restriction (1 error)" in done.stdout
+    assert (
+        "app/main.py:3: [error] `app.main` (app) may not import `prov_a` (prov-a): "
+        "restriction `core-no-providers`" in (done.stdout)
+    )
+
+
+def test_level_warn_and_off_from_config(tmp_path: Path) -> None:
+    main = "import fw\nfrom fw import api\nimport prov_a\n"
+    warn = run(build(tmp_path / "w", {"pyproject.toml": _root('restriction = "warn"'), "app/main.py": main}))
+    assert warn.returncode == 0 and "app/main.py:3: [warn]" in warn.stdout
+    off = run(build(tmp_path / "o", {"pyproject.toml": _root('restriction = "off"'), "app/main.py": main}))
+    assert off.returncode == 0 and "restriction" not in off.stdout
+    assert off.stdout.startswith("depgraph: no findings from 7 checks")
+
+
+def test_conflicting_requirements(tmp_path: Path) -> None:
+    changes = {
+        "staging/prov_a/pyproject.toml": pyproject("prov-a", ["fw>=0.1", "click>=99"]),
+        "staging/prov_b/pyproject.toml": '[project]\nname = "prov-b"\nversion = "1"\n'
+        'dependencies = [\n  "fw",\n  "click<8; python_version >= \'3\'",\n]\n',
+        "staging/prov_a/prov_a/__init__.py": "from fw.api import load\nimport click\n",
+        "staging/prov_b/src/prov_b/impl.py": "import fw.api\nimport click\n",
+    }
+    done = run(build(tmp_path, changes))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "conflicting-requirements (1 error)" in done.stdout
+    assert (
+        "staging/prov_b/pyproject.toml:6: [error] no version of `click` satisfies "
+        "`>=99` (prov-a) and `<8` (prov-b)" in done.stdout
+    )
+    assert "prov-a requires `click>=99` (staging/prov_a/pyproject.toml:4)" in done.stdout
+
+
+def test_markers_false_here_do_not_conflict(tmp_path: Path) -> None:
+    changes = {
+        "staging/prov_a/pyproject.toml": '[project]\nname = "prov-a"\nversion = "1"\n'
+        'dependencies = ["fw>=0.1", "click>=99; python_version < \'3\'"]\n',
+        "staging/prov_b/pyproject.toml": pyproject("prov-b", ["fw", "click<8"]),
+        "staging/prov_b/src/prov_b/impl.py": "import fw.api\nimport click\n",
+    }
+    done = run(build(tmp_path, changes))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_suppression_with_and_without_reason(tmp_path: Path) -> None:
+    api = (
+        "import importlib\nfrom app import main  # depgraph: ignore[staging-imports-core] moving out in #42\n"
+        "import app  # depgraph: ignore[staging-imports-core]\n"
+        "import fw  # depgraph: ignore[import-cylce] typo\n"
+    )
+    done = run(build(tmp_path, {"staging/fw/fw/api.py": api}))
+    assert done.returncode == 1, done.stdout + done.stderr
+    out = done.stdout
+    assert "staging/fw/fw/api.py:2: [error] staging" not in out
+    assert "staging/fw/fw/api.py:3: [error] staging distribution `fw` imports the core" in out
+    assert "staging/fw/fw/api.py:3: [error] suppression of `staging-imports-core` without a reason" in out
+    assert "staging/fw/fw/api.py:4: [warn] suppression names an unknown check `import-cylce`" in out
+    assert out.rstrip().endswith("1 suppressed")
+
+
+def test_parse_error_is_a_finding_and_the_rest_goes_on(tmp_path: Path) -> None:
+    root = build(tmp_path, {"staging/fw/fw/api.py": "import app\n"})
+    (root / "app/broken.py").write_bytes(b"import os\n\xff = 1\n")
+    done = run(root)
+    assert done.returncode == 1
+    assert "parse-error (1 error)" in done.stdout
+    assert "app/broken.py:2: [error] cannot read imports" in done.stdout
+    assert "staging/fw/fw/api.py:1: [error] staging distribution `fw` imports the core" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('[tool.depgraph]\nstaging = ["staging/*"]\nbogus = 1\n', "tool.depgraph.bogus: unknown key"),
+        ('[tool.depgraph]\nstaging = ["staging/*"\n', "invalid TOML"),
+        (
+            '[tool.depgraph]\nstaging = ["staging/*"]\n[tool.depgraph.checks]\nimport-cycle = "loud"\n',
+            "import-cycle",
+        ),
+    ],
+)
+def test_bad_configuration_is_one_line_and_exit_2(tmp_path: Path, text: str, needle: str) -> None:
+    done = run(build(tmp_path, {"pyproject.toml": pyproject("app", ["fw"]) + text}))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and needle in done.stderr and "pyproject.toml" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_only_check_is_usage_error(tmp_path: Path) -> None:
+    done = run(build(tmp_path, {}), "--only", "nope")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "nope" in done.stderr
+
+
+def test_json_output_is_valid_and_to_a_file(tmp_path: Path) -> None:
+    root = build(tmp_path, {"staging/fw/fw/api.py": "import app\n"})
+    out = tmp_path / "report.json"
+    done = run(root, "--format", "json", "-o", str(out))
+    assert done.returncode == 1
+    assert done.stdout.startswith("depgraph: 3 errors, 0 warnings in 3 checks")
+    data = json.loads(out.read_text())
+    assert data["summary"]["errors"] == 3
+    assert ("staging-imports-core", "staging/fw/fw/api.py", 1) in {
+        (f["check"], f["path"], f["line"]) for f in data["findings"]
+    }
