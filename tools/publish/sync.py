@@ -115,17 +115,27 @@ class PackageSync:
                     result.updates.append(update)
             if rule.tags:
                 result.updates += self._tags(repo, pub, known)
-            if want_sibling:
-                result.sibling = self._sibling(cat, known)
+            result.sibling = Sibling(self.rule.name, self.rule.source, self.rule.install_url)
+            if want_sibling:  # some dependent pins this package by commit
+                result.sibling.by_tree = self._by_tree(cat, known)
+        # Branches only move forward; tags never move.
         refused = [
             u
             for u in result.updates
-            if u.old and u.old != u.new and not u.forced and not git.is_ancestor(repo, u.old, u.new)
+            if u.old
+            and u.old != u.new
+            and not u.forced
+            and (u.ref.startswith("refs/tags/") or not git.is_ancestor(repo, u.old, u.new))
         ]
         if refused:
             u = refused[0]
+            what = (
+                "points elsewhere"
+                if u.ref.startswith("refs/tags/")
+                else "has commits the publisher did not make"
+            )
             result.error = (
-                f"{u.ref} at the destination has commits the publisher did not make "
+                f"{u.ref} at the destination {what} "
                 f"(destination {u.old}, published {u.new}); nothing pushed. "
                 f"TIP: `--force {u.ref.rsplit('/', 1)[-1]}` overwrites it"
             )
@@ -245,9 +255,8 @@ class PackageSync:
                 return known[found]
         return None
 
-    def _sibling(self, cat: CatFile, known: dict[str, str]) -> Sibling:
+    def _by_tree(self, cat: CatFile, known: dict[str, str]) -> dict[str, str]:
         """Source directory tree -> published commit (the earliest source commit with that tree)."""
-        sib = Sibling(self.rule.name, self.rule.source, self.rule.install_url)
         sources = sorted(known)
         names = [n for s in sources for n in (s, f"{s}:{self.rule.source}")]
         answers = list(cat.read_many(names))
@@ -261,5 +270,4 @@ class PackageSync:
             key = (time, src)
             if tree[0] not in best or key < best[tree[0]]:
                 best[tree[0]] = key
-        sib.by_tree = {tree: known[src] for tree, (_, src) in best.items()}
-        return sib
+        return {tree: known[src] for tree, (_, src) in best.items()}

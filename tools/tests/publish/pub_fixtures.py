@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 from publish.cli import main
@@ -95,7 +96,7 @@ class Repo:
             raise AssertionError(f"git {' '.join(args)}: {proc.stderr}")
         return proc.stdout.strip()
 
-    def write(self, files: dict[str, str | None]) -> None:
+    def write(self, files: Mapping[str, str | None]) -> None:
         for rel, text in files.items():
             path = self.path / rel
             if text is None:
@@ -109,7 +110,7 @@ class Repo:
         stamp = f"{1700000000 + self.counter * 60} +0000"
         return {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
 
-    def commit(self, message: str, files: dict[str, str | None] | None = None) -> str:
+    def commit(self, message: str, files: Mapping[str, str | None] | None = None) -> str:
         self.write(files or {})
         self.git("add", "-A")
         self.git("commit", "-q", "--allow-empty", "-m", message, env=self._dates())

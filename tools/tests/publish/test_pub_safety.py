@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pub_fixtures import Repo, heads, log, make_monorepo, publish
+
 from publish.lock import locked
 
 pytestmark = pytest.mark.usefixtures("git_env")
@@ -42,7 +43,9 @@ def test_divergent_destination_is_refused_naming_branch_and_both_shas(
     assert log(tmp_path / "dest/prov.git", "%s", "-1", "main") == ["both: new"]
 
 
-def test_dry_run_lists_commits_and_tags_and_pushes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_lists_commits_and_tags_and_pushes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
     repo.git("tag", "v1.2.3")
     assert publish(repo.path, "sync", "--dry-run") == 0
@@ -54,7 +57,9 @@ def test_dry_run_lists_commits_and_tags_and_pushes_nothing(tmp_path: Path, capsy
     assert "prov: would push refs/heads/main" in out
 
 
-def test_failing_smoke_test_stops_that_package_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_failing_smoke_test_stops_that_package_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     smoke = "test -f prov/__init__.py || (echo no prov here >&2; exit 3)"
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest", smoke=smoke)
     # prov depends on fw, so fw must pass for prov to be tried: fw fails here, and prov is not published.
@@ -68,7 +73,9 @@ def test_failing_smoke_test_stops_that_package_only(tmp_path: Path, capsys: pyte
 
 
 def test_smoke_test_runs_in_a_clean_checkout_of_the_published_tree(tmp_path: Path) -> None:
-    smoke = "test -f pyproject.toml && test ! -e staging && git status >/dev/null 2>&1; test $? -ne 0 || exit 9"
+    smoke = (
+        "test -f pyproject.toml && test ! -e staging && git status >/dev/null 2>&1; test $? -ne 0 || exit 9"
+    )
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest", smoke=smoke)
     assert publish(repo.path, "sync") == 0
 
@@ -89,7 +96,9 @@ def test_unreachable_destination_fails_that_package_after_retries(
 ) -> None:
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
     rules = (repo.path / "publish-rules.toml").read_text()
-    rules = rules.replace(f'destination = "{tmp_path}/dest/prov.git"', 'destination = "/nonexistent/prov.git"')
+    rules = rules.replace(
+        f'destination = "{tmp_path}/dest/prov.git"', 'destination = "/nonexistent/prov.git"'
+    )
     repo.write({"publish-rules.toml": rules.replace("create = true", "create = false")})
     (tmp_path / "dest").mkdir()
     subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "dest/fw.git")], check=True)
@@ -125,7 +134,11 @@ def test_bad_rules_are_one_line_and_exit_2(
 
 def test_unknown_tool_publish_key_is_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
-    text = (repo.path / "pyproject.toml").read_text().replace('work-dir = "_work"', 'work-dir = "_work"\nlok = 1')
+    text = (
+        (repo.path / "pyproject.toml")
+        .read_text()
+        .replace('work-dir = "_work"', 'work-dir = "_work"\nlok = 1')
+    )
     repo.write({"pyproject.toml": text})
     assert publish(repo.path, "verify-rules") == 2
     assert "[tool.publish]: unknown key 'lok'" in capsys.readouterr().err
