@@ -77,6 +77,7 @@ class Classifier:
         self.cache_dir = cache_dir
         self.overrides = sorted(ws.config.module_distributions.items(), key=lambda kv: -kv[0].count("."))
         self.by_norm = {normalize(d.name): d for d in ws.distributions}
+        self.origins = {d.name: d.origin for d in ws.distributions}
         self.top_level: dict[str, list[str]] = {}
         for dist in ws.distributions:
             for name in dist.import_packages:
@@ -91,7 +92,7 @@ class Classifier:
         return (own.name, own.origin) if own else (dist, Origin.THIRD_PARTY)
 
     def origin(self, dist: str) -> Origin:
-        return self.by_norm[normalize(dist)].origin
+        return self.origins[dist]
 
     def first_party(self, module: str, importer: str) -> str | None:
         """The workspace distribution holding `module` (or its nearest known parent); the importer's first."""
@@ -127,7 +128,7 @@ class Classifier:
                 return self._named(dist)
         owner = self.first_party(module, importer)
         if owner is not None:
-            return owner, self.by_norm[normalize(owner)].origin
+            return owner, self.origins[owner]
         top = module.partition(".")[0]
         if top in _STDLIB:
             return None, Origin.STDLIB

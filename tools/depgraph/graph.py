@@ -8,6 +8,7 @@ No graph library here: the checks bring networkx when they need algorithms.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -91,12 +92,14 @@ def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int
     """Discover, extract and resolve. Files that cannot be read or parsed become `parse-error` findings."""
     ws = load_workspace(root, config)
     cache_dir = config.cache_path if use_cache else None
-    absolute = {m.path: str(ws.root / m.path) for m in ws.modules}
+    prefix = f"{ws.root}{os.sep}"
+    absolute = {m.path: prefix + m.path for m in ws.modules}
     sources = [SourceFile(absolute[m.path], m.name, m.is_package) for m in ws.modules]
     scanned = scan(sources, cache_dir=cache_dir, jobs=jobs)
     classifier = Classifier(ws, cache_dir)
     helpers = _test_helpers(ws)
-    edges: set[Edge] = set()
+    # One row per (statement, target) in Edge's field order: tuples dedupe and sort faster than dataclasses.
+    rows: set[tuple[str, int, str, str, ImportKind, str, str, str | None, Origin]] = set()
     findings: list[Finding] = []
     imports: dict[str, FileImports] = {}
     level = config.level(PARSE_ERROR)
@@ -118,32 +121,22 @@ def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int
                     key=f"{PARSE_ERROR}:{module.path}",
                 )
             )
-        dist = module.distribution
+        dist, path, name = module.distribution, module.path, module.name
         for record in result.records:
             for found in _targets(record, ws):
                 target = found
                 imported_dist, origin = classifier.classify(target, dist)
                 if origin is Origin.UNKNOWN and module.is_test and (dist, target) in helpers:
                     target, imported_dist, origin = helpers[dist, target], dist, classifier.origin(dist)
-                edges.add(
-                    Edge(
-                        path=module.path,
-                        line=record.line,
-                        importer=module.name,
-                        imported=target,
-                        kind=record.kind,
-                        text=record.text,
-                        importer_distribution=dist,
-                        imported_distribution=imported_dist,
-                        imported_origin=origin,
-                    )
+                rows.add(
+                    (path, record.line, name, target, record.kind, record.text, dist, imported_dist, origin)
                 )
     return Graph(
         root=ws.root,
         config=config,
         distributions=ws.distributions,
         modules=ws.modules,
-        edges=tuple(sorted(edges)),
+        edges=tuple(Edge(*row) for row in sorted(rows)),  # tied up to the target, the rest is equal too
         findings=tuple(sorted(findings)),
         namespaces=ws.namespaces,
         imports=imports,

@@ -357,7 +357,7 @@ def load_workspace(root: Path, config: Config) -> Workspace:
         modules += walker.modules
         for ns in walker.namespaces:
             namespaces.setdefault(ns, set()).add(dist.name)
-    modules.sort()
+    modules.sort(key=lambda m: (m.name, m.path, m.distribution))
     by_name: dict[str, Module] = {}
     by_distribution: dict[str, dict[str, Module]] = {d.name: {} for d in distributions}
     for module in sorted(modules, key=lambda m: (m.is_test, m.distribution, m.name)):
