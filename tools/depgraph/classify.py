@@ -60,6 +60,9 @@ def installed_packages(cache_dir: Path | None) -> Mapping[str, tuple[str, ...]]:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(mapping, fh, protocol=pickle.HIGHEST_PROTOCOL)
             Path(tmp).replace(cache_file)  # atomic: a concurrent run reads the old or the new file
+            for old in cache_file.parent.glob("installed-*.pickle"):
+                if old != cache_file:
+                    old.unlink(missing_ok=True)  # another environment's map; it rebuilds if still needed
         except OSError:
             pass  # a read-only cache folder only costs time
     return mapping

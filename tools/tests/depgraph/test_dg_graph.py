@@ -264,6 +264,11 @@ def test_installed_packages_cache(tmp_path: Path) -> None:
     (cache_file,) = tmp_path.iterdir()
     cache_file.write_bytes(b"garbage")
     assert installed_packages(tmp_path) == fresh
+    # A map from another environment is dropped when this one is written.
+    (tmp_path / "installed-0123.pickle").write_bytes(b"old")
+    cache_file.unlink()
+    installed_packages(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [cache_file.name]
 
 
 def test_this_repository(tmp_path: Path) -> None:
