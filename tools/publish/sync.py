@@ -69,7 +69,9 @@ class PackageSync:
         try:
             self._run(result, want_sibling)
         except GitError as exc:
-            result.error = f"{exc}" if not exc.stderr else f"git {exc.args_list[1]} failed: {exc.message}"
+            command = exc.args_list[1]
+            where = {"push": f" to {self.rule.destination}", "fetch": f" from {self.rule.destination}"}
+            result.error = f"git {command}{where.get(command, '')} failed: {exc.message}"
         except PublishError as exc:
             result.error = str(exc)
         result.processed = self.processed

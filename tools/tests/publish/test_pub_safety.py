@@ -106,7 +106,7 @@ def test_unreachable_destination_fails_that_package_after_retries(
     captured = capsys.readouterr()
     assert "prov: attempt 1 failed (" in captured.err  # retried once (retries = 1)
     line = next(x for x in captured.out.splitlines() if x.startswith("prov: FAILED"))
-    assert "git fetch failed" in line and "/nonexistent/prov.git" in line
+    assert "git fetch from /nonexistent/prov.git failed: " in line
     assert "fw: pushed refs/heads/main" in captured.out
 
 
