@@ -21,13 +21,20 @@ _ROOT = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
 )
+_JOBS = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: automatic).",
+)
 _NO_CACHE = click.option(
     "--no-cache", is_flag=True, help="Parse every file again; neither read nor write the cache."
 )
 
 
 def _collect(
-    root: Path | None, no_cache: bool, only: tuple[str, ...] = ()
+    root: Path | None, no_cache: bool, jobs: int | None, only: tuple[str, ...] = ()
 ) -> tuple[Config, GraphLike, CheckResult]:
     """Config, graph and check results for one repository (imports kept lazy for start-up time)."""
     from depgraph.checks import run_checks  # noqa: PLC0415
@@ -36,7 +43,7 @@ def _collect(
 
     where = root.resolve() if root else find_root()
     config = load_config(where)
-    graph = build_graph(where, config, use_cache=not no_cache)
+    graph = build_graph(where, config, use_cache=not no_cache, jobs=jobs)
     return config, graph, run_checks(graph, config, only=only)
 
 
@@ -82,6 +89,7 @@ def _use_color(choice: bool | None, fmt: str, output: Path | None) -> bool:
     "--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal)."
 )
 @_NO_CACHE
+@_JOBS
 @click.pass_context
 def check(  # noqa: PLR0917 - one parameter per click option
     ctx: click.Context,
@@ -93,6 +101,7 @@ def check(  # noqa: PLR0917 - one parameter per click option
     only: tuple[str, ...],
     color: bool | None,
     no_cache: bool,
+    jobs: int | None,
 ) -> None:
     """Check the import graph; exit 1 when a finding is at error level (0 clean or warnings only)."""
     from depgraph import baseline as bl  # noqa: PLC0415
@@ -105,7 +114,7 @@ def check(  # noqa: PLR0917 - one parameter per click option
         raise click.BadParameter(
             f"unknown check {unknown[0]!r} (known: {', '.join(sorted(TITLES))})", param_hint="--only"
         )
-    config, graph, result = _collect(root, no_cache, only)
+    config, graph, result = _collect(root, no_cache, jobs, only)
     findings, baselined = result.findings, 0
     if not no_baseline:
         path = baseline_path or config.baseline_path
@@ -143,11 +152,12 @@ def check(  # noqa: PLR0917 - one parameter per click option
     help="Where to write it (default: the `baseline` key of [tool.depgraph]).",
 )
 @_NO_CACHE
-def baseline(root: Path | None, baseline_path: Path | None, no_cache: bool) -> None:
+@_JOBS
+def baseline(root: Path | None, baseline_path: Path | None, no_cache: bool, jobs: int | None) -> None:
     """Record today's findings (errors and warnings) so that `check` fails only on new ones."""
     from depgraph import baseline as bl  # noqa: PLC0415
 
-    config, _graph, result = _collect(root, no_cache)
+    config, _graph, result = _collect(root, no_cache, jobs)
     path = baseline_path or config.baseline_path
     count = bl.write(path, [f for f in result.findings if f.level is not Level.OFF])
     click.echo(f"depgraph: wrote {count} finding{'s' * (count != 1)} to {path}")

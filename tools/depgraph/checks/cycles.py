@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from graphlib import CycleError, TopologicalSorter
 
 
 def shortest_cycles(pairs: Iterable[tuple[str, str]]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """For each strongly connected component with a cycle: (sorted members, shortest cycle through its
     smallest member, written start ... start). Breadth-first search visits neighbours in sorted order, so the
     cycle chosen is the same on every run. Self-loops are ignored."""
-    import networkx as nx  # noqa: PLC0415 - kept off the start-up path
-
     successors: dict[str, list[str]] = {}
     for source, target in sorted(set(pairs)):
         if source != target:
             successors.setdefault(source, []).append(target)
+    try:  # the common case, no cycle at all, costs no networkx import (a tenth of a second)
+        TopologicalSorter(successors).prepare()
+    except CycleError:
+        pass
+    else:
+        return []
+    import networkx as nx  # noqa: PLC0415 - kept off the start-up path
+
     graph = nx.DiGraph()
     graph.add_edges_from((s, t) for s, targets in successors.items() for t in targets)
     result: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
