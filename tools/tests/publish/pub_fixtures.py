@@ -215,3 +215,44 @@ def check_published(
             source_tree.pop("pyproject.toml", None)
         assert published_tree == source_tree, f"{pub} (from {src}) differs from {directory}"
     return mapping
+
+
+def grow(repo: Repo, count: int, branch: str = "main") -> None:
+    """Add `count` commits to `branch` in one `git fast-import`: every third touches only the core,
+    every tenth is a merge of a side line that changed the framework."""
+    tip = repo.git("rev-parse", branch)
+    lines = []
+    mark = 0
+    base = 1_800_000_000
+    side = None
+    for i in range(count):
+        mark += 1
+        path = f"app/gen{i % 7}.py" if i % 3 == 0 else f"staging/fw/fw/gen{i % 11}.py"
+        data = f"N = {i}\n".encode()
+        ident = f"Gen Erator <gen@example.com> {base + i * 60} +0000"
+        ref = f"refs/heads/{branch}" if i % 10 != 5 else "refs/heads/_side"
+        body = [
+            f"commit {ref}",
+            f"mark :{mark}",
+            f"author {ident}",
+            f"committer {ident}",
+            f"data {len(f'gen {i}')}",
+            f"gen {i}",
+        ]
+        if i == 0:
+            body.append(f"from {tip}")
+        elif ref == "refs/heads/_side":
+            body.append(f"from :{mark - 1}")
+            side = mark
+        elif i % 10 == 6 and side:
+            body.append(f"from :{mark - 2}")
+            body.append(f"merge :{side}")
+        else:
+            body.append(f"from :{mark - 1}")
+        body.append(f"M 100644 inline {path}")
+        body.append(f"data {len(data)}")
+        lines += body + [data.decode()]
+    stream = ("\n".join(lines) + "\n").encode()
+    subprocess.run(["git", "fast-import", "--quiet", "--force"], cwd=repo.path, input=stream, check=True)
+    repo.git("update-ref", "-d", "refs/heads/_side")
+    repo.git("reset", "-q", "--hard", branch)
