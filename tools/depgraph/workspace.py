@@ -19,6 +19,7 @@ from typing import Any
 
 from depgraph.config import Config, find_root, load_config, read_toml
 from depgraph.errors import ConfigError
+from depgraph.layout import Layout, find_layout, strings
 from depgraph.model import Distribution, Module, Origin
 
 # Folders that are never import packages of a flat-layout distribution (after setuptools' flat-layout rules).
@@ -173,55 +174,8 @@ def _folders(root: Path, config: Config, key: str, patterns: tuple[str, ...]) ->
     return found
 
 
-def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: {key}: expected a list of strings")
-    return tuple(value)
-
-
-@dataclass(frozen=True, slots=True)
-class _Layout:
-    source_roots: tuple[str, ...]  # absolute
-    names: tuple[str, ...] | None  # explicit top-level names (setuptools `packages`/`py-modules`), else None
-    include: tuple[str, ...]
-    exclude: tuple[str, ...]
-    flat: bool
-
-
-def _layout(folder: Path, pyproject: Path, data: Mapping[str, Any]) -> _Layout:
-    tool = data.get("tool", {}).get("setuptools", {}) if isinstance(data.get("tool"), dict) else {}
-    tool = tool if isinstance(tool, dict) else {}
-    where: tuple[str, ...] = ()
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    names: tuple[str, ...] | None = None
-    packages = tool.get("packages")
-    if isinstance(packages, list):
-        names = tuple(
-            sorted({p.split(".")[0] for p in _strings(pyproject, "tool.setuptools.packages", packages)})
-        )
-    elif isinstance(packages, dict) and isinstance(packages.get("find"), dict):
-        find = packages["find"]
-        where = _strings(pyproject, "tool.setuptools.packages.find.where", find.get("where", []))
-        include = _strings(pyproject, "tool.setuptools.packages.find.include", find.get("include", []))
-        exclude = _strings(pyproject, "tool.setuptools.packages.find.exclude", find.get("exclude", []))
-    if "py-modules" in tool:
-        mods = _strings(pyproject, "tool.setuptools.py-modules", tool["py-modules"])
-        names = tuple(sorted({*(names or ()), *mods}))
-    package_dir = tool.get("package-dir")
-    if not where and isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
-        where = (package_dir[""],)
-    if not where:
-        where = ("src",) if (folder / "src").is_dir() else (".",)
-    roots = tuple(os.path.normpath(folder / w) for w in where)
-    for where_to, r in zip(where, roots, strict=True):
-        if not Path(r).is_dir():
-            raise ConfigError(f"{pyproject}: source folder {where_to!r} does not exist")
-    return _Layout(roots, names, include, exclude, flat=where == (".",))
-
-
 def _top_level_candidates(
-    layout: _Layout, source_root: str, walker: _Walker
+    layout: Layout, source_root: str, walker: _Walker
 ) -> Iterator[tuple[str, str, bool]]:
     """(name, path, is_folder) of what may be a top-level import package or module under one source root."""
     with os.scandir(source_root) as it:
@@ -259,15 +213,15 @@ def _distribution(
     project = data.get("project")
     if not isinstance(project, dict) or not isinstance(project.get("name"), str):
         raise ConfigError(f"{pyproject}: project.name: missing (a distribution needs [project] with a name)")
-    requires = _strings(pyproject, "project.dependencies", project.get("dependencies", []))
+    requires = strings(pyproject, "project.dependencies", project.get("dependencies", []))
     optional = project.get("optional-dependencies", {})
     if not isinstance(optional, dict):
         raise ConfigError(f"{pyproject}: project.optional-dependencies: expected a table")
     extras = tuple(
-        (extra, _strings(pyproject, f"project.optional-dependencies.{extra}", reqs))
+        (extra, strings(pyproject, f"project.optional-dependencies.{extra}", reqs))
         for extra, reqs in sorted(optional.items())
     )
-    layout = _layout(folder, pyproject, data)
+    layout = find_layout(folder, pyproject, data)
     packages: set[str] = set()
     for source_root in layout.source_roots:
         for name, path, is_dir in _top_level_candidates(layout, source_root, walker):
