@@ -1,0 +1,126 @@
+"""EC2 instances as cluster nodes: lookups by node name (an instance tag) or provider ID, addresses, zones.
+
+Only instances tagged ``kubernetes.io/cluster/<cluster_id>`` (and in ``vpc_id`` when set) are seen.
+Provider IDs have Kubernetes' AWS form ``aws:///<availability zone>/<instance id>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloud_provider import InstanceNotFound, Instances, NodeAddress, NodeAddressType, Unsupported, Zone, Zones, split_provider_id
+
+from cloud_provider_aws.client import Clients
+from cloud_provider_aws.config import AWSConfig
+
+PROVIDER_NAME = "aws"
+ALIVE = ["pending", "running", "stopping", "stopped"]
+STOPPED = {"stopping", "stopped"}
+
+
+def instance_id_from_provider_id(provider_id: str) -> str:
+    try:
+        scheme, rest = split_provider_id(provider_id)
+    except ValueError as exc:
+        raise InstanceNotFound(str(exc)) from None
+    instance_id = rest.rstrip("/").rsplit("/", 1)[-1]
+    if scheme != PROVIDER_NAME or not instance_id.startswith("i-"):
+        raise InstanceNotFound(f"not an AWS provider ID: {provider_id!r}")
+    return instance_id
+
+
+class Directory:
+    """Reads the cluster's instances from EC2."""
+
+    def __init__(self, config: AWSConfig, clients: Clients) -> None:
+        self.config, self.clients = config, clients
+
+    def _filters(self, *extra: dict[str, Any]) -> list[dict[str, Any]]:
+        filters = [{"Name": "tag-key", "Values": [self.config.cluster_tag]}, {"Name": "instance-state-name", "Values": ALIVE}]
+        if self.config.vpc_id:
+            filters.append({"Name": "vpc-id", "Values": [self.config.vpc_id]})
+        return filters + list(extra)
+
+    def _describe(self, *extra: dict[str, Any]) -> list[dict[str, Any]]:
+        reservations = self.clients.paginate(self.clients.ec2, "describe_instances", "Reservations", Filters=self._filters(*extra))
+        return sorted((i for r in reservations for i in r["Instances"]), key=lambda i: str(i["InstanceId"]))
+
+    def by_name(self, name: str) -> dict[str, Any]:
+        found = self._describe({"Name": f"tag:{self.config.node_name_tag}", "Values": [name]})
+        if not found:
+            raise InstanceNotFound(f"no EC2 instance tagged {self.config.node_name_tag}={name} in cluster {self.config.cluster_id}")
+        if len(found) > 1:
+            ids = ", ".join(i["InstanceId"] for i in found)
+            raise InstanceNotFound(f"node {name!r} is ambiguous: instances {ids} carry that name")
+        return found[0]
+
+    def by_provider_id(self, provider_id: str) -> dict[str, Any]:
+        instance_id = instance_id_from_provider_id(provider_id)
+        found = self._describe({"Name": "instance-id", "Values": [instance_id]})
+        if not found:
+            raise InstanceNotFound(f"no EC2 instance {instance_id} in cluster {self.config.cluster_id}")
+        return found[0]
+
+    def by_ids(self, instance_ids: list[str]) -> list[dict[str, Any]]:
+        return self._describe({"Name": "instance-id", "Values": instance_ids}) if instance_ids else []
+
+    def node_name(self, instance: dict[str, Any]) -> str:
+        return next((t["Value"] for t in instance.get("Tags", []) if t["Key"] == self.config.node_name_tag), "")
+
+
+def provider_id_of(instance: dict[str, Any]) -> str:
+    return f"aws:///{instance['Placement']['AvailabilityZone']}/{instance['InstanceId']}"
+
+
+def addresses_of(instance: dict[str, Any]) -> list[NodeAddress]:
+    pairs = [
+        (NodeAddressType.INTERNAL_IP, instance.get("PrivateIpAddress")),
+        (NodeAddressType.EXTERNAL_IP, instance.get("PublicIpAddress")),
+        (NodeAddressType.INTERNAL_DNS, instance.get("PrivateDnsName")),
+        (NodeAddressType.HOSTNAME, instance.get("PrivateDnsName")),
+        (NodeAddressType.EXTERNAL_DNS, instance.get("PublicDnsName")),
+    ]
+    return [NodeAddress(kind, value) for kind, value in pairs if value]
+
+
+class AWSInstances(Instances, Zones):
+    def __init__(self, config: AWSConfig, directory: Directory) -> None:
+        self.config, self.directory = config, directory
+
+    def node_addresses(self, name: str) -> list[NodeAddress]:
+        return addresses_of(self.directory.by_name(name))
+
+    def node_addresses_by_provider_id(self, provider_id: str) -> list[NodeAddress]:
+        return addresses_of(self.directory.by_provider_id(provider_id))
+
+    def instance_id(self, name: str) -> str:
+        instance = self.directory.by_name(name)
+        return f"/{instance['Placement']['AvailabilityZone']}/{instance['InstanceId']}"
+
+    def instance_type(self, name: str) -> str:
+        return str(self.directory.by_name(name)["InstanceType"])
+
+    def instance_type_by_provider_id(self, provider_id: str) -> str:
+        return str(self.directory.by_provider_id(provider_id)["InstanceType"])
+
+    def instance_exists_by_provider_id(self, provider_id: str) -> bool:
+        try:
+            self.directory.by_provider_id(provider_id)
+        except InstanceNotFound:
+            return False
+        return True
+
+    def instance_shutdown_by_provider_id(self, provider_id: str) -> bool:
+        return self.directory.by_provider_id(provider_id)["State"]["Name"] in STOPPED
+
+    # -- Zones ----------------------------------------------------------------------------------------
+    def get_zone(self) -> Zone:
+        if not self.config.zone:
+            raise Unsupported("aws: set 'zone' in the cloud config (the instance metadata service is not queried)")
+        return Zone(self.config.zone, self.config.region)
+
+    def get_zone_by_provider_id(self, provider_id: str) -> Zone:
+        return Zone(self.directory.by_provider_id(provider_id)["Placement"]["AvailabilityZone"], self.config.region)
+
+    def get_zone_by_node_name(self, node_name: str) -> Zone:
+        return Zone(self.directory.by_name(node_name)["Placement"]["AvailabilityZone"], self.config.region)
