@@ -222,11 +222,10 @@ def grow(repo: Repo, count: int, branch: str = "main") -> None:
     every tenth is a merge of a side line that changed the framework."""
     tip = repo.git("rev-parse", branch)
     lines = []
-    mark = 0
     base = 1_800_000_000
     side = None
     for i in range(count):
-        mark += 1
+        mark = i + 1
         path = f"app/gen{i % 7}.py" if i % 3 == 0 else f"staging/fw/fw/gen{i % 11}.py"
         data = f"N = {i}\n".encode()
         ident = f"Gen Erator <gen@example.com> {base + i * 60} +0000"
@@ -251,7 +250,7 @@ def grow(repo: Repo, count: int, branch: str = "main") -> None:
             body.append(f"from :{mark - 1}")
         body.append(f"M 100644 inline {path}")
         body.append(f"data {len(data)}")
-        lines += body + [data.decode()]
+        lines += [*body, data.decode()]
     stream = ("\n".join(lines) + "\n").encode()
     subprocess.run(["git", "fast-import", "--quiet", "--force"], cwd=repo.path, input=stream, check=True)
     repo.git("update-ref", "-d", "refs/heads/_side")

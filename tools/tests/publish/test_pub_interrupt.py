@@ -1,4 +1,4 @@
-"""A run killed at any moment and started again ends exactly like an uninterrupted run; --jobs gives the same."""
+"""A run killed at any moment and started again ends exactly like an uninterrupted (--jobs 2) run."""
 
 from __future__ import annotations
 
