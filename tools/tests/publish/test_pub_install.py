@@ -1,0 +1,50 @@
+"""The one real installation: a published provider commit installs into a fresh virtual environment, its
+sibling resolved through the rewritten direct reference to the sibling's published repository.
+
+Needs pip to reach PyPI (it upgrades itself: the pip bundled with Python 3.11 rejects `git+file://`
+references, and fetches setuptools for the isolated build)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pub_fixtures import heads, make_monorepo, publish
+
+pytestmark = pytest.mark.usefixtures("git_env")
+
+SMOKE = (
+    "python -m pip install -q --upgrade pip && python -m pip install -q . && "
+    "python -c 'import fw, prov, os; assert os.sep + \\\"site-packages\\\" in fw.__file__'"
+)
+
+
+def test_published_provider_installs_with_its_sibling_from_the_published_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_monorepo(
+        tmp_path / "mono", tmp_path / "dest", fw_extra=""
+    )  # install-url: the local destination
+    rules = (repo.path / "publish-rules.toml").read_text()
+    head, _, tail = rules.rpartition('smoke = ""')
+    repo.write({"publish-rules.toml": head + f'smoke = "{SMOKE}"\nsmoke-venv = true' + tail})
+    code = publish(repo.path, "sync")
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "prov: pushed refs/heads/main (new)" in out
+    assert heads(tmp_path / "dest/prov.git")
+
+
+def test_the_same_smoke_test_fails_when_the_sibling_cannot_be_resolved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = make_monorepo(
+        tmp_path / "mono", tmp_path / "dest", fw_extra='install-url = "file:///nonexistent/fw.git"'
+    )
+    rules = (repo.path / "publish-rules.toml").read_text()
+    head, _, tail = rules.rpartition('smoke = ""')
+    repo.write({"publish-rules.toml": head + f'smoke = "{SMOKE}"\nsmoke-venv = true' + tail})
+    assert publish(repo.path, "sync") == 1
+    out = capsys.readouterr().out
+    assert "prov: FAILED: smoke test failed on refs/heads/main" in out
+    assert heads(tmp_path / "dest/prov.git") == {}
