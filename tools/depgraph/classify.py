@@ -38,6 +38,36 @@ def _metadata_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _scan_installed() -> dict[str, tuple[str, ...]]:
+    """Import name -> distributions, from each distribution's top_level.txt, else from its file list.
+
+    (`importlib.metadata.packages_distributions` only reads top_level.txt before Python 3.11, and wheels
+    built by flit, hatch or poetry have none.)
+    """
+    from importlib.metadata import distributions  # noqa: PLC0415 - only on a cold cache
+
+    found: dict[str, set[str]] = {}
+    for dist in distributions():
+        name = dist.metadata["Name"]
+        if not name:
+            continue
+        top_level = dist.read_text("top_level.txt")
+        if top_level is not None:
+            tops = {line.strip().split("/")[0] for line in top_level.splitlines() if line.strip()}
+        else:
+            tops = set()
+            for file in dist.files or ():
+                first = file.parts[0] if file.parts else ""
+                if len(file.parts) == 1 and first.endswith(".py"):
+                    tops.add(first[:-3])
+                elif len(file.parts) > 1 and "." not in first and first != "__pycache__":
+                    tops.add(first)
+        for top in tops:
+            if top.isidentifier():
+                found.setdefault(top, set()).add(name)
+    return {top: tuple(sorted(names)) for top, names in sorted(found.items())}
+
+
 def installed_packages(cache_dir: Path | None) -> Mapping[str, tuple[str, ...]]:
     """Top-level import name -> installed distribution names, cached when `cache_dir` is given."""
     cache_file = None
@@ -50,9 +80,7 @@ def installed_packages(cache_dir: Path | None) -> Mapping[str, tuple[str, ...]]:
                 return cached
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
-    from importlib.metadata import packages_distributions  # noqa: PLC0415 - only on a cold cache
-
-    mapping = {name: tuple(sorted(set(dists))) for name, dists in packages_distributions().items()}
+    mapping = _scan_installed()
     if cache_file is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
