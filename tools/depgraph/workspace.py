@@ -228,7 +228,7 @@ def _distribution(
             before = len(walker.modules)
             if is_dir:
                 has_init = Path(path, "__init__.py").is_file()
-                if not walker.walk(path, name, False):
+                if not walker.walk(path, name, name in walker.tests):
                     continue
                 # In a flat layout, a folder without __init__.py counts only with a regular package beneath.
                 if layout.flat and not has_init and not any(m.is_package for m in walker.modules[before:]):

@@ -226,3 +226,18 @@ def test_symlinked_folder_and_dangling_link_inside_a_package(tmp_path: Path) -> 
     names = {m.name for m in workspace(root).modules}
     assert "fw.extra" in names
     assert "fw.gone" not in names
+
+
+def test_top_level_tests_package_in_a_src_layout_is_a_test(tmp_path: Path) -> None:
+    files = monorepo_files() | {
+        "staging/prov_b/src/tests/__init__.py": "",
+        "staging/prov_b/src/tests/test_b.py": "",
+    }
+    ws = workspace(make_repo(tmp_path, files))
+    flags = {m.path: m.is_test for m in ws.modules if m.distribution == "prov-b"}
+    assert flags == {
+        "staging/prov_b/src/prov_b/__init__.py": False,
+        "staging/prov_b/src/prov_b/impl.py": False,
+        "staging/prov_b/src/tests/__init__.py": True,
+        "staging/prov_b/src/tests/test_b.py": True,
+    }
