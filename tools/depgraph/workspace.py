@@ -211,8 +211,10 @@ def _distribution(
     folder: Path, origin: Origin, data: Mapping[str, Any], pyproject: Path, walker: _Walker
 ) -> Distribution:
     project = data.get("project")
-    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+    if not isinstance(project, dict) or "name" not in project:
         raise ConfigError(f"{pyproject}: project.name: missing (a distribution needs [project] with a name)")
+    if not isinstance(project["name"], str) or not project["name"]:
+        raise ConfigError(f"{pyproject}: project.name: expected a non-empty string, got {project['name']!r}")
     requires = strings(pyproject, "project.dependencies", project.get("dependencies", []))
     optional = project.get("optional-dependencies", {})
     if not isinstance(optional, dict):
@@ -264,7 +266,7 @@ def load_workspace(root: Path, config: Config) -> Workspace:
     root_str = os.path.normpath(Path(root).absolute())
     root = Path(root_str)
     folders: list[tuple[Path, Origin]] = []
-    if isinstance(config.project.get("name"), str):
+    if config.project:  # the root is a distribution (the core) when it has a [project] table
         folders.append((root, Origin.CORE))
     seen = {root}
     for key, patterns, origin in (

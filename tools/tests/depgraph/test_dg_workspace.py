@@ -179,6 +179,14 @@ def test_normalize() -> None:
         ),
         ({"staging/noname/pyproject.toml": "[project]\nversion = '1'\n"}, "project.name: missing"),
         (
+            {"staging/num/pyproject.toml": "[project]\nname = 3\n"},
+            "project.name: expected a non-empty string, got 3",
+        ),
+        (
+            {"pyproject.toml": "[project]\nversion = '1'\n[tool.depgraph]\n"},
+            "pyproject.toml: project.name: missing",
+        ),
+        (
             {"staging/dup/pyproject.toml": pyproject("FW")},
             "staging/fw/pyproject.toml: project.name: 'fw' is also the name of staging/dup/pyproject.toml",
         ),
