@@ -1,0 +1,243 @@
+"""Build a `Drawing` from a graph and the findings of its checks: distribution level, or a module-level focus.
+
+Red edges: every edge inside a strongly connected component (it lies on a cycle: of distributions at the
+distribution level, of top-level imports at the module level), and every edge carrying an import that a
+check in `VIOLATION_CHECKS` reported (matched by file and line).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from depgraph.draw.model import (
+    CYCLE,
+    FOCUS,
+    MODULE,
+    PACKAGE,
+    THIRD_PARTY,
+    VIOLATION_CHECKS,
+    DrawEdge,
+    Drawing,
+    Node,
+)
+from depgraph.errors import DepgraphError
+from depgraph.imports import ImportKind
+from depgraph.model import Edge, Finding, Module, Origin
+
+if TYPE_CHECKING:
+    from depgraph.graph import Graph
+
+FIRST_PARTY = frozenset({Origin.CORE, Origin.STAGING, Origin.FIRST_PARTY})
+MAX_EXAMPLES = 3
+
+
+def counted_edges(graph: Graph, include_tests: bool) -> list[Edge]:
+    """The edges that count: all, less those from tests folders unless `include_tests`."""
+    if include_tests:
+        return list(graph.edges)
+    tests = {m.path for m in graph.modules if m.is_test}
+    return [e for e in graph.edges if e.path not in tests]
+
+
+def cycle_pairs(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The pairs that lie on a cycle: both ends in the same strongly connected component."""
+    import networkx as nx  # noqa: PLC0415 - off the start-up path
+
+    digraph = nx.DiGraph()
+    digraph.add_edges_from(p for p in pairs if p[0] != p[1])
+    component: dict[str, int] = {}
+    for index, members in enumerate(nx.strongly_connected_components(digraph)):
+        if len(members) > 1:
+            component.update(dict.fromkeys(members, index))
+    return {(a, b) for a, b in digraph.edges if a in component and component[a] == component.get(b)}
+
+
+def _violations(edges: Sequence[Edge], findings: Sequence[Finding]) -> dict[Edge, set[str]]:
+    """Edge -> the violation checks that reported its statement (a finding names the imported module)."""
+    at: dict[tuple[str, int], list[Edge]] = defaultdict(list)
+    for edge in edges:
+        at[edge.path, edge.line].append(edge)
+    result: dict[Edge, set[str]] = defaultdict(set)
+    for f in findings:
+        if f.check not in VIOLATION_CHECKS:
+            continue
+        candidates = at.get((f.path, f.line), [])
+        named = [e for e in candidates if f"`{e.imported}`" in f.message]
+        for edge in named or candidates:
+            result[edge].add(f.check)
+    return result
+
+
+def _draw_edges(
+    grouped: dict[tuple[str, str], list[Edge]], reasons: dict[tuple[str, str], set[str]]
+) -> tuple[DrawEdge, ...]:
+    out = []
+    for (source, target), edges in sorted(grouped.items()):
+        examples = sorted({f"{e.path}:{e.line}" for e in edges})[:MAX_EXAMPLES]
+        statements = {(e.path, e.line) for e in edges}
+        out.append(
+            DrawEdge(
+                source,
+                target,
+                len(statements),
+                tuple(sorted(reasons.get((source, target), ()))),
+                tuple(examples),
+            )
+        )
+    return tuple(out)
+
+
+def distribution_drawing(
+    graph: Graph, findings: Sequence[Finding] = (), *, third_party: bool = False, include_tests: bool = False
+) -> Drawing:
+    """One node per repository distribution (and per third-party one imported, with `third_party`)."""
+    edges = counted_edges(graph, include_tests)
+    origins = {d.name: d.origin for d in graph.distributions}
+    modules: dict[str, int] = defaultdict(int)
+    for m in graph.modules:
+        if include_tests or not m.is_test:
+            modules[m.distribution] += 1
+    grouped: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for e in edges:
+        target = e.imported_distribution
+        if target is None or target == e.importer_distribution:
+            continue
+        if target in origins or (third_party and e.imported_origin is Origin.THIRD_PARTY):
+            grouped[e.importer_distribution, target].append(e)
+    first = [p for p in grouped if origins.get(p[0]) in FIRST_PARTY and origins.get(p[1]) in FIRST_PARTY]
+    reasons: dict[tuple[str, str], set[str]] = {pair: {CYCLE} for pair in cycle_pairs(first)}
+    for edge, checks in _violations(edges, findings).items():
+        pair = (edge.importer_distribution, edge.imported_distribution or "")
+        if pair in grouped:
+            reasons.setdefault(pair, set()).update(checks)
+    nodes = [
+        Node(d.name, d.name, d.origin.value, (), modules.get(d.name, 0))
+        for d in graph.distributions
+        if d.origin in FIRST_PARTY
+    ]
+    outside = sorted({t for _, t in grouped if t not in origins})
+    nodes += [Node(name, name, THIRD_PARTY, (THIRD_PARTY,)) for name in outside]
+    clusters = ((THIRD_PARTY, "third-party distributions"),) if outside else ()
+    return Drawing(
+        title="distributions",
+        level="distribution",
+        nodes=tuple(sorted(nodes)),
+        edges=_draw_edges(grouped, reasons),
+        clusters=clusters,
+        findings=tuple(sorted(findings)),
+    )
+
+
+def _collapse(name: str, segments: int | None) -> str:
+    return name if segments is None else ".".join(name.split(".")[:segments])
+
+
+def _reach(start: set[str], adjacency: dict[str, set[str]], depth: int) -> set[str]:
+    seen, frontier = set(start), set(start)
+    for _ in range(depth):
+        frontier = {n for f in frontier for n in adjacency.get(f, ()) if n not in seen}
+        if not frontier:
+            break
+        seen |= frontier
+    return seen
+
+
+def _lines(root: Path, path: str) -> int:
+    try:
+        data = (root / path).read_bytes()
+    except OSError:
+        return 0
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+def module_drawing(
+    graph: Graph,
+    findings: Sequence[Finding] = (),
+    *,
+    focus: str,
+    depth: int = 1,
+    reverse: bool = False,
+    collapse: int | None = None,
+    include_tests: bool = False,
+) -> Drawing:
+    """The modules of `focus` (a module or package) and those within `depth` imports of them (importers with
+    `reverse`), clustered by package; `collapse=N` draws every module as its first N dotted segments."""
+    in_focus = {m.name for m in graph.modules if m.name == focus or m.name.startswith(focus + ".")}
+    if not in_focus:
+        raise DepgraphError(f"--focus {focus}: no module or package of that name in the repository")
+    by_name: dict[str, Module] = {m.name: m for m in graph.modules}
+    tests_count = include_tests or any(by_name[n].is_test for n in in_focus)
+    edges = [
+        e for e in counted_edges(graph, tests_count) if e.imported in by_name and e.imported != e.importer
+    ]
+    forward: dict[str, set[str]] = defaultdict(set)
+    backward: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        forward[e.importer].add(e.imported)
+        backward[e.imported].add(e.importer)
+    shown = _reach(in_focus, backward if reverse else forward, depth)
+    cyclic = cycle_pairs((e.importer, e.imported) for e in edges if e.kind is ImportKind.TOP_LEVEL)
+    violations = _violations(edges, findings)
+    grouped: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    reasons: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for e in edges:
+        if e.importer not in shown or e.imported not in shown:
+            continue
+        pair = (_collapse(e.importer, collapse), _collapse(e.imported, collapse))
+        if pair[0] == pair[1]:
+            continue
+        grouped[pair].append(e)
+        if (e.importer, e.imported) in cyclic and e.kind is ImportKind.TOP_LEVEL:
+            reasons[pair].add(CYCLE)
+        reasons[pair].update(violations.get(e, ()))
+    members: dict[str, list[str]] = defaultdict(list)
+    for name in shown:
+        members[_collapse(name, collapse)].append(name)
+    nodes = _module_nodes(graph.root, members, by_name, in_focus)
+    clusters = _clusters(nodes)
+    nodes = [_in_clusters(n, clusters) for n in nodes]
+    direction = "importers of" if reverse else "imports of"
+    return Drawing(
+        title=f"{direction} {focus} (depth {depth})",
+        level="module",
+        nodes=tuple(sorted(nodes)),
+        edges=_draw_edges(grouped, reasons),
+        clusters=tuple(sorted((c, c) for c in clusters)),
+        findings=tuple(sorted(findings)),
+    )
+
+
+def _module_nodes(
+    root: Path, members: dict[str, list[str]], by_name: dict[str, Module], in_focus: set[str]
+) -> list[Node]:
+    nodes = []
+    for node_id, names in sorted(members.items()):
+        collapsed = names != [node_id]
+        kind = FOCUS if any(n in in_focus for n in names) else PACKAGE if collapsed else MODULE
+        package = collapsed or by_name[node_id].is_package
+        parts = node_id.split(".")
+        cluster = tuple(".".join(parts[:i]) for i in range(1, len(parts) + (1 if package else 0)))
+        lines = sum(_lines(root, by_name[n].path) for n in names)
+        label = f"{node_id}\n{len(names)} modules" if collapsed else node_id
+        nodes.append(Node(node_id, label, kind, cluster, len(names), lines))
+    return nodes
+
+
+def _clusters(nodes: list[Node]) -> set[str]:
+    """The packages that get a cluster box: those holding at least two drawn nodes."""
+    count: dict[str, int] = defaultdict(int)
+    for node in nodes:
+        for cluster in node.cluster:
+            count[cluster] += 1
+    return {c for c, n in count.items() if n >= 2}
+
+
+def _in_clusters(node: Node, clusters: set[str]) -> Node:
+    path = tuple(c for c in node.cluster if c in clusters)
+    label = node.label
+    if path and node.id.startswith(path[-1] + ".") and "\n" not in label:
+        label = node.id[len(path[-1]) + 1 :]  # the name inside its box; the box says the package
+    return Node(node.id, label, node.kind, path, node.modules, node.lines)
