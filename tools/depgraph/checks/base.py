@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Protocol
 
 from packaging.utils import canonicalize_name
@@ -38,6 +38,7 @@ def _module_values(items: Sequence[Module] | Mapping[str, Module]) -> list[Modul
     return sorted(items.values() if isinstance(items, Mapping) else items)
 
 
+@cache
 def norm(name: str) -> str:
     """A distribution name normalised as PEP 503 says, so `Cloud_Provider` and `cloud-provider` are equal."""
     return str(canonicalize_name(name))

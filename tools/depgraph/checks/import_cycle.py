@@ -24,21 +24,23 @@ TITLE = "Modules import one another at import time"
 
 def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
     modules = view.modules
-    examples: dict[tuple[str, str], Edge] = {}
+    by_pair: dict[tuple[str, str], list[Edge]] = {}
     for edge in view.edges:
-        if edge.kind is not ImportKind.TOP_LEVEL or edge.importer == edge.imported:
-            continue
-        if edge.imported not in modules or (edge.importer, edge.imported) in examples:
-            continue
-        examples[(edge.importer, edge.imported)] = edge
+        if edge.kind is ImportKind.TOP_LEVEL and edge.importer != edge.imported and edge.imported in modules:
+            by_pair.setdefault((edge.importer, edge.imported), []).append(edge)
     # Read suppressions only for edges that can be on a cycle, i.e. inside a strongly connected component.
-    component = {m: i for i, (members, _) in enumerate(shortest_cycles(examples)) for m in members}
-    for pair, edge in sorted(examples.items()):
-        inside = pair[0] in component and component[pair[0]] == component.get(pair[1])
-        if inside and suppressor.suppresses(ID, edge.path, edge.line):
-            del examples[pair]
+    cycles = shortest_cycles(by_pair)
+    component = {m: i for i, (members, _) in enumerate(cycles) for m in members}
+    examples: dict[tuple[str, str], Edge] = {}
+    removed = False
+    for (source, target), edges in sorted(by_pair.items()):
+        if source in component and component[source] == component.get(target):
+            kept = [e for e in edges if not suppressor.suppresses(ID, e.path, e.line)]
+            removed = removed or len(kept) < len(edges)
+            if kept:
+                examples[(source, target)] = kept[0]  # edges are sorted: the smallest line
     found: list[Finding] = []
-    for members, cycle in shortest_cycles(examples):
+    for members, cycle in shortest_cycles(examples) if removed else cycles:
         hops = [examples[(a, b)] for a, b in pairwise(cycle)]
         names = " -> ".join(cycle)
         message = f"import cycle at import time: {names}"
