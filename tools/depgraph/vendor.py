@@ -116,6 +116,8 @@ def _existing(vendor: str) -> dict[str, os.DirEntry[str]]:
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as it:
             for entry in sorted(it, key=lambda e: e.name):
+                if entry.name == "__pycache__":
+                    continue  # Python writes it beside a linked module of a namespace folder
                 rel = f"{prefix}{entry.name}"
                 found[rel] = entry
                 if entry.is_dir(follow_symlinks=False):

@@ -203,6 +203,17 @@ def test_namespace_package_shared_by_two_staging_packages(
         "created vendor/acme/two -> ../../libs/two/acme/two",
     ]
     assert run(root, "verify", capsys=capsys)[0] == 0
+    # Importing through the links writes bytecode beside the linked module of the namespace folder.
+    done = subprocess.run(
+        [sys.executable, "-c", "import acme.helpers, acme.one, acme.two"],
+        env={**os.environ, "PYTHONPATH": str(root / "vendor"), "PYTHONDONTWRITEBYTECODE": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (root / "vendor/acme/__pycache__").is_dir(), done.stderr
+    assert run(root, "verify", capsys=capsys)[0] == 0
+    assert run(root, "update", capsys=capsys) == (0, "vendor/ is up to date\n", "")
     (root / "vendor/acme/two").unlink()
     assert verify_lines(root, capsys) == [
         "vendor/acme/two: missing link (expected -> ../../libs/two/acme/two)"
