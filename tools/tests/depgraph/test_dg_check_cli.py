@@ -200,6 +200,7 @@ def test_suppression_with_and_without_reason(tmp_path: Path) -> None:
         "import importlib\nfrom app import main  # depgraph: ignore[staging-imports-core] moving out in #42\n"
         "import app  # depgraph: ignore[staging-imports-core]\n"
         "import fw  # depgraph: ignore[import-cylce] typo\n"
+        "import fw.api  # depgraph: ignore[import-cycle] there is no cycle here\n"
     )
     done = run(build(tmp_path, {"staging/fw/fw/api.py": api}))
     assert done.returncode == 1, done.stdout + done.stderr
@@ -208,6 +209,7 @@ def test_suppression_with_and_without_reason(tmp_path: Path) -> None:
     assert "staging/fw/fw/api.py:3: [error] staging distribution `fw` imports the core" in out
     assert "staging/fw/fw/api.py:3: [error] suppression of `staging-imports-core` without a reason" in out
     assert "staging/fw/fw/api.py:4: [warn] suppression names an unknown check `import-cylce`" in out
+    assert "staging/fw/fw/api.py:5: [warn] suppression of `import-cycle` is not needed" in out
     assert out.rstrip().endswith("1 suppressed")
 
 
