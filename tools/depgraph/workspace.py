@@ -58,9 +58,8 @@ class Workspace:
     distributions: tuple[Distribution, ...]  # sorted by name; the core (if any) is the one with origin CORE
     modules: tuple[Module, ...]  # sorted
     namespaces: Mapping[str, tuple[str, ...]]  # PEP 420 namespace package -> distributions holding portions
-    by_name: Mapping[str, Module] = field(
-        default_factory=lambda: MappingProxyType({})
-    )  # non-test modules win
+    # module name -> Module; when several share a name, non-test modules win, then the first distribution
+    by_name: Mapping[str, Module] = field(default_factory=lambda: MappingProxyType({}))
     by_distribution: Mapping[str, Mapping[str, Module]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
