@@ -104,8 +104,9 @@ def finding(
 
 
 def hop(edge: Edge) -> str:
-    """One step of a chain: `importer -> imported (path:line)`."""
-    return f"{edge.importer} -> {edge.imported} ({edge.path}:{edge.line})"
+    """One step of a chain: `importer -> imported (path:line): statement` (a long statement shortened)."""
+    text = edge.text if len(edge.text) <= 100 else edge.text[:97] + "..."
+    return f"{edge.importer} -> {edge.imported} ({edge.path}:{edge.line}): {text}"
 
 
 def requirement_line(pyproject_text: str, requirement: str) -> int:

@@ -4,12 +4,13 @@ single version satisfies (all of them are installed into one environment, so one
 Method: requirements are grouped by PEP 503 name; those whose marker is false in the running environment are
 left out (extras are evaluated with `extra` set to theirs), so the answer is exact for this interpreter and
 platform and says nothing about others. A set of specifiers is satisfiable when one of these candidate
-versions satisfies all of them: `0`, the installed version, every version named by a specifier (`1.2.*` gives
-`1.2`), and just above each (`1.2` -> `1.2.0.0.0.1`). Every bound of the intersection is one of those
-versions, so the candidates find a solution whenever there is one, except where two bounds are closer than
-the step (`>1.2,<1.2.0.0.0.1`), which no real project writes. Pre-releases count as versions, following
-PEP 440's own rules (`<2` never admits `2.0rc1`). Each pair of requirements that conflicts is one finding at
-the later requirement's line; a group that conflicts only as a whole (three or more) is one finding.
+versions satisfies all of them: `0`, the installed version, every version named by a specifier (`1.2.*`
+gives `1.2`), the version just above each (`1.2` -> `1.2.0.0.0.1`), and where a prefix ends (`!=2.*` ->
+`3`). Every bound of an intersection of specifiers is among those, so a solution is found whenever there is
+one, except between two bounds closer than the step (`>1.2,<1.2.0.0.0.1`), which no real project writes.
+Pre-releases count as versions, following PEP 440's own rules (`<2` never admits `2.0rc1`). Each pair of
+requirements that conflicts is one finding at the later requirement's line; a group that conflicts only as a
+whole (three or more) is one finding.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def _candidates(specifiers: Iterable[SpecifierSet], name: str) -> list[str]:
             except InvalidVersion:
                 continue
             found.add(".".join(str(p) for p in (*release, 0, 0, 0, 1)))
+            if spec.version.endswith(".*"):  # a prefix ends where the next one starts: `!=2.*` admits `3`
+                found.add(".".join(str(p) for p in (*release[:-1], release[-1] + 1)))
     return sorted(found)
 
 

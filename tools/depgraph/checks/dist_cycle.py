@@ -54,9 +54,7 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
                 message,
                 key=names,
                 text=first.text,
-                chain=[
-                    f"{a} -> {b}: {hop(e)}: {e.text}" for (a, b), e in zip(pairwise(cycle), hops, strict=True)
-                ],
+                chain=[f"{a} -> {b}: {hop(e)}" for (a, b), e in zip(pairwise(cycle), hops, strict=True)],
                 hint="invert one dependency (move the shared code down into the distribution both need); "
                 f"or {silence_hint(ID)} of one hop",
             )

@@ -56,7 +56,7 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
                 message,
                 key=names,
                 text=first.text,
-                chain=[f"{hop(e)}: {e.text}" for e in hops],
+                chain=[hop(e) for e in hops],
                 hint="move one import into the function that needs it, or the shared code into a third "
                 "module; "
                 f"or {silence_hint(ID)} of one hop",

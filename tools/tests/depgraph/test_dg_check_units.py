@@ -377,3 +377,10 @@ def test_suppressing_one_of_two_imports_keeps_the_hop(tmp_path: Path) -> None:
     )
     [found] = checks(g, cfg(tmp_path), "import-cycle")
     assert found.chain[1] == "fw.impl -> fw (staging/fw/fw/impl.py:2): from fw import api"
+
+
+def test_prefix_exclusions_and_whole_group_conflicts() -> None:
+    assert conflicts.satisfiable([SpecifierSet(">=2,<4"), SpecifierSet("!=2.*")])  # 3 does
+    group = [SpecifierSet(">=1,<3"), SpecifierSet(">=2,<4"), SpecifierSet("!=2.*")]
+    assert not conflicts.satisfiable(group)
+    assert all(conflicts.satisfiable([a, b]) for i, a in enumerate(group) for b in group[i + 1 :])
