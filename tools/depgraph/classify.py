@@ -34,7 +34,8 @@ def _metadata_fingerprint() -> str:
                 names = sorted(e.name for e in it if e.name.endswith((".dist-info", ".egg-info", ".pth")))
         except OSError:
             continue
-        digest.update(f"{entry}\0{'|'.join(names)}\n".encode())
+        if names:  # entries without metadata (the script's folder, the cwd) do not change the map
+            digest.update(f"{entry}\0{'|'.join(names)}\n".encode())
     return digest.hexdigest()
 
 
