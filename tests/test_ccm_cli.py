@@ -115,3 +115,71 @@ def test_list_providers(fake_cluster: Path) -> None:
     proc = ccm(fake_cluster, "--list-providers")
     names = proc.stdout.split()
     assert proc.returncode == 0 and "fake" in names and names == sorted(names)
+
+
+BAREMETAL_INVENTORY = """
+region = "dc-1"
+
+[[machines]]
+name = "node-a"
+id = "srv-a"
+zone = "rack-1"
+type = "r640"
+addresses = [{ type = "InternalIP", address = "10.0.0.1" }]
+
+[[machines]]
+name = "node-b"
+id = "srv-b"
+zone = "rack-2"
+type = "r640"
+addresses = [{ type = "InternalIP", address = "10.0.0.2" }]
+"""
+
+BAREMETAL_CONFIG = """
+inventory = "inventory.toml"
+haproxy_dir = "haproxy.d"
+routes_file = "routes.batch"
+vip_pool = "192.0.2.16/28"
+"""
+
+
+def test_baremetal_provider_writes_haproxy_and_routes(tmp_path: Path) -> None:
+    (tmp_path / "inventory.toml").write_text(BAREMETAL_INVENTORY)
+    (tmp_path / "cloud.toml").write_text(BAREMETAL_CONFIG)
+    (tmp_path / "state.json").write_text(json.dumps(STATE))
+    args = ("--cloud-provider", "baremetal", "--cloud-config", "cloud.toml", "--state", "state.json")
+    first = ccm(tmp_path, *args)
+    assert first.returncode == 0, first.stderr
+    assert "node/node-b: set provider ID baremetal://srv-b" in first.stdout.splitlines()
+    assert "service/default/web: set load balancer ingress 192.0.2.17" in first.stdout.splitlines()
+    (fragment,) = (tmp_path / "haproxy.d").glob("*.cfg")
+    assert "server node-a 10.0.0.1:30080 check" in fragment.read_text()
+    assert "route replace 10.244.2.0/24 via 10.0.0.2" in (tmp_path / "routes.batch").read_text()
+    assert ccm(tmp_path, *args).stdout == ""
+
+    # A machine leaves the inventory: its node, backend and route go.
+    (tmp_path / "inventory.toml").write_text(BAREMETAL_INVENTORY.split("[[machines]]\nname = \"node-b\"")[0])
+    third = ccm(tmp_path, *args)
+    assert third.stdout.splitlines() == [
+        "node/node-b: deleted (its instance no longer exists)",
+        "service/default/web: updated load balancer hosts to node-a",
+        "route/10.244.2.0/24: deleted route to node node-b (blackhole)",
+    ]
+    assert "node-b" not in fragment.read_text() and "10.244.2.0/24" not in (tmp_path / "routes.batch").read_text()
+
+    # The service stops being a LoadBalancer: its fragment is deleted.
+    state = json.loads((tmp_path / "state.json").read_text())
+    state["services"][0]["type"] = "ClusterIP"
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    fourth = ccm(tmp_path, *args)
+    assert "service/default/web: deleted load balancer (service is gone or no longer of type LoadBalancer)" in fourth.stdout
+    assert list((tmp_path / "haproxy.d").glob("*.cfg")) == []
+
+
+def test_baremetal_bad_inventory_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "inventory.toml").write_text("[[machines]]\nname = 'a'\n")
+    (tmp_path / "cloud.toml").write_text(BAREMETAL_CONFIG)
+    (tmp_path / "state.json").write_text(json.dumps(STATE))
+    proc = ccm(tmp_path, "--cloud-provider", "baremetal", "--cloud-config", "cloud.toml", "--state", "state.json")
+    assert proc.returncode == 2
+    assert proc.stderr == "cloud-controller-manager: error: inventory.toml: machines[0]: missing or non-string key 'zone'\n"

@@ -99,7 +99,7 @@ def test_routes_turn_off_source_dest_check_and_blackhole_terminated(vpc: Any, pr
     table = vpc.ec2.describe_route_tables(RouteTableIds=[vpc.route_table])["RouteTables"][0]
     assert {"10.244.1.0/24": inst["InstanceId"]} == {r["DestinationCidrBlock"]: r["InstanceId"] for r in table["Routes"] if "InstanceId" in r}
     vpc.ec2.terminate_instances(InstanceIds=[inst["InstanceId"]])
-    assert routes.list_routes("k") == [Route(inst["InstanceId"], "10.244.1.0/24", "10.244.1.0/24", blackhole=True)]
+    assert routes.list_routes("k") == [Route("node-a", "10.244.1.0/24", "10.244.1.0/24", blackhole=True)]
 
 
 def test_load_balancer_layout_follows_the_ports(vpc: Any, provider: AWSProvider) -> None:

@@ -35,14 +35,17 @@ class Directory:
     def __init__(self, config: AWSConfig, clients: Clients) -> None:
         self.config, self.clients = config, clients
 
-    def _filters(self, *extra: dict[str, Any]) -> list[dict[str, Any]]:
-        filters = [{"Name": "tag-key", "Values": [self.config.cluster_tag]}, {"Name": "instance-state-name", "Values": ALIVE}]
+    def _filters(self, *extra: dict[str, Any], alive: bool = True) -> list[dict[str, Any]]:
+        filters = [{"Name": "tag-key", "Values": [self.config.cluster_tag]}]
+        if alive:
+            filters.append({"Name": "instance-state-name", "Values": ALIVE})
         if self.config.vpc_id:
             filters.append({"Name": "vpc-id", "Values": [self.config.vpc_id]})
         return filters + list(extra)
 
-    def _describe(self, *extra: dict[str, Any]) -> list[dict[str, Any]]:
-        reservations = self.clients.paginate(self.clients.ec2, "describe_instances", "Reservations", Filters=self._filters(*extra))
+    def _describe(self, *extra: dict[str, Any], alive: bool = True) -> list[dict[str, Any]]:
+        filters = self._filters(*extra, alive=alive)
+        reservations = self.clients.paginate(self.clients.ec2, "describe_instances", "Reservations", Filters=filters)
         return sorted((i for r in reservations for i in r["Instances"]), key=lambda i: str(i["InstanceId"]))
 
     def by_name(self, name: str) -> dict[str, Any]:
@@ -62,14 +65,15 @@ class Directory:
         return found[0]
 
     def by_ids(self, instance_ids: list[str]) -> list[dict[str, Any]]:
-        return self._describe({"Name": "instance-id", "Values": instance_ids}) if instance_ids else []
+        """The cluster's instances with these IDs, terminated ones included (EC2 keeps them listed for a while)."""
+        return self._describe({"Name": "instance-id", "Values": instance_ids}, alive=False) if instance_ids else []
 
     def node_name(self, instance: dict[str, Any]) -> str:
         return next((t["Value"] for t in instance.get("Tags", []) if t["Key"] == self.config.node_name_tag), "")
 
 
-def provider_id_of(instance: dict[str, Any]) -> str:
-    return f"aws:///{instance['Placement']['AvailabilityZone']}/{instance['InstanceId']}"
+def is_alive(instance: dict[str, Any]) -> bool:
+    return instance["State"]["Name"] in ALIVE
 
 
 def addresses_of(instance: dict[str, Any]) -> list[NodeAddress]:

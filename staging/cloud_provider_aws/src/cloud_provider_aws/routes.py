@@ -9,7 +9,7 @@ from cloud_provider import CloudProviderError, Route, Routes
 
 from cloud_provider_aws.client import Clients
 from cloud_provider_aws.config import AWSConfig
-from cloud_provider_aws.instances import Directory
+from cloud_provider_aws.instances import Directory, is_alive
 
 
 class AWSRoutes(Routes):
@@ -30,11 +30,12 @@ class AWSRoutes(Routes):
     def list_routes(self, cluster_name: str) -> list[Route]:
         table = self._table()
         routed = [r for r in table.get("Routes", []) if r.get("InstanceId") and r.get("DestinationCidrBlock")]
-        names = {i["InstanceId"]: self.directory.node_name(i) for i in self.directory.by_ids(sorted({r["InstanceId"] for r in routed}))}
+        known = {i["InstanceId"]: i for i in self.directory.by_ids(sorted({r["InstanceId"] for r in routed}))}
         routes = []
         for r in routed:
-            name = names.get(r["InstanceId"], "")
-            blackhole = r.get("State") == "blackhole" or not name
+            instance = known.get(r["InstanceId"])
+            name = self.directory.node_name(instance) if instance else ""
+            blackhole = r.get("State") == "blackhole" or instance is None or not is_alive(instance)
             routes.append(Route(name or r["InstanceId"], r["DestinationCidrBlock"], name=r["DestinationCidrBlock"], blackhole=blackhole))
         return sorted(routes)
 
