@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -258,3 +259,41 @@ def test_json_output_is_valid_and_to_a_file(tmp_path: Path) -> None:
     assert ("staging-imports-core", "staging/fw/fw/api.py", 1) in {
         (f["check"], f["path"], f["line"]) for f in data["findings"]
     }
+
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_this_repository_keeps_the_core_vendor_neutral_and_providers_apart(tmp_path: Path) -> None:
+    """This repository's own restrictions, on a copy of it with two planted violations."""
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, text=True, check=True
+    ).stdout
+    copy = tmp_path / "repo"
+    for rel in filter(None, listed.split("\0")):
+        source, target = REPO / rel, copy / rel
+        if not (source.exists() or source.is_symlink()):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink():
+            target.symlink_to(source.readlink())
+        else:
+            shutil.copyfile(source, target)
+    (copy / "cloud_controller_manager/planted.py").write_text('"""Planted."""\n\nimport cloud_provider_aws\n')
+    fake = next(
+        p.parent
+        for p in (copy / "staging/cloud_provider_fake").rglob("__init__.py")
+        if "tests" not in p.parts
+    )
+    (fake / "planted.py").write_text(
+        "import importlib\n\nimportlib.import_module('cloud_provider_baremetal')\n"
+    )
+    done = run(copy, "--only", "restriction")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "cloud_controller_manager/planted.py:3: [error] `cloud_controller_manager.planted` "
+        "(cloud-controller-manager) may not import `cloud_provider_aws` (cloud-provider-aws): restriction `vendor-neutral-core`"
+    ) in done.stdout
+    fake_rel = (fake / "planted.py").relative_to(copy).as_posix()
+    assert f"{fake_rel}:3: [error]" in done.stdout and "restriction `fake-stands-alone`" in done.stdout
+    assert "restriction (2 errors)" in done.stdout
