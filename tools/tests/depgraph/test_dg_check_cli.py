@@ -292,7 +292,8 @@ def test_this_repository_keeps_the_core_vendor_neutral_and_providers_apart(tmp_p
     assert done.returncode == 1, done.stdout + done.stderr
     assert (
         "cloud_controller_manager/planted.py:3: [error] `cloud_controller_manager.planted` "
-        "(cloud-controller-manager) may not import `cloud_provider_aws` (cloud-provider-aws): restriction `vendor-neutral-core`"
+        "(cloud-controller-manager) may not import `cloud_provider_aws` (cloud-provider-aws): "
+        "restriction `vendor-neutral-core`"
     ) in done.stdout
     fake_rel = (fake / "planted.py").relative_to(copy).as_posix()
     assert f"{fake_rel}:3: [error]" in done.stdout and "restriction `fake-stands-alone`" in done.stdout
