@@ -298,3 +298,22 @@ def test_this_repository_keeps_the_core_vendor_neutral_and_providers_apart(tmp_p
     fake_rel = (fake / "planted.py").relative_to(copy).as_posix()
     assert f"{fake_rel}:3: [error]" in done.stdout and "restriction `fake-stands-alone`" in done.stdout
     assert "restriction (2 errors)" in done.stdout
+
+
+def test_tests_folders_count_only_with_include_tests(tmp_path: Path) -> None:
+    changes = {"staging/fw/tests/test_fw.py": "import fw\nimport app.main\n"}
+    assert run(build(tmp_path / "a", changes)).returncode == 0
+    root_text = pyproject(
+        "app", ["fw"], {"a": ["prov-a"], "b": ["prov-b"]}, ROOT_TOOL + "include-tests = true\n"
+    )
+    done = run(build(tmp_path / "b", {**changes, "pyproject.toml": root_text}))
+    assert done.returncode == 1
+    assert "staging/fw/tests/test_fw.py:2: [error] staging distribution `fw` imports the core" in done.stdout
+
+
+def test_only_and_color(tmp_path: Path) -> None:
+    root = build(tmp_path, {"staging/fw/fw/api.py": "import app\n"})
+    only = run(root, "--only", "staging-imports-core")
+    assert only.returncode == 1 and "distribution-cycle" not in only.stdout
+    assert "\x1b[" not in only.stdout
+    assert "\x1b[31m" in run(root, "--only", "staging-imports-core", "--color").stdout
