@@ -203,33 +203,61 @@ def verify(ws: Workspace) -> list[str]:
             problems.append(
                 f"{v}/{rel}: link points at the wrong place -> {target}{missing} (expected -> {expected})"
             )
-    problems += undeclared_staging(ws)
+    problems += root_declarations(ws)
     return sorted(problems)
 
 
-def undeclared_staging(ws: Workspace) -> list[str]:
-    """Staging distributions the root's [project] does not declare (dependencies or any extra)."""
+def _is_installed(name: str) -> bool:
+    from importlib.metadata import PackageNotFoundError, distribution  # noqa: PLC0415 - rarely needed
+
+    try:
+        distribution(name)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+def root_declarations(ws: Workspace) -> list[str]:
+    """How the root's [project] (dependencies and every extra) disagrees with the staging distributions.
+
+    Every staging distribution must be declared. A declared name that no staging distribution has, that
+    looks like one (it extends a staging name: `cloud-provider-gce` next to `cloud-provider`) and that is
+    not an installed third-party distribution either, is reported too: usually a package removed from
+    staging/ but still declared.
+    """
     core = ws.core
     if core is None:
         return []
-    declared: set[str] = set()
+    declared: dict[str, tuple[str, str]] = {}
     for key, reqs in (
         ("dependencies", core.requires),
         *((f"optional-dependencies.{n}", r) for n, r in core.extras),
     ):
         for text in reqs:
             try:
-                declared.add(normalize(Requirement(text).name))
+                name = Requirement(text).name
             except InvalidRequirement as exc:
                 raise ConfigError(
                     f"{ws.root / core.pyproject}: project.{key}: {text!r}: {str(exc).splitlines()[0]}"
                 ) from None
-    return [
+            declared.setdefault(normalize(name), (key, name))
+    staging = {normalize(d.name) for d in ws.staging}
+    first_party = {normalize(d.name) for d in ws.distributions}
+    problems = [
         f"{core.pyproject}: staging distribution {d.name!r} is not declared in [project] dependencies "
         "or optional-dependencies"
         for d in ws.staging
         if normalize(d.name) not in declared
     ]
+    for norm, (key, name) in sorted(declared.items()):
+        if norm in first_party or not any(norm.startswith(s + "-") for s in staging):
+            continue
+        if not _is_installed(name):
+            problems.append(
+                f"{core.pyproject}: project.{key} declares {name!r}, which looks like a staging "
+                "distribution, but there is none by that name (and it is not installed)"
+            )
+    return problems
 
 
 def update(ws: Workspace) -> Result:

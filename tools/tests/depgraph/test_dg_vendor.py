@@ -257,3 +257,31 @@ def test_this_repository_vendor_tree() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("vendor/ OK: ")
+
+
+def test_root_declares_a_staging_like_name_that_does_not_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = repo(tmp_path)
+    text = (root / "pyproject.toml").read_text()
+    extra = 'b = ["prov-b"]\ngce = ["fw-gce>=1"]'
+    (root / "pyproject.toml").write_text(text.replace('b = ["prov-b"]', extra))
+    assert verify_lines(root, capsys) == [
+        "pyproject.toml: project.optional-dependencies.gce declares 'fw-gce', which looks like a staging "
+        "distribution, but there is none by that name (and it is not installed)"
+    ]
+
+
+def test_installed_third_party_extending_a_staging_name_is_fine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`mypy-extensions` is installed here; a staging package named `mypy` does not make it suspicious."""
+    files = monorepo_files()
+    files["pyproject.toml"] = files["pyproject.toml"].replace('["fw"]', '["fw", "mypy", "mypy-extensions"]')
+    files["staging/mypy/pyproject.toml"] = pyproject("mypy")
+    files["staging/mypy/mypy/__init__.py"] = ""
+    root = make_repo(tmp_path / "repo", files)
+    (root / "vendor").mkdir()
+    for name, target in (LINKS | {"mypy": "../staging/mypy/mypy"}).items():
+        (root / "vendor" / name).symlink_to(target)
+    assert run(root, "verify", capsys=capsys)[0] == 0
