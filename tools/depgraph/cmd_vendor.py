@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from depgraph.declarations import requirements as list_requirements
 from depgraph.vendor import plan
-from depgraph.vendor import requirements as list_requirements
 from depgraph.vendor import update as update_vendor
 from depgraph.vendor import verify as verify_vendor
 from depgraph.workspace import open_workspace
