@@ -1,12 +1,11 @@
 """Discover a monorepo's distributions and their modules: the core, staging packages, other first-party ones.
 
-One `os.scandir` walk per import package; no per-file `stat` beyond what `scandir` already knows, because
-this runs on every `depgraph check`, warm or cold.
+The folders come from the configuration, the import packages from each distribution's layout
+(`depgraph.layout`), the modules from one `os.scandir` walk per package (`depgraph.walk`).
 """
 
 from __future__ import annotations
 
-import errno
 import fnmatch
 import glob
 import os
@@ -21,6 +20,7 @@ from depgraph.config import Config, find_root, load_config, read_toml
 from depgraph.errors import ConfigError
 from depgraph.layout import Layout, find_layout, strings
 from depgraph.model import Distribution, Module, Origin
+from depgraph.walk import Walker, folder_entry
 
 # Folders that are never import packages of a flat-layout distribution (after setuptools' flat-layout rules).
 _FLAT_RESERVED = frozenset(
@@ -80,79 +80,6 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@dataclass(slots=True)
-class _Walker:
-    """Collects the modules of one distribution."""
-
-    root: str  # repository root, absolute, no trailing separator
-    dist: str
-    tests: frozenset[str]
-    exclude: re.Pattern[str] | None
-    pruned: frozenset[str]  # absolute folders never entered (vendor, other distributions' roots)
-    modules: list[Module] = field(default_factory=list)
-    namespaces: set[str] = field(default_factory=set)
-
-    def rel(self, path: str) -> str:
-        return path[len(self.root) + 1 :].replace(os.sep, "/") if path != self.root else "."
-
-    def excluded(self, path: str) -> bool:
-        return self.exclude is not None and self.exclude.match(self.rel(path)) is not None
-
-    def walk(self, folder: str, prefix: str, is_test: bool) -> bool:
-        """Add the modules under `folder` (import name `prefix`); True when it holds at least one."""
-        try:
-            entries = list(os.scandir(folder))
-        except FileNotFoundError:
-            raise ConfigError(f"{self.rel(folder)}: folder disappeared while reading it") from None
-        except OSError as exc:
-            raise ConfigError(f"{self.rel(folder)}: cannot read folder: {exc.strerror}") from None
-        entries.sort(key=lambda e: e.name)
-        found = False
-        has_init = False
-        for entry in entries:
-            name = entry.name
-            if name.startswith(".") or name == "__pycache__":
-                continue
-            if _is_dir(entry, self):
-                if entry.path in self.pruned or self.excluded(entry.path):
-                    continue
-                if self.walk(entry.path, f"{prefix}.{name}", is_test or name in self.tests):
-                    found = True
-            elif name.endswith(".py") and entry.is_file():
-                if self.excluded(entry.path):
-                    continue
-                found = True
-                if name == "__init__.py":
-                    has_init = True
-                    self.modules.append(Module(prefix, self.rel(entry.path), self.dist, True, is_test))
-                else:
-                    self.modules.append(
-                        Module(f"{prefix}.{name[:-3]}", self.rel(entry.path), self.dist, False, is_test)
-                    )
-        if found and not has_init and not is_test:
-            self.namespaces.add(prefix)
-        return found
-
-
-def _is_dir(entry: os.DirEntry[str], walker: _Walker) -> bool:
-    """`entry.is_dir()`, refusing symlink loops (a link to one of its own ancestors, or to itself)."""
-    if not entry.is_symlink():
-        return entry.is_dir()
-    try:
-        entry.stat()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ConfigError(f"{walker.rel(entry.path)}: symlink loop") from None
-        return False  # dangling: not a folder, not a module
-    if not entry.is_dir():
-        return False
-    target = os.path.realpath(entry.path)
-    parent = os.path.realpath(entry.path[: -len(entry.name) - 1])
-    if parent == target or parent.startswith(target + os.sep):
-        raise ConfigError(f"{walker.rel(entry.path)}: symlink loop (points at its own ancestor {target})")
-    return True
-
-
 def _exclude_pattern(globs: tuple[str, ...]) -> re.Pattern[str] | None:
     if not globs:
         return None
@@ -174,7 +101,7 @@ def _folders(root: Path, config: Config, key: str, patterns: tuple[str, ...]) ->
 
 
 def _top_level_candidates(
-    layout: Layout, source_root: str, walker: _Walker
+    layout: Layout, source_root: str, walker: Walker
 ) -> Iterator[tuple[str, str, bool]]:
     """(name, path, is_folder) of what may be a top-level import package or module under one source root."""
     with os.scandir(source_root) as it:
@@ -185,7 +112,7 @@ def _top_level_candidates(
             continue
         if walker.excluded(entry.path):
             continue
-        is_dir = _is_dir(entry, walker)
+        is_dir = folder_entry(entry, walker)
         stem = name if is_dir else name[:-3] if name.endswith(".py") else ""
         if not stem.isidentifier():
             continue
@@ -207,7 +134,7 @@ def _top_level_candidates(
 
 
 def _distribution(
-    folder: Path, origin: Origin, data: Mapping[str, Any], pyproject: Path, walker: _Walker
+    folder: Path, origin: Origin, data: Mapping[str, Any], pyproject: Path, walker: Walker
 ) -> Distribution:
     project = data.get("project")
     if not isinstance(project, dict) or "name" not in project:
@@ -299,7 +226,7 @@ def load_workspace(root: Path, config: Config) -> Workspace:
     for folder, origin in folders:
         pyproject = folder / "pyproject.toml"
         data = read_toml(pyproject)
-        walker = _Walker(root_str, "", tests, exclude, frozenset(pruned - {str(folder)}))
+        walker = Walker(root_str, "", tests, exclude, frozenset(pruned - {str(folder)}))
         project = data.get("project")
         walker.dist = project.get("name", "") if isinstance(project, dict) else ""
         dist = _distribution(folder, origin, data, pyproject, walker)
