@@ -173,6 +173,9 @@ def _distribution(
         path = str(folder / test_folder)
         if Path(path).is_dir() and path not in walker.pruned and not walker.excluded(path):
             walker.walk(path, test_folder, True)
+    conftest = folder / "conftest.py"  # pytest's, beside the tests folders: test code, never shipped
+    if conftest.is_file() and not walker.excluded(str(conftest)) and "conftest" not in packages:
+        walker.modules.append(Module("conftest", walker.rel(str(conftest)), walker.dist, False, True))
     version = project.get("version")
     return Distribution(
         name=project["name"],

@@ -89,6 +89,8 @@ def test_tests_folders_everywhere_and_configurable(tmp_path: Path) -> None:
         "staging/fw/fw/tests/test_api.py": "",
         "staging/prov_b/tests/conftest.py": "",
         "staging/prov_b/src/prov_b/testing/helpers.py": "",
+        "conftest.py": "import pytest\n",
+        "staging/prov_b/conftest.py": "",
     }
     root = make_repo(tmp_path, files)
     tests = {(m.path, m.name) for m in workspace(root).modules if m.is_test}
@@ -98,11 +100,17 @@ def test_tests_folders_everywhere_and_configurable(tmp_path: Path) -> None:
         ("staging/fw/fw/tests/__init__.py", "fw.tests"),
         ("staging/fw/fw/tests/test_api.py", "fw.tests.test_api"),
         ("staging/prov_b/tests/conftest.py", "tests.conftest"),
+        ("conftest.py", "conftest"),
+        ("staging/prov_b/conftest.py", "conftest"),
     }
     text = (root / "pyproject.toml").read_text().replace('vendor = "vendor"', 'tests = ["testing"]')
     (root / "pyproject.toml").write_text(text)
     tests = {m.path for m in workspace(root).modules if m.is_test}
-    assert tests == {"staging/prov_b/src/prov_b/testing/helpers.py"}
+    assert tests == {
+        "staging/prov_b/src/prov_b/testing/helpers.py",
+        "conftest.py",
+        "staging/prov_b/conftest.py",
+    }
 
 
 def test_exclude_globs(tmp_path: Path) -> None:
