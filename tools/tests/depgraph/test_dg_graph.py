@@ -285,3 +285,28 @@ def test_this_repository(tmp_path: Path) -> None:
         Origin.FIRST_PARTY,
     )
     assert len(g.edges) > 100
+
+
+def test_helpers_filter_tests_and_kinds(tmp_path: Path) -> None:
+    files = monorepo_files()
+    files["staging/prov_a/prov_a/__init__.py"] = (
+        "from fw.api import load\ndef later():\n    import prov_b.impl\n"
+    )
+    files["staging/prov_a/tests/test_a.py"] = "import prov_b\nimport click\n"
+    g = graph(make_repo(tmp_path, files))
+    assert g.dependency_counts() == {
+        ("app", "fw"): 2,
+        ("prov-a", "click"): 1,
+        ("prov-a", "fw"): 1,
+        ("prov-a", "prov-b"): 2,
+        ("prov-b", "fw"): 1,
+    }
+    assert g.dependency_counts(include_tests=False) == {
+        ("app", "fw"): 2,
+        ("prov-a", "fw"): 1,
+        ("prov-a", "prov-b"): 1,
+        ("prov-b", "fw"): 1,
+    }
+    assert g.adjacency({ImportKind.TOP_LEVEL})["prov_a"] == ("fw.api",)
+    assert g.adjacency()["prov_a"] == ("fw.api", "prov_b.impl")
+    assert g.distribution("prov-b") is not None and g.distribution("nope") is None
