@@ -127,9 +127,9 @@ def graph(  # noqa: PLR0917 - one parameter per click option
 
     chosen = format_for(output, fmt)
     if chosen in IMAGE_FORMATS and output in ("", "-"):
-        raise click.UsageError(f"format {chosen} is an image: write it to a file with -o FILE.{chosen}")
+        raise DepgraphError(f"format {chosen} is an image: write it to a file with -o FILE.{chosen}")
     if focus is None and (reverse or collapse is not None):
-        raise click.UsageError("--reverse and --collapse draw modules: use them with --focus")
+        raise DepgraphError("--reverse and --collapse draw modules: use them with --focus")
     config, g, result = _load(root, no_cache)
     drawing = make_drawing(config, g, result, focus, depth, reverse, collapse, third_party)
     _write(output, render(drawing, chosen), "graph")

@@ -3,7 +3,8 @@
 For a distribution D, each row gives two closures:
 
 - import closure: the first-party modules reached from D's own (non-test) modules by imports that run
-  (top-level, deferred, guarded and dynamic; not `if TYPE_CHECKING:` ones), and their lines;
+  (top-level, deferred, guarded and dynamic; not `if TYPE_CHECKING:` ones), with the packages above each
+  module reached (importing `a.b` runs `a/__init__.py`), and their lines;
 - installed closure: the distributions installed with D, following requirements from D's pyproject.toml
   and then each installed distribution's metadata (`Requires-Dist`, environment markers evaluated here),
   and their size on disk: RECORD sizes of installed third-party distributions, source bytes of first-party
@@ -105,13 +106,21 @@ class Footprint:
         seen = set(start)
         queue = deque(start)
         while queue:
-            for target in sorted(self.imports.get(queue.popleft(), ())):
+            for target in sorted(self._with_parents(self.imports.get(queue.popleft(), ()))):
                 module = self.modules[target]
                 if target in seen or module.is_test or _norm(module.distribution) in without:
                     continue
                 seen.add(target)
                 queue.append(target)
         return seen
+
+    def _with_parents(self, names: Iterable[str]) -> set[str]:
+        """Importing `a.b.c` runs `a` and `a.b` first: the packages above a module are in its closure too."""
+        result: set[str] = set()
+        for name in names:
+            parts = name.split(".")
+            result.update(p for i in range(1, len(parts) + 1) if (p := ".".join(parts[:i])) in self.modules)
+        return result
 
     def install_closure(
         self, dist: Distribution, extras: bool, without: set[str]
