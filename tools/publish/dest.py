@@ -104,22 +104,47 @@ class Published:
     sources: dict[str, str]  # published commit -> source commit
 
 
+def _trailers(repo: Path, trailer: str, args: list[str]) -> dict[str, str]:
+    """published commit -> source commit, from the trailers of the commits `git log args` lists."""
+    text = git.run(["log", "-z", "--format=%H%n%B", *args, "--"], repo).stdout.decode("utf-8", "replace")
+    found = {}
+    for record in text.split("\0"):
+        sha, _, body = record.strip("\n").partition("\n")
+        src = trailer_value(body, trailer)
+        if sha and src:
+            found[sha] = src
+    return found
+
+
 def published(repo: Path, trailer: str) -> Published:
-    """What the destination holds, read back from its trailers."""
+    """What the destination holds: its refs, and the source commits of the commits they point at.
+
+    Only the tips are read here (cheap for an incremental run); `all_known` reads the whole history.
+    """
     heads = refs(repo, DEST_NS + "heads/")
     tags = refs(repo, DEST_NS + "tags/")
-    known: dict[str, str] = {}
-    sources: dict[str, str] = {}
     tips = sorted(set(heads.values()) | set(tags.values()))
-    if tips:
-        text = git.run(["log", "-z", "--format=%H%n%B", *tips, "--"], repo).stdout.decode("utf-8", "replace")
-        for record in text.split("\0"):
-            sha, _, body = record.strip("\n").partition("\n")
-            src = trailer_value(body, trailer)
-            if sha and src:
-                sources[sha] = src
-                known.setdefault(src, sha)
+    sources = _trailers(repo, trailer, ["--no-walk", *tips]) if tips else {}
+    known: dict[str, str] = {}
+    for sha, src in sorted(sources.items()):
+        known.setdefault(src, sha)
     return Published(heads, tags, known, sources)
+
+
+def all_known(repo: Path, trailer: str) -> dict[str, str]:
+    """source commit -> published commit for everything the destination's branches and tags hold."""
+    tips = sorted(set(refs(repo, DEST_NS + "heads/").values()) | set(refs(repo, DEST_NS + "tags/").values()))
+    known: dict[str, str] = {}
+    if tips:
+        for sha, src in sorted(_trailers(repo, trailer, tips).items()):
+            known.setdefault(src, sha)
+    return known
+
+
+def record_push(repo: Path, updates: list[tuple[str, str]]) -> None:
+    """Remember what the destination now holds, so the next fetch negotiates from it."""
+    lines = "".join(f"update {DEST_NS}{ref[len('refs/') :]} {new}\n" for ref, new in sorted(updates))
+    git.run(["update-ref", "--stdin"], repo, input=lines.encode())
 
 
 def push(

@@ -60,6 +60,7 @@ class PackageSync:
         self.source = rules.root
         self.notes: list[str] = []
         self.processed = 0
+        self.full_known = False
 
     def forced(self, name: str) -> bool:
         return bool({name, self.rule.name} & self.options.force)
@@ -119,6 +120,7 @@ class PackageSync:
                 result.updates += self._tags(repo, pub, known)
             result.sibling = Sibling(self.rule.name, self.rule.source, self.rule.install_url)
             if want_sibling:  # some dependent pins this package by commit
+                self._load_known(repo, known)
                 result.sibling.by_tree = self._by_tree(cat, known)
         # Branches only move forward; tags never move.
         refused = [
@@ -161,6 +163,7 @@ class PackageSync:
             delay=self.rules.retry_delay,
             log=self.log,
         )
+        dest.record_push(repo, [(u.ref, u.new) for u in result.updates])
         result.pushed = True
 
     def _branch(
@@ -198,8 +201,12 @@ class PackageSync:
 
         try:
             walked = attempt(exclude)
-        except split.UnknownParent:  # the excluded commits do not bound the new ones: walk it all
-            exclude, walked = [], attempt([])
+        except split.UnknownParent:
+            try:  # a parent published long ago: read the whole destination history, then build again
+                self._load_known(repo, known)
+                walked = attempt(exclude)
+            except split.UnknownParent:  # the excluded commits do not bound the new ones: walk it all
+                exclude, walked = [], attempt([])
         if not walked and exclude:
             # Nothing new since the published head, unless the source branch moved elsewhere.
             walked = [] if old and own and git.is_ancestor(self.source, own, tip) else attempt([])
@@ -214,6 +221,12 @@ class PackageSync:
         log_args = ["log", "--format=%h %s", new] + ([f"^{old}"] if old and git.rev_parse(repo, old) else [])
         commits = git.out([*log_args, "--"], repo).splitlines()
         return RefUpdate(ref, old, new, self.forced(branch.name), commits)
+
+    def _load_known(self, repo: Path, known: dict[str, str]) -> None:
+        if not self.full_known:
+            for src, sha in dest.all_known(repo, self.rules.trailer).items():
+                known.setdefault(src, sha)
+            self.full_known = True
 
     def _tags(self, repo: Path, pub: dest.Published, known: dict[str, str]) -> list[RefUpdate]:
         assert self.rule.tags is not None
@@ -230,12 +243,13 @@ class PackageSync:
                     f"to {new_name!r}"
                 )
             mapped[new_name] = name
-            published = self._published_for(target, known)
-            if published is None:
-                continue  # the tagged commit holds nothing of this package
             old = pub.tags.get(new_name)
-            if old == published:
-                continue
+            if old is not None and not self.forced(new_name):
+                continue  # published tags never move; --force NAME checks and moves one
+            self._load_known(repo, known)
+            published = self._published_for(target, known)
+            if published is None or old == published:
+                continue  # the tagged commit holds nothing of this package, or the tag is right
             updates.append(
                 RefUpdate(
                     f"refs/tags/{new_name}",

@@ -54,10 +54,14 @@ def test_tags_are_mapped_to_the_published_commit_of_the_tagged_source_commit(tmp
     refs = heads(fw)
     assert sorted(refs) == ["refs/heads/main", "refs/tags/v0.4.2", "refs/tags/v0.4.3"]
     assert refs["refs/tags/v0.4.2"] == refs["refs/tags/v0.4.3"] == refs["refs/heads/main"]
-    # A tag never moves: a destination tag at another commit is refused.
-    subprocess.run(["git", "tag", "-f", "v0.4.2", "main~1"], cwd=fw, check=True)
+    # A published tag never moves: one moved at the destination is left alone, unless forced by name.
+    subprocess.run(["git", "tag", "-f", "v0.4.2", "main~1"], cwd=fw, check=True, capture_output=True)
+    moved = heads(fw)["refs/tags/v0.4.2"]
     repo.commit("fw: more", {"staging/fw/fw/more.py": ""})
-    assert publish(repo.path, "sync") == 1
+    repo.git("tag", "v1.5.0")
+    assert publish(repo.path, "sync") == 0
+    after = heads(fw)
+    assert after["refs/tags/v0.4.2"] == moved and after["refs/tags/v0.5.0"] == after["refs/heads/main"]
     assert publish(repo.path, "sync", "--force", "v0.4.2") == 0
     assert heads(fw)["refs/tags/v0.4.2"] == refs["refs/heads/main"]
 
