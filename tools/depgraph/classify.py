@@ -14,7 +14,6 @@ import os
 import pickle
 import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -85,6 +84,8 @@ def installed_packages(cache_dir: Path | None) -> Mapping[str, tuple[str, ...]]:
     if cache_file is not None:
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # noqa: PLC0415 - only when the map is written (cold cache)
+
             fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".installed-")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(mapping, fh, protocol=pickle.HIGHEST_PROTOCOL)
