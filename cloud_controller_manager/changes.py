@@ -1,4 +1,4 @@
-"""What a reconcile pass did: one Change per modification, one Failure per object that could not be reconciled."""
+"""What a reconcile pass did: a Change per modification, a Failure per object it could not reconcile."""
 
 from __future__ import annotations
 

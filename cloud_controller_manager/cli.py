@@ -28,13 +28,36 @@ class UsageError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--cloud-provider", metavar="NAME", help="registered provider name (see --list-providers)")
-    p.add_argument("--cloud-config", metavar="FILE", type=Path, help="the provider's configuration (TOML, or JSON for *.json)")
-    p.add_argument("--state", metavar="FILE", type=Path, help="cluster state JSON file, read and written back")
-    p.add_argument("--dry-run", action="store_true", help="report changes without changing the cloud or the state file")
+    p.add_argument(
+        "--cloud-config",
+        metavar="FILE",
+        type=Path,
+        help="the provider's configuration (TOML, or JSON for *.json)",
+    )
+    p.add_argument(
+        "--state", metavar="FILE", type=Path, help="cluster state JSON file, read and written back"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="report changes without changing the cloud or the state file"
+    )
     p.add_argument("--loop", action="store_true", help="reconcile repeatedly instead of once")
-    p.add_argument("--interval", type=float, default=10.0, metavar="S", help="seconds between passes with --loop (default 10)")
-    p.add_argument("--iterations", type=int, default=0, metavar="N", help="stop after N passes with --loop (default: never)")
-    p.add_argument("--list-providers", action="store_true", help="print the installed provider names and exit")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds between passes with --loop (default 10)",
+    )
+    p.add_argument(
+        "--iterations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="stop after N passes with --loop (default: never)",
+    )
+    p.add_argument(
+        "--list-providers", action="store_true", help="print the installed provider names and exit"
+    )
     p.add_argument("--debug", action="store_true", help="re-raise errors with their traceback")
     return p
 

@@ -1,4 +1,4 @@
-"""One reconcile pass: nodes first (so gone nodes leave load balancers and routes), then services, then routes."""
+"""One reconcile pass: nodes first (gone nodes then leave load balancers and routes), services, routes."""
 
 from __future__ import annotations
 

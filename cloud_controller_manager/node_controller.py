@@ -47,7 +47,15 @@ def cloud_facts(provider: Interface, node: NodeState) -> CloudFacts:
             return CloudFacts(exists=False)
         meta = v2.instance_metadata(subject)
         shutdown = v2.instance_shutdown(subject)
-        return CloudFacts(True, meta.provider_id, meta.instance_type, tuple(meta.node_addresses), meta.zone, meta.region, shutdown)
+        return CloudFacts(
+            True,
+            meta.provider_id,
+            meta.instance_type,
+            tuple(meta.node_addresses),
+            meta.zone,
+            meta.region,
+            shutdown,
+        )
     instances = provider.instances()
     if instances is None:
         raise RuntimeError("provider offers neither instances nor instances_v2")
@@ -97,8 +105,16 @@ def _apply(node: NodeState, facts: CloudFacts, report: Report) -> None:
         report.change("node", node.name, f"set provider ID {facts.provider_id}")
     if facts.addresses and list(facts.addresses) != node.addresses:
         node.addresses = list(facts.addresses)
-        report.change("node", node.name, "set addresses " + ", ".join(f"{a.type.value}={a.address}" for a in facts.addresses))
-    for key, value in ((LABEL_INSTANCE_TYPE, facts.instance_type), (LABEL_REGION, facts.region), (LABEL_ZONE, facts.zone)):
+        report.change(
+            "node",
+            node.name,
+            "set addresses " + ", ".join(f"{a.type.value}={a.address}" for a in facts.addresses),
+        )
+    for key, value in (
+        (LABEL_INSTANCE_TYPE, facts.instance_type),
+        (LABEL_REGION, facts.region),
+        (LABEL_ZONE, facts.zone),
+    ):
         if value and node.labels.get(key) != value:
             node.labels[key] = value
             report.change("node", node.name, f"set label {key}={value}")

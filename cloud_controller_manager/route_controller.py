@@ -52,7 +52,9 @@ def reconcile_routes(provider: Interface, state: ClusterState, report: Report) -
     for node_name, cidr in sorted(desired - present):
         try:
             if not report.dry_run:
-                routes.create_route(state.cluster_name, node_name, Route(target_node=node_name, destination_cidr=cidr))
+                routes.create_route(
+                    state.cluster_name, node_name, Route(target_node=node_name, destination_cidr=cidr)
+                )
         except Exception as exc:
             report.fail("route", cidr, exc)
             continue

@@ -35,7 +35,9 @@ def reconcile_services(provider: Interface, state: ClusterState, report: Report)
     nodes = eligible_nodes(state)
     wanted = {s.key: s for s in state.services if s.type == "LoadBalancer"}
     for key in sorted(set(state.load_balancers) - set(wanted)):
-        _delete(lb, state, state.load_balancers[key], report, "service is gone or no longer of type LoadBalancer")
+        _delete(
+            lb, state, state.load_balancers[key], report, "service is gone or no longer of type LoadBalancer"
+        )
     for key, svc in sorted(wanted.items()):
         try:
             _sync(lb, state, svc, nodes, report)
@@ -43,7 +45,9 @@ def reconcile_services(provider: Interface, state: ClusterState, report: Report)
             report.fail("service", key, exc)
 
 
-def _delete(lb: LoadBalancer, state: ClusterState, managed: ManagedLoadBalancer, report: Report, why: str) -> None:
+def _delete(
+    lb: LoadBalancer, state: ClusterState, managed: ManagedLoadBalancer, report: Report, why: str
+) -> None:
     try:
         if not report.dry_run:
             lb.ensure_load_balancer_deleted(state.cluster_name, managed.to_service())
@@ -58,7 +62,9 @@ def _delete(lb: LoadBalancer, state: ClusterState, managed: ManagedLoadBalancer,
             report.change("service", svc.key, "cleared load balancer status")
 
 
-def _sync(lb: LoadBalancer, state: ClusterState, svc: ServiceState, nodes: list[Node], report: Report) -> None:
+def _sync(
+    lb: LoadBalancer, state: ClusterState, svc: ServiceState, nodes: list[Node], report: Report
+) -> None:
     managed = state.load_balancers.get(svc.key)
     if managed is not None and managed.uid != svc.uid:  # deleted and re-created under the same name
         _delete(lb, state, managed, report, "service was re-created")
@@ -67,7 +73,10 @@ def _sync(lb: LoadBalancer, state: ClusterState, svc: ServiceState, nodes: list[
     hosts = tuple(n.name for n in nodes)
     record = ManagedLoadBalancer(svc.namespace, svc.name, svc.uid, service.ports, svc.load_balancer_ip, hosts)
     status, exists = lb.get_load_balancer(state.cluster_name, service)
-    spec_changed = managed is None or (managed.ports, managed.load_balancer_ip) != (record.ports, record.load_balancer_ip)
+    spec_changed = managed is None or (managed.ports, managed.load_balancer_ip) != (
+        record.ports,
+        record.load_balancer_ip,
+    )
     if spec_changed or not exists:
         why = "created" if managed is None else ("spec changed" if spec_changed else "was missing")
         if report.dry_run:  # the status is only known once the cloud has built the load balancer
@@ -88,4 +97,3 @@ def _sync(lb: LoadBalancer, state: ClusterState, svc: ServiceState, nodes: list[
 
 def _names(hosts: tuple[str, ...]) -> str:
     return ", ".join(hosts) if hosts else "(none)"
-

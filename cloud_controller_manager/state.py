@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cloud_provider import LoadBalancerIngress, LoadBalancerStatus, NodeAddress, Protocol, Service, ServicePort
+from cloud_provider import (
+    LoadBalancerIngress,
+    LoadBalancerStatus,
+    NodeAddress,
+    Protocol,
+    Service,
+    ServicePort,
+)
 
 
 class StateError(Exception):
@@ -65,7 +72,15 @@ class ServiceState:
         return f"{self.namespace}/{self.name}"
 
     def to_service(self) -> Service:
-        return Service(self.namespace, self.name, self.uid, tuple(sorted(self.ports)), self.type, self.load_balancer_ip, self.status)
+        return Service(
+            self.namespace,
+            self.name,
+            self.uid,
+            tuple(sorted(self.ports)),
+            self.type,
+            self.load_balancer_ip,
+            self.status,
+        )
 
 
 @dataclass(frozen=True)
@@ -139,7 +154,10 @@ def parse_state(data: Any, where: str) -> ClusterState:
     for i, raw in enumerate(r.items(top, "load_balancers", "")):
         managed = r.managed(raw, f"load_balancers[{i}]")
         state.load_balancers[managed.key] = managed
-    for kind, names in (("nodes", [n.name for n in state.nodes]), ("services", [s.key for s in state.services])):
+    for kind, names in (
+        ("nodes", [n.name for n in state.nodes]),
+        ("services", [s.key for s in state.services]),
+    ):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise StateError(f"{where}: {kind}: duplicate name {dupes[0]!r}")
@@ -190,7 +208,9 @@ class _Reader:
 
     def node(self, raw: Any, at: str) -> NodeState:
         t = self.table(raw, at)
-        node = NodeState(self.text(t, "name", at), self.text(t, "provider_id", at, ""), self.text(t, "pod_cidr", at, ""))
+        node = NodeState(
+            self.text(t, "name", at), self.text(t, "provider_id", at, ""), self.text(t, "pod_cidr", at, "")
+        )
         if node.pod_cidr:
             self.cidr(node.pod_cidr, _join(at, "pod_cidr"))
         labels = self.table(t.get("labels", {}), _join(at, "labels"))
@@ -198,12 +218,20 @@ class _Reader:
         for i, taint in enumerate(self.items(t, "taints", at)):
             tt = self.table(taint, f"{at}.taints[{i}]")
             w = f"{at}.taints[{i}]"
-            node.taints.append(Taint(self.text(tt, "key", w), self.text(tt, "effect", w, "NoSchedule"), self.text(tt, "value", w, "")))
+            node.taints.append(
+                Taint(
+                    self.text(tt, "key", w),
+                    self.text(tt, "effect", w, "NoSchedule"),
+                    self.text(tt, "value", w, ""),
+                )
+            )
         for i, addr in enumerate(self.items(t, "addresses", at)):
             w = f"{at}.addresses[{i}]"
             at_ = self.table(addr, w)
             try:
-                node.addresses.append(NodeAddress.parse(self.text(at_, "type", w), self.text(at_, "address", w)))
+                node.addresses.append(
+                    NodeAddress.parse(self.text(at_, "type", w), self.text(at_, "address", w))
+                )
             except ValueError as exc:
                 raise self.fail(w, str(exc)) from None
         return node
@@ -217,7 +245,14 @@ class _Reader:
                 protocol = Protocol(self.text(p, "protocol", w, "TCP"))
             except ValueError:
                 raise self.fail(_join(w, "protocol"), f"unknown protocol {p['protocol']!r}") from None
-            ports.append(ServicePort(self.port(p, "port", w), self.port(p, "node_port", w), protocol, self.text(p, "name", w, "")))
+            ports.append(
+                ServicePort(
+                    self.port(p, "port", w),
+                    self.port(p, "node_port", w),
+                    protocol,
+                    self.text(p, "name", w, ""),
+                )
+            )
         return ports
 
     def service(self, raw: Any, at: str) -> ServiceState:
@@ -230,12 +265,17 @@ class _Reader:
             self.ports(t, at),
             self.text(t, "load_balancer_ip", at, ""),
         )
-        status = self.table(self.table(t.get("status", {}), f"{at}.status").get("load_balancer", {}), f"{at}.status.load_balancer")
+        status = self.table(
+            self.table(t.get("status", {}), f"{at}.status").get("load_balancer", {}),
+            f"{at}.status.load_balancer",
+        )
         ingress = []
         for i, raw_ing in enumerate(self.items(status, "ingress", f"{at}.status.load_balancer")):
             w = f"{at}.status.load_balancer.ingress[{i}]"
             ing = self.table(raw_ing, w)
-            ingress.append(LoadBalancerIngress(self.text(ing, "ip", w, ""), self.text(ing, "hostname", w, "")))
+            ingress.append(
+                LoadBalancerIngress(self.text(ing, "ip", w, ""), self.text(ing, "hostname", w, ""))
+            )
         svc.status = LoadBalancerStatus(tuple(ingress))
         return svc
 
@@ -259,7 +299,10 @@ def _join(at: str, key: str) -> str:
 
 
 def _ports_out(ports: Any) -> list[dict[str, Any]]:
-    return [{"name": p.name, "protocol": p.protocol.value, "port": p.port, "node_port": p.node_port} for p in sorted(ports)]
+    return [
+        {"name": p.name, "protocol": p.protocol.value, "port": p.port, "node_port": p.node_port}
+        for p in sorted(ports)
+    ]
 
 
 def _node_out(n: NodeState) -> dict[str, Any]:

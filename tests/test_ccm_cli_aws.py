@@ -18,7 +18,11 @@ moto_server = pytest.importorskip("moto.server")
 CCM = Path(sys.executable).parent / "cloud-controller-manager"
 REGION, CLUSTER = "us-east-1", "demo"
 TAG = f"kubernetes.io/cluster/{CLUSTER}"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+}
 
 
 @pytest.fixture
@@ -41,7 +45,9 @@ def _cluster(ec2: Any) -> dict[str, str]:
     ec2.create_route_table(VpcId=vpc, TagSpecifications=tagged("route-table"))
     ids = {"vpc": vpc}
     for i, (name, zone) in enumerate((("node-a", "us-east-1a"), ("node-b", "us-east-1b"))):
-        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=zone, TagSpecifications=tagged("subnet"))
+        subnet = ec2.create_subnet(
+            VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=zone, TagSpecifications=tagged("subnet")
+        )
         run = ec2.run_instances(
             ImageId="ami-12c6146b",
             MinCount=1,
@@ -57,18 +63,33 @@ def _cluster(ec2: Any) -> dict[str, str]:
 def test_aws_provider_through_a_moto_server(endpoint: str, tmp_path: Path) -> None:
     ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=endpoint)
     ids = _cluster(ec2)
-    (tmp_path / "cloud.toml").write_text(f'region = "{REGION}"\ncluster_id = "{CLUSTER}"\nendpoint_url = "{endpoint}"\nvpc_id = "{ids["vpc"]}"\n')
+    (tmp_path / "cloud.toml").write_text(
+        f'region = "{REGION}"\ncluster_id = "{CLUSTER}"\n'
+        f'endpoint_url = "{endpoint}"\nvpc_id = "{ids["vpc"]}"\n'
+    )
     state = {
         "cluster_name": CLUSTER,
-        "nodes": [{"name": "node-a", "pod_cidr": "10.244.1.0/24"}, {"name": "node-b", "pod_cidr": "10.244.2.0/24"}],
-        "services": [{"name": "web", "uid": "6f1d2c3b-4a5e-4f6d-8e7c-9b0a1c2d3e4f", "type": "LoadBalancer", "ports": [{"port": 80, "node_port": 30080}]}],
+        "nodes": [
+            {"name": "node-a", "pod_cidr": "10.244.1.0/24"},
+            {"name": "node-b", "pod_cidr": "10.244.2.0/24"},
+        ],
+        "services": [
+            {
+                "name": "web",
+                "uid": "6f1d2c3b-4a5e-4f6d-8e7c-9b0a1c2d3e4f",
+                "type": "LoadBalancer",
+                "ports": [{"port": 80, "node_port": 30080}],
+            }
+        ],
     }
     (tmp_path / "state.json").write_text(json.dumps(state))
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTHON"))}, **CREDENTIALS}
 
     def run() -> subprocess.CompletedProcess[str]:
         cmd = [str(CCM), "--cloud-provider", "aws", "--cloud-config", "cloud.toml", "--state", "state.json"]
-        return subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
 
     first = run()
     assert first.returncode == 0, first.stderr
@@ -77,7 +98,10 @@ def test_aws_provider_through_a_moto_server(endpoint: str, tmp_path: Path) -> No
     assert "node/node-b: set label topology.kubernetes.io/zone=us-east-1b" in lines
     assert "node/node-b: set label node.kubernetes.io/instance-type=m5.large" in lines
     assert "service/default/web: ensured load balancer (created) with hosts node-a, node-b" in lines
-    assert lines[-2:] == ["route/10.244.1.0/24: created route to node node-a", "route/10.244.2.0/24: created route to node node-b"]
+    assert lines[-2:] == [
+        "route/10.244.1.0/24: created route to node node-a",
+        "route/10.244.2.0/24: created route to node node-b",
+    ]
     saved = json.loads((tmp_path / "state.json").read_text())
     hostname = saved["services"][0]["status"]["load_balancer"]["ingress"][0]["hostname"]
     assert hostname.startswith("a6f1d2c3b4a5e4f6d8e7c9b0a1c2d3e4") and hostname.endswith(".elb.amazonaws.com")

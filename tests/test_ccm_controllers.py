@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from cloud_provider import Interface, NodeAddress, Route, Zone, get_provider
+
 from cloud_controller_manager.manager import reconcile
 from cloud_controller_manager.node_controller import TAINT_SHUTDOWN, TAINT_UNINITIALIZED
 from cloud_controller_manager.state import ClusterState, parse_state
@@ -14,12 +14,26 @@ def _state(**extra: object) -> ClusterState:
     data = {
         "cluster_name": "demo",
         "nodes": [
-            {"name": "node-a", "pod_cidr": "10.244.1.0/24", "taints": [{"key": TAINT_UNINITIALIZED.key, "value": "true"}]},
+            {
+                "name": "node-a",
+                "pod_cidr": "10.244.1.0/24",
+                "taints": [{"key": TAINT_UNINITIALIZED.key, "value": "true"}],
+            },
             {"name": "node-b", "pod_cidr": "10.244.2.0/24"},
         ],
         "services": [
-            {"name": "web", "uid": "uid-web", "type": "LoadBalancer", "ports": [{"port": 80, "node_port": 30080}]},
-            {"name": "internal", "uid": "uid-int", "type": "ClusterIP", "ports": [{"port": 81, "node_port": 30081}]},
+            {
+                "name": "web",
+                "uid": "uid-web",
+                "type": "LoadBalancer",
+                "ports": [{"port": 80, "node_port": 30080}],
+            },
+            {
+                "name": "internal",
+                "uid": "uid-int",
+                "type": "ClusterIP",
+                "ports": [{"port": 81, "node_port": 30081}],
+            },
         ],
     }
     data.update(extra)
@@ -30,8 +44,20 @@ def _state(**extra: object) -> ClusterState:
 def provider() -> Interface:
     p = get_provider("fake", {"region": "r1"})
     cloud = p.cloud  # type: ignore[attr-defined]
-    cloud.add_instance("node-a", Zone("z1", "r1"), id="i-a", type="m.small", addresses=(NodeAddress.parse("InternalIP", "10.0.0.1"),))
-    cloud.add_instance("node-b", Zone("z2", "r1"), id="i-b", type="m.large", addresses=(NodeAddress.parse("InternalIP", "10.0.0.2"),))
+    cloud.add_instance(
+        "node-a",
+        Zone("z1", "r1"),
+        id="i-a",
+        type="m.small",
+        addresses=(NodeAddress.parse("InternalIP", "10.0.0.1"),),
+    )
+    cloud.add_instance(
+        "node-b",
+        Zone("z2", "r1"),
+        id="i-b",
+        type="m.large",
+        addresses=(NodeAddress.parse("InternalIP", "10.0.0.2"),),
+    )
     return p
 
 
@@ -79,7 +105,8 @@ def test_gone_and_shutdown_instances(provider: Interface) -> None:
     cloud.remove_instance("node-b")
     cloud.set_state("node-a", "stopped")
     assert _lines(reconcile(provider, state)) == [
-        "node/node-a: added taint node.cloudprovider.kubernetes.io/shutdown:NoSchedule (instance is shut down)",
+        "node/node-a: added taint node.cloudprovider.kubernetes.io/shutdown:NoSchedule"
+        " (instance is shut down)",
         "node/node-b: deleted (its instance no longer exists)",
         "service/default/web: updated load balancer hosts to (none)",
         "route/10.244.2.0/24: deleted route to node node-b (blackhole)",
@@ -98,7 +125,9 @@ def test_service_changes_and_deletion(provider: Interface) -> None:
     reconcile(provider, state)
     web = next(s for s in state.services if s.name == "web")
     web.ports[0] = type(web.ports[0])(8080, 30090)
-    assert _lines(reconcile(provider, state)) == ["service/default/web: ensured load balancer (spec changed) with hosts node-a, node-b"]
+    assert _lines(reconcile(provider, state)) == [
+        "service/default/web: ensured load balancer (spec changed) with hosts node-a, node-b"
+    ]
     web.type = "ClusterIP"
     assert _lines(reconcile(provider, state)) == [
         "service/default/web: deleted load balancer (service is gone or no longer of type LoadBalancer)",
@@ -118,7 +147,9 @@ def test_load_balancer_removed_behind_our_back_is_rebuilt(provider: Interface) -
     state = _state()
     reconcile(provider, state)
     provider.cloud.load_balancers.clear()  # type: ignore[attr-defined]
-    assert _lines(reconcile(provider, state)) == ["service/default/web: ensured load balancer (was missing) with hosts node-a, node-b"]
+    assert _lines(reconcile(provider, state)) == [
+        "service/default/web: ensured load balancer (was missing) with hosts node-a, node-b"
+    ]
 
 
 def test_excluded_nodes_and_changed_pod_cidrs(provider: Interface) -> None:
@@ -134,7 +165,9 @@ def test_excluded_nodes_and_changed_pod_cidrs(provider: Interface) -> None:
         "route/10.244.9.0/24: created route to node node-b",
     ]
     # The route outside cluster_cidr is not ours: left alone.
-    assert ("node-a", "172.16.0.0/24") in {(r.target_node, r.destination_cidr) for r in provider.routes().list_routes("demo")}  # type: ignore[union-attr]
+    assert ("node-a", "172.16.0.0/24") in {
+        (r.target_node, r.destination_cidr) for r in provider.routes().list_routes("demo")
+    }  # type: ignore[union-attr]
 
 
 def test_dry_run_changes_neither_cloud_nor_reports_status(provider: Interface) -> None:
@@ -148,13 +181,19 @@ def test_dry_run_changes_neither_cloud_nor_reports_status(provider: Interface) -
 
 def test_provider_failures_are_reported_per_object(provider: Interface) -> None:
     state = _state()
-    state.nodes.append(type(state.nodes[0])(name="node-x", provider_id="fake://i-x", pod_cidr="10.244.3.0/24"))
+    state.nodes.append(
+        type(state.nodes[0])(name="node-x", provider_id="fake://i-x", pod_cidr="10.244.3.0/24")
+    )
     report = reconcile(provider, state)
     # node-x has no instance: deleted, so its route is never created; nothing failed.
     assert "node/node-x: deleted (its instance no longer exists)" in _lines(report)
-    state.nodes.append(type(state.nodes[0])(name="node-y", pod_cidr="10.244.4.0/24"))  # no instance; route creation fails
+    state.nodes.append(
+        type(state.nodes[0])(name="node-y", pod_cidr="10.244.4.0/24")
+    )  # no instance; route creation fails
     provider.instances_v2 = lambda: None  # type: ignore[method-assign]
     provider.instances = lambda: None  # type: ignore[method-assign]
     report = reconcile(provider, state)
-    assert [str(f) for f in report.failures] == ["route/10.244.4.0/24: InstanceNotFound: no instance for node 'node-y'"]
+    assert [str(f) for f in report.failures] == [
+        "route/10.244.4.0/24: InstanceNotFound: no instance for node 'node-y'"
+    ]
     assert "route/10.244.4.0/24: created route to node node-y" not in _lines(report)

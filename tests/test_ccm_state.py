@@ -39,7 +39,10 @@ GOOD = {
 
 
 def test_core_is_imported_from_the_repository_root() -> None:
-    assert Path(cloud_controller_manager.__file__).parent == Path(__file__).resolve().parents[1] / "cloud_controller_manager"
+    assert (
+        Path(cloud_controller_manager.__file__).parent
+        == Path(__file__).resolve().parents[1] / "cloud_controller_manager"
+    )
 
 
 def test_round_trip_is_sorted_and_stable(tmp_path: Path) -> None:
@@ -64,13 +67,29 @@ def test_round_trip_is_sorted_and_stable(tmp_path: Path) -> None:
         ({"nodes": {}}, "state.json: nodes: expected a list, got dict"),
         ({"nodes": [{"pod_cidr": "x"}]}, "state.json: nodes[0]: missing key 'name'"),
         ({"nodes": [{"name": "a", "pod_cidr": "10.0.0.0/33"}]}, "state.json: nodes[0].pod_cidr: not a CIDR"),
-        ({"nodes": [{"name": "a", "addresses": [{"type": "Nope", "address": "x"}]}]}, "nodes[0].addresses[0]: unknown node address type 'Nope'"),
+        (
+            {"nodes": [{"name": "a", "addresses": [{"type": "Nope", "address": "x"}]}]},
+            "nodes[0].addresses[0]: unknown node address type 'Nope'",
+        ),
         ({"nodes": [{"name": "a"}, {"name": "a"}]}, "state.json: nodes: duplicate name 'a'"),
         ({"services": [{"name": "s"}]}, "state.json: services[0]: missing key 'uid'"),
-        ({"services": [{"name": "s", "uid": "u", "ports": [{"port": 0, "node_port": 1}]}]}, "services[0].ports[0].port: expected a port number, got 0"),
-        ({"services": [{"name": "s", "uid": "u", "ports": [{"port": 1, "node_port": 2, "protocol": "ICMP"}]}]}, "protocol: unknown protocol 'ICMP'"),
+        (
+            {"services": [{"name": "s", "uid": "u", "ports": [{"port": 0, "node_port": 1}]}]},
+            "services[0].ports[0].port: expected a port number, got 0",
+        ),
+        (
+            {
+                "services": [
+                    {"name": "s", "uid": "u", "ports": [{"port": 1, "node_port": 2, "protocol": "ICMP"}]}
+                ]
+            },
+            "protocol: unknown protocol 'ICMP'",
+        ),
         ({"cluster_name": 3}, "state.json: cluster_name: expected a string, got int"),
-        ({"load_balancers": [{"namespace": "n", "name": "s", "uid": "u", "nodes": [1]}]}, "load_balancers[0].nodes: expected a list of node names"),
+        (
+            {"load_balancers": [{"namespace": "n", "name": "s", "uid": "u", "nodes": [1]}]},
+            "load_balancers[0].nodes: expected a list of node names",
+        ),
     ],
 )
 def test_bad_state_is_one_clear_error(tmp_path: Path, data: object, message: str) -> None:
@@ -82,8 +101,8 @@ def test_bad_state_is_one_clear_error(tmp_path: Path, data: object, message: str
 
 
 def test_unreadable_and_invalid_json(tmp_path: Path) -> None:
-    with pytest.raises(StateError, match="missing.json: cannot read cluster state"):
+    with pytest.raises(StateError, match=r"missing.json: cannot read cluster state"):
         load_state(tmp_path / "missing.json")
     (tmp_path / "bad.json").write_text("{")
-    with pytest.raises(StateError, match="bad.json: invalid JSON"):
+    with pytest.raises(StateError, match=r"bad.json: invalid JSON"):
         load_state(tmp_path / "bad.json")

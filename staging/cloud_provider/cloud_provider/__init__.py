@@ -7,7 +7,13 @@ Providers implement ``Interface`` and register a factory in the entry-point grou
 from __future__ import annotations
 
 from cloud_provider.config import load_cloud_config
-from cloud_provider.errors import CloudProviderError, ConfigError, InstanceNotFound, ProviderNotFound, Unsupported
+from cloud_provider.errors import (
+    CloudProviderError,
+    ConfigError,
+    InstanceNotFound,
+    ProviderNotFound,
+    Unsupported,
+)
 from cloud_provider.interface import Clusters, Instances, InstancesV2, Interface, LoadBalancer, Routes, Zones
 from cloud_provider.registry import ENTRY_POINT_GROUP, available_providers, get_provider
 from cloud_provider.types import (

@@ -34,7 +34,9 @@ def load_cloud_config(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def require(config: dict[str, Any] | Any, key: str, kind: type, *, default: Any = ..., where: str = "cloud config") -> Any:
+def require(
+    config: dict[str, Any] | Any, key: str, kind: type, *, default: Any = ..., where: str = "cloud config"
+) -> Any:
     """config[key] checked to be of ``kind``; ConfigError naming the key otherwise (or when missing)."""
     if key not in config:
         if default is ...:

@@ -34,7 +34,16 @@ import pytest
 from cloud_provider.errors import InstanceNotFound, Unsupported
 from cloud_provider.interface import Clusters, Instances, InstancesV2, Interface, LoadBalancer, Routes, Zones
 from cloud_provider.registry import available_providers, get_provider
-from cloud_provider.types import LoadBalancerStatus, Node, NodeAddressType, Route, Service, ServicePort, Zone
+from cloud_provider.types import (
+    LoadBalancerStatus,
+    Node,
+    NodeAddressType,
+    Route,
+    Service,
+    ServicePort,
+    Zone,
+    make_provider_id,
+)
 
 CAPABILITIES = {
     "load_balancer": LoadBalancer,
@@ -84,7 +93,12 @@ class CloudHarness(abc.ABC):
 
 
 def _service(name: str, uid: str, port: int = 80, node_port: int = 30080) -> Service:
-    return Service(namespace="default", name=name, uid=uid, ports=(ServicePort(port=port, node_port=node_port, name="http"),))
+    return Service(
+        namespace="default",
+        name=name,
+        uid=uid,
+        ports=(ServicePort(port=port, node_port=node_port, name="http"),),
+    )
 
 
 class ProviderConformance:
@@ -138,7 +152,9 @@ class ProviderConformance:
             assert (first is None) == (second is None), f"{name}() must answer the same every time"
 
     # -- instances ------------------------------------------------------------------------------------
-    def test_instance_lookups_by_name_and_provider_id_agree(self, provider: Interface, cloud: CloudHarness) -> None:
+    def test_instance_lookups_by_name_and_provider_id_agree(
+        self, provider: Interface, cloud: CloudHarness
+    ) -> None:
         instances: Instances = self._need(provider, "instances")
         inst = self._instance(cloud)
         by_name = instances.node_addresses(inst.name)
@@ -147,9 +163,9 @@ class ProviderConformance:
         assert all(isinstance(a.type, NodeAddressType) and a.address for a in by_name)
         assert instances.instance_type(inst.name) == inst.instance_type
         assert instances.instance_type_by_provider_id(inst.provider_id) == inst.instance_type
-        from cloud_provider.types import make_provider_id
-
-        assert make_provider_id(provider.provider_name(), instances.instance_id(inst.name)) == inst.provider_id
+        assert (
+            make_provider_id(provider.provider_name(), instances.instance_id(inst.name)) == inst.provider_id
+        )
         assert instances.instance_exists_by_provider_id(inst.provider_id) is True
         assert instances.instance_shutdown_by_provider_id(inst.provider_id) is False
 
@@ -272,7 +288,9 @@ class ProviderConformance:
 
     def test_deleting_a_missing_load_balancer_is_not_an_error(self, provider: Interface) -> None:
         lb: LoadBalancer = self._need(provider, "load_balancer")
-        lb.ensure_load_balancer_deleted(self.cluster_name, _service("ghost", "e9b8a7c6-d5f4-4e3d-a2c1-b0a9f8e7d6c5"))
+        lb.ensure_load_balancer_deleted(
+            self.cluster_name, _service("ghost", "e9b8a7c6-d5f4-4e3d-a2c1-b0a9f8e7d6c5")
+        )
 
     def _check_targets(self, cloud: CloudHarness, svc: Service, expected: set[str]) -> None:
         try:
@@ -287,8 +305,12 @@ class ProviderConformance:
         self._instance(cloud, "node-a", 0)
         self._instance(cloud, "node-b", 1)
         assert routes.list_routes(self.cluster_name) == []
-        routes.create_route(self.cluster_name, "hint-a", Route(target_node="node-a", destination_cidr="10.244.1.0/24"))
-        routes.create_route(self.cluster_name, "hint-b", Route(target_node="node-b", destination_cidr="10.244.2.0/24"))
+        routes.create_route(
+            self.cluster_name, "hint-a", Route(target_node="node-a", destination_cidr="10.244.1.0/24")
+        )
+        routes.create_route(
+            self.cluster_name, "hint-b", Route(target_node="node-b", destination_cidr="10.244.2.0/24")
+        )
         listed = routes.list_routes(self.cluster_name)
         assert sorted((r.target_node, r.destination_cidr) for r in listed) == [
             ("node-a", "10.244.1.0/24"),

@@ -1,4 +1,4 @@
-"""Errors a provider raises, and errors of the framework itself (cloudprovider's error values, as exceptions)."""
+"""Errors a provider raises and errors of the framework (cloudprovider's error values, as exceptions)."""
 
 from __future__ import annotations
 

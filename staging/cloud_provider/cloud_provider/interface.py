@@ -14,6 +14,7 @@ import abc
 import threading
 from collections.abc import Sequence
 
+from cloud_provider.errors import Unsupported
 from cloud_provider.types import (
     InstanceMetadata,
     LoadBalancerStatus,
@@ -33,7 +34,9 @@ class LoadBalancer(abc.ABC):
     """
 
     @abc.abstractmethod
-    def get_load_balancer(self, cluster_name: str, service: Service) -> tuple[LoadBalancerStatus | None, bool]:
+    def get_load_balancer(
+        self, cluster_name: str, service: Service
+    ) -> tuple[LoadBalancerStatus | None, bool]:
         """(status, exists) of the service's load balancer."""
 
     @abc.abstractmethod
@@ -41,7 +44,9 @@ class LoadBalancer(abc.ABC):
         """The cloud-side name of the service's load balancer (stable for one service UID)."""
 
     @abc.abstractmethod
-    def ensure_load_balancer(self, cluster_name: str, service: Service, nodes: Sequence[Node]) -> LoadBalancerStatus:
+    def ensure_load_balancer(
+        self, cluster_name: str, service: Service, nodes: Sequence[Node]
+    ) -> LoadBalancerStatus:
         """Create or update the load balancer so it serves the service's ports on these nodes."""
 
     @abc.abstractmethod
@@ -68,7 +73,9 @@ class Instances(abc.ABC):
 
     @abc.abstractmethod
     def instance_id(self, name: str) -> str:
-        """The cloud's ID of the node's instance; the provider ID is ``make_provider_id(provider_name(), id)``."""
+        """The cloud's ID of the node's instance.
+
+        The node's provider ID is ``make_provider_id(provider_name(), instance_id)``."""
 
     @abc.abstractmethod
     def instance_type(self, name: str) -> str: ...
@@ -78,7 +85,7 @@ class Instances(abc.ABC):
 
     @abc.abstractmethod
     def instance_exists_by_provider_id(self, provider_id: str) -> bool:
-        """False when the instance is gone (terminated/deleted); the node lifecycle controller then deletes the node."""
+        """False when the instance is gone (terminated, deleted): the node is then deleted."""
 
     @abc.abstractmethod
     def instance_shutdown_by_provider_id(self, provider_id: str) -> bool:
@@ -90,8 +97,6 @@ class Instances(abc.ABC):
 
     def add_ssh_key_to_all_instances(self, user: str, key_data: bytes) -> None:
         """Deprecated in Kubernetes; unsupported unless a provider overrides it."""
-        from cloud_provider.errors import Unsupported
-
         raise Unsupported("add_ssh_key_to_all_instances")
 
 
@@ -156,7 +161,9 @@ class Interface(abc.ABC):
     does not change over the provider's lifetime.
     """
 
-    def initialize(self, client_builder: object | None = None, stop: threading.Event | None = None) -> None:
+    def initialize(  # noqa: B027 - optional hook: doing nothing is the right default
+        self, client_builder: object | None = None, stop: threading.Event | None = None
+    ) -> None:
         """Called once before any other method. ``client_builder`` gives access to the cluster (opaque to the
         framework; the controller manager passes its state store), ``stop`` is set on shutdown.
         The default does nothing."""

@@ -47,10 +47,13 @@ def get_provider(name: str, config: Mapping[str, Any] | None = None) -> Interfac
     try:
         factory = eps[name].load()
     except (ImportError, AttributeError) as exc:
-        raise CloudProviderError(f"cloud provider {name!r} cannot be loaded ({eps[name].value}): {exc}") from exc
+        raise CloudProviderError(
+            f"cloud provider {name!r} cannot be loaded ({eps[name].value}): {exc}"
+        ) from exc
     provider = factory(dict(config or {}))
     if not isinstance(provider, Interface):
         raise CloudProviderError(
-            f"cloud provider {name!r}: factory {eps[name].value} returned {type(provider).__name__}, not an Interface"
+            f"cloud provider {name!r}: factory {eps[name].value} returned"
+            f" {type(provider).__name__}, not an Interface"
         )
     return provider

@@ -124,7 +124,7 @@ class InstanceMetadata:
 
 
 def make_provider_id(provider_name: str, instance_id: str) -> str:
-    """The node's spec.providerID for an instance: '<provider>://<instance id>' (cloudprovider.GetInstanceProviderID)."""
+    """The node's spec.providerID: '<provider>://<instance id>' (cloudprovider.GetInstanceProviderID)."""
     return f"{provider_name}://{instance_id}"
 
 

@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from cloud_provider import CloudProviderError, ProviderNotFound, available_providers, get_provider
 
 
@@ -60,7 +59,9 @@ def test_unknown_provider_lists_the_available_names(plugins: Path) -> None:
 
 
 def test_broken_plugins_are_named(plugins: Path) -> None:
-    with pytest.raises(CloudProviderError, match=r"'zz-missing' cannot be loaded \(cp_test_plugins_gone:factory\)"):
+    with pytest.raises(
+        CloudProviderError, match=r"'zz-missing' cannot be loaded \(cp_test_plugins_gone:factory\)"
+    ):
         get_provider("zz-missing")
     with pytest.raises(CloudProviderError, match="returned object, not an Interface"):
         get_provider("zz-object")

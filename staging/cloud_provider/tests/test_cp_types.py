@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import cloud_provider
+import pytest
 from cloud_provider import (
     ConfigError,
     Instances,
@@ -36,7 +35,7 @@ def test_provider_ids_round_trip() -> None:
 
 def test_node_address_parse_names_unknown_types() -> None:
     assert NodeAddress.parse("ExternalIP", "1.2.3.4") == NodeAddress(NodeAddressType.EXTERNAL_IP, "1.2.3.4")
-    with pytest.raises(ValueError, match="unknown node address type 'Public'.*InternalIP"):
+    with pytest.raises(ValueError, match=r"unknown node address type 'Public'.*InternalIP"):
         NodeAddress.parse("Public", "1.2.3.4")
 
 
@@ -96,7 +95,9 @@ def test_load_cloud_config_toml_and_json(tmp_path: Path) -> None:
         ("missing.toml", None, "missing.toml: cannot read cloud config"),
     ],
 )
-def test_load_cloud_config_errors_name_the_file(tmp_path: Path, name: str, text: str | None, message: str) -> None:
+def test_load_cloud_config_errors_name_the_file(
+    tmp_path: Path, name: str, text: str | None, message: str
+) -> None:
     if text is not None:
         (tmp_path / name).write_text(text)
     with pytest.raises(ConfigError, match=message):

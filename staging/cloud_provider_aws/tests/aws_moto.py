@@ -47,17 +47,31 @@ def build_vpc(ec2: Any) -> Vpc:
     subnets = {}
     for i, zone in enumerate(("us-east-1a", "us-east-1b")):
         spec = [{**tags[0], "ResourceType": "subnet"}]
-        subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.0.{i + 1}.0/24", AvailabilityZone=zone, TagSpecifications=spec)
+        subnet = ec2.create_subnet(
+            VpcId=vpc_id, CidrBlock=f"10.0.{i + 1}.0/24", AvailabilityZone=zone, TagSpecifications=spec
+        )
         subnets[zone] = subnet["Subnet"]["SubnetId"]
     spec = [{**tags[0], "ResourceType": "route-table"}]
     table = ec2.create_route_table(VpcId=vpc_id, TagSpecifications=spec)["RouteTable"]["RouteTableId"]
     return Vpc(ec2, vpc_id, subnets, table)
 
 
-def run_instance(vpc: Vpc, name: str, zone: str, instance_type: str = "t3.micro", cluster_tag: str = TAG) -> dict[str, Any]:
-    spec = [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": name}, {"Key": cluster_tag, "Value": "owned"}]}]
+def run_instance(
+    vpc: Vpc, name: str, zone: str, instance_type: str = "t3.micro", cluster_tag: str = TAG
+) -> dict[str, Any]:
+    spec = [
+        {
+            "ResourceType": "instance",
+            "Tags": [{"Key": "Name", "Value": name}, {"Key": cluster_tag, "Value": "owned"}],
+        }
+    ]
     reservation = vpc.ec2.run_instances(
-        ImageId=IMAGE, MinCount=1, MaxCount=1, InstanceType=instance_type, SubnetId=vpc.subnets[zone], TagSpecifications=spec
+        ImageId=IMAGE,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType=instance_type,
+        SubnetId=vpc.subnets[zone],
+        TagSpecifications=spec,
     )
     return dict(reservation["Instances"][0])
 

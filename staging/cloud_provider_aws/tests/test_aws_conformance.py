@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto import mock_aws
-
 from cloud_provider import Interface
 from cloud_provider.conformance import CloudHarness, ProviderConformance
 from cloud_provider_aws import AWSProvider
+from moto import mock_aws
 
 
 def _helpers() -> Any:
@@ -43,7 +42,12 @@ class TestAWSConformance(ProviderConformance):
 
     @pytest.fixture
     def provider_config(self, moto_vpc: Any) -> Mapping[str, Any]:
-        return {"region": aws_moto.REGION, "cluster_id": aws_moto.CLUSTER, "vpc_id": moto_vpc.vpc_id, "zone": "us-east-1a"}
+        return {
+            "region": aws_moto.REGION,
+            "cluster_id": aws_moto.CLUSTER,
+            "vpc_id": moto_vpc.vpc_id,
+            "zone": "us-east-1a",
+        }
 
     @pytest.fixture
     def cloud(self, provider: Interface, moto_vpc: Any) -> CloudHarness:

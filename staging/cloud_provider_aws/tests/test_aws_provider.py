@@ -9,11 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto import mock_aws
-
-from cloud_provider import CloudProviderError, ConfigError, InstanceNotFound, Node, Route, Service, ServicePort, get_provider
+from cloud_provider import (
+    CloudProviderError,
+    ConfigError,
+    InstanceNotFound,
+    Node,
+    Route,
+    Service,
+    ServicePort,
+    get_provider,
+)
 from cloud_provider.types import Protocol
 from cloud_provider_aws import AWSError, AWSProvider
+from moto import mock_aws
 
 
 def _helpers() -> Any:
@@ -84,10 +92,14 @@ def test_api_failures_are_one_error_type(provider: AWSProvider) -> None:
 
 def test_routes_need_one_tagged_route_table(vpc: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     other = get_provider("aws", {"region": aws_moto.REGION, "cluster_id": "no-table"})
-    with pytest.raises(CloudProviderError, match="exactly one route table tagged kubernetes.io/cluster/no-table, found 0"):
+    with pytest.raises(
+        CloudProviderError, match=r"exactly one route table tagged kubernetes.io/cluster/no-table, found 0"
+    ):
         other.routes().list_routes("x")  # type: ignore[union-attr]
-    with pytest.raises(CloudProviderError, match="no subnet tagged kubernetes.io/cluster/no-table"):
-        other.load_balancer().ensure_load_balancer("x", Service("d", "s", "u-1", (ServicePort(80, 30080),)), [])  # type: ignore[union-attr]
+    with pytest.raises(CloudProviderError, match=r"no subnet tagged kubernetes.io/cluster/no-table"):
+        other.load_balancer().ensure_load_balancer(
+            "x", Service("d", "s", "u-1", (ServicePort(80, 30080),)), []
+        )  # type: ignore[union-attr]
 
 
 def test_routes_turn_off_source_dest_check_and_blackhole_terminated(vpc: Any, provider: AWSProvider) -> None:
@@ -97,7 +109,9 @@ def test_routes_turn_off_source_dest_check_and_blackhole_terminated(vpc: Any, pr
     attr = vpc.ec2.describe_instance_attribute(InstanceId=inst["InstanceId"], Attribute="sourceDestCheck")
     assert attr["SourceDestCheck"]["Value"] is False
     table = vpc.ec2.describe_route_tables(RouteTableIds=[vpc.route_table])["RouteTables"][0]
-    assert {"10.244.1.0/24": inst["InstanceId"]} == {r["DestinationCidrBlock"]: r["InstanceId"] for r in table["Routes"] if "InstanceId" in r}
+    assert {"10.244.1.0/24": inst["InstanceId"]} == {
+        r["DestinationCidrBlock"]: r["InstanceId"] for r in table["Routes"] if "InstanceId" in r
+    }
     vpc.ec2.terminate_instances(InstanceIds=[inst["InstanceId"]])
     assert routes.list_routes("k") == [Route("node-a", "10.244.1.0/24", "10.244.1.0/24", blackhole=True)]
 
@@ -106,11 +120,18 @@ def test_load_balancer_layout_follows_the_ports(vpc: Any, provider: AWSProvider)
     inst = aws_moto.run_instance(vpc, "node-a", "us-east-1b")
     node = Node("node-a", f"aws:///us-east-1b/{inst['InstanceId']}")
     lb = provider.load_balancer()
-    svc = Service("default", "dns", "5d1e8a3c-0b7f-4e2a-9c6d-3f1b2a4c5e6d", (ServicePort(53, 30053, Protocol.UDP), ServicePort(80, 30080)))
+    svc = Service(
+        "default",
+        "dns",
+        "5d1e8a3c-0b7f-4e2a-9c6d-3f1b2a4c5e6d",
+        (ServicePort(53, 30053, Protocol.UDP), ServicePort(80, 30080)),
+    )
     status = lb.ensure_load_balancer("k", svc, [node])
     assert status.ingress[0].hostname.startswith("a5d1e8a3c0b7f4e2a9c6d3f1b2a4c5e6")
     elb = provider.clients.elbv2
-    arn = elb.describe_load_balancers(Names=[lb.get_load_balancer_name("k", svc)])["LoadBalancers"][0]["LoadBalancerArn"]
+    arn = elb.describe_load_balancers(Names=[lb.get_load_balancer_name("k", svc)])["LoadBalancers"][0][
+        "LoadBalancerArn"
+    ]
     described = elb.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]
     assert described["Type"] == "network" and len(described["AvailabilityZones"]) == 2
     listeners = elb.describe_listeners(LoadBalancerArn=arn)["Listeners"]

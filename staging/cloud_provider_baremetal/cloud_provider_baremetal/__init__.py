@@ -15,7 +15,14 @@ from cloud_provider_baremetal.provider import PROVIDER_NAME, BareMetalProvider
 
 __version__ = "0.1.0"
 
-__all__ = ["PROVIDER_NAME", "BareMetalConfig", "BareMetalProvider", "Machine", "create_provider", "parse_inventory"]
+__all__ = [
+    "PROVIDER_NAME",
+    "BareMetalConfig",
+    "BareMetalProvider",
+    "Machine",
+    "create_provider",
+    "parse_inventory",
+]
 
 
 def create_provider(config: Mapping[str, Any]) -> BareMetalProvider:

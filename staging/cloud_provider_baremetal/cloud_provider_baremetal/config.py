@@ -23,7 +23,9 @@ KNOWN_KEYS = {"inventory", "haproxy_dir", "routes_file", "vip_pool", "zone", "re
 @dataclass(frozen=True)
 class BareMetalConfig:
     inventory: Path
-    haproxy_dir: Path | None = None  # load balancers are written here as HAProxy fragments; none: no load balancers
+    haproxy_dir: Path | None = (
+        None  # load balancers are written here as HAProxy fragments; none: no load balancers
+    )
     routes_file: Path | None = None  # routes are written here for `ip -batch`; none: no routes
     vip_pool: str = "192.0.2.0/28"  # addresses the load balancers' frontends bind
     zone: str = ""  # zone and region of this machine (get_zone)
@@ -33,7 +35,10 @@ class BareMetalConfig:
     def from_mapping(cls, config: Mapping[str, Any]) -> BareMetalConfig:
         unknown = sorted(set(config) - KNOWN_KEYS)
         if unknown:
-            raise ConfigError(f"cloud config: unknown key {unknown[0]!r} for baremetal (known: {', '.join(sorted(KNOWN_KEYS))})")
+            raise ConfigError(
+                f"cloud config: unknown key {unknown[0]!r} for baremetal"
+                f" (known: {', '.join(sorted(KNOWN_KEYS))})"
+            )
         for key in config:
             if not isinstance(config[key], str):
                 raise ConfigError(f"cloud config: key {key!r} must be a string")
@@ -45,7 +50,13 @@ class BareMetalConfig:
         except ValueError:
             raise ConfigError(f"cloud config: key 'vip_pool' is not a CIDR: {pool!r}") from None
         optional = {k: Path(config[k]) for k in ("haproxy_dir", "routes_file") if config.get(k)}
-        return cls(Path(config["inventory"]), vip_pool=pool, zone=config.get("zone", ""), region=config.get("region", ""), **optional)
+        return cls(
+            Path(config["inventory"]),
+            vip_pool=pool,
+            zone=config.get("zone", ""),
+            region=config.get("region", ""),
+            **optional,
+        )
 
 
 @dataclass(frozen=True)
@@ -109,4 +120,6 @@ def _machine(raw: Any, region: str, where: str) -> Machine:
         raise ConfigError(f"{where}: a machine needs at least one address")
     zone = Zone(raw["zone"], str(raw.get("region", region)))
     name = raw["name"]
-    return Machine(name, str(raw.get("id", name)), zone, str(raw.get("type", "baremetal")), addresses, power == "on")
+    return Machine(
+        name, str(raw.get("id", name)), zone, str(raw.get("type", "baremetal")), addresses, power == "on"
+    )

@@ -9,7 +9,6 @@ service, cluster and virtual IP, so the provider can read its own state back. Lo
 from __future__ import annotations
 
 import ipaddress
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,11 +37,23 @@ class Fragment:
         lines = [HEADER, f"# service: {self.service}", f"# cluster: {self.cluster}", f"# vip: {self.vip}"]
         for port in sorted(self.ports):
             if port.protocol is not Protocol.TCP:
-                raise CloudProviderError(f"baremetal: HAProxy balances TCP only; port {port.port} of {self.service} is {port.protocol.value}")
+                raise CloudProviderError(
+                    f"baremetal: HAProxy balances TCP only;"
+                    f" port {port.port} of {self.service} is {port.protocol.value}"
+                )
             section = f"{self.lb_name}_{port.port}"
-            lines += ["", f"frontend {section}", "    mode tcp", f"    bind {_host(self.vip)}:{port.port}", f"    default_backend {section}"]
+            lines += [
+                "",
+                f"frontend {section}",
+                "    mode tcp",
+                f"    bind {_host(self.vip)}:{port.port}",
+                f"    default_backend {section}",
+            ]
             lines += ["", f"backend {section}", "    mode tcp", "    balance roundrobin"]
-            lines += [f"    server {b.name} {_host(b.address)}:{port.node_port} check" for b in sorted(self.backends, key=lambda b: b.name)]
+            lines += [
+                f"    server {b.name} {_host(b.address)}:{port.node_port} check"
+                for b in sorted(self.backends, key=lambda b: b.name)
+            ]
             lines += [f"    # node-port {port.node_port}"]
         return "\n".join(lines) + "\n"
 
@@ -69,7 +80,14 @@ def parse(lb_name: str, text: str) -> Fragment:
             backends[name] = Backend(name, target.rsplit(":", 1)[0].strip("[]"))
         elif stripped.startswith("# node-port "):
             ports.append(ServicePort(front_port, int(stripped.split()[-1])))
-    return Fragment(lb_name, meta.get("service", ""), meta.get("cluster", ""), meta.get("vip", ""), tuple(sorted(ports)), tuple(sorted(backends.values(), key=lambda b: b.name)))
+    return Fragment(
+        lb_name,
+        meta.get("service", ""),
+        meta.get("cluster", ""),
+        meta.get("vip", ""),
+        tuple(sorted(ports)),
+        tuple(sorted(backends.values(), key=lambda b: b.name)),
+    )
 
 
 class FragmentStore:
@@ -101,7 +119,7 @@ class FragmentStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        tmp.replace(path)
 
     def delete(self, lb_name: str) -> None:
         self.path(lb_name).unlink(missing_ok=True)
@@ -111,9 +129,13 @@ class FragmentStore:
         network = ipaddress.ip_network(pool)
         if requested:
             if ipaddress.ip_address(requested) not in network:
-                raise CloudProviderError(f"baremetal: requested load balancer IP {requested} is outside vip_pool {pool}")
+                raise CloudProviderError(
+                    f"baremetal: requested load balancer IP {requested} is outside vip_pool {pool}"
+                )
             if requested in used:
-                raise CloudProviderError(f"baremetal: requested load balancer IP {requested} is already in use")
+                raise CloudProviderError(
+                    f"baremetal: requested load balancer IP {requested} is already in use"
+                )
             return requested
         for host in network.hosts():
             if str(host) not in used:

@@ -32,7 +32,7 @@ PROVIDER_NAME = "baremetal"
 
 
 class Inventory:
-    """The inventory file, read at every lookup (it is the source of truth) and parsed again when it changed."""
+    """The inventory file: read at every lookup (the source of truth), parsed again when changed."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -97,7 +97,9 @@ class BareMetalInstances(Instances, Zones):
 
     def get_zone(self) -> Zone:
         if not self.config.zone:
-            raise Unsupported("baremetal: set 'zone' (and 'region') in the cloud config to tell this machine's zone")
+            raise Unsupported(
+                "baremetal: set 'zone' (and 'region') in the cloud config to tell this machine's zone"
+            )
         return Zone(self.config.zone, self.config.region)
 
     def get_zone_by_provider_id(self, provider_id: str) -> Zone:
@@ -114,15 +116,21 @@ class HAProxyLoadBalancer(LoadBalancer):
     def get_load_balancer_name(self, cluster_name: str, service: Service) -> str:
         return ("a" + service.uid.replace("-", ""))[:32]
 
-    def get_load_balancer(self, cluster_name: str, service: Service) -> tuple[LoadBalancerStatus | None, bool]:
+    def get_load_balancer(
+        self, cluster_name: str, service: Service
+    ) -> tuple[LoadBalancerStatus | None, bool]:
         fragment = self.store.read(self.get_load_balancer_name(cluster_name, service))
         return (None, False) if fragment is None else (_status(fragment), True)
 
-    def ensure_load_balancer(self, cluster_name: str, service: Service, nodes: Sequence[Node]) -> LoadBalancerStatus:
+    def ensure_load_balancer(
+        self, cluster_name: str, service: Service, nodes: Sequence[Node]
+    ) -> LoadBalancerStatus:
         name = self.get_load_balancer_name(cluster_name, service)
         old = self.store.read(name)
         vip = old.vip if old else self.store.allocate_vip(self.config.vip_pool, service.load_balancer_ip)
-        fragment = Fragment(name, service.key, cluster_name, vip, tuple(sorted(service.ports)), self._backends(nodes))
+        fragment = Fragment(
+            name, service.key, cluster_name, vip, tuple(sorted(service.ports)), self._backends(nodes)
+        )
         self.store.write(fragment)
         return _status(fragment)
 
@@ -130,7 +138,9 @@ class HAProxyLoadBalancer(LoadBalancer):
         name = self.get_load_balancer_name(cluster_name, service)
         old = self.store.read(name)
         if old is None:
-            raise InstanceNotFound(f"baremetal: no load balancer {name} for {service.key} in {self.store.directory}")
+            raise InstanceNotFound(
+                f"baremetal: no load balancer {name} for {service.key} in {self.store.directory}"
+            )
         self.store.write(Fragment(name, old.service, old.cluster, old.vip, old.ports, self._backends(nodes)))
 
     def ensure_load_balancer_deleted(self, cluster_name: str, service: Service) -> None:
@@ -157,7 +167,11 @@ class FileRoutes(Routes):
     def create_route(self, cluster_name: str, name_hint: str, route: Route) -> None:
         machine = self.inventory.by_name(route.target_node)
         entries = [e for e in routes_file.read(self.path) if e.destination_cidr != route.destination_cidr]
-        entries.append(routes_file.RouteEntry(cluster_name, route.destination_cidr, machine.name, machine.backend_address))
+        entries.append(
+            routes_file.RouteEntry(
+                cluster_name, route.destination_cidr, machine.name, machine.backend_address
+            )
+        )
         routes_file.write(self.path, entries)
 
     def delete_route(self, cluster_name: str, route: Route) -> None:
@@ -169,13 +183,17 @@ class FileRoutes(Routes):
 
 
 class BareMetalProvider(Interface):
-    """Reaches only the local filesystem: it reads the inventory and writes HAProxy fragments and a routes file."""
+    """Reaches only the local filesystem: reads the inventory, writes HAProxy fragments and a routes file."""
 
     def __init__(self, config: BareMetalConfig) -> None:
         self.config = config
         self.inventory = Inventory(config.inventory)
         self._instances = BareMetalInstances(config, self.inventory)
-        self._lb = HAProxyLoadBalancer(config, self.inventory, FragmentStore(config.haproxy_dir)) if config.haproxy_dir else None
+        self._lb = (
+            HAProxyLoadBalancer(config, self.inventory, FragmentStore(config.haproxy_dir))
+            if config.haproxy_dir
+            else None
+        )
         self._routes = FileRoutes(config.routes_file, self.inventory) if config.routes_file else None
 
     def initialize(self, client_builder: object | None = None, stop: object | None = None) -> None:

@@ -7,7 +7,6 @@ Applying it to a router (``ip -batch <file>``) is left to the machine's own tool
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,8 @@ class RouteEntry:
     via: str
 
     def render(self) -> str:
-        return f"# cluster {self.cluster} node {self.node}\nroute replace {self.destination_cidr} via {self.via}\n"
+        comment = f"# cluster {self.cluster} node {self.node}"
+        return f"{comment}\nroute replace {self.destination_cidr} via {self.via}\n"
 
 
 def read(path: Path) -> list[RouteEntry]:
@@ -49,4 +49,4 @@ def write(path: Path, entries: list[RouteEntry]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)

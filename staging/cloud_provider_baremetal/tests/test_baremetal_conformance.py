@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from cloud_provider import Interface, Service, Zone
 from cloud_provider.conformance import CloudHarness, PreparedInstance, ProviderConformance
 from cloud_provider_baremetal import BareMetalProvider
@@ -35,7 +34,10 @@ class InventoryHarness(CloudHarness):
             "zone": zone.failure_domain,
             "region": zone.region,
             "type": "r640",
-            "addresses": [{"type": "InternalIP", "address": f"10.0.0.{n}"}, {"type": "Hostname", "address": name}],
+            "addresses": [
+                {"type": "InternalIP", "address": f"10.0.0.{n}"},
+                {"type": "Hostname", "address": name},
+            ],
         }
         self._edit(lambda ms: [*ms, machine])
         return PreparedInstance(name, f"baremetal://srv-{n:03d}", zone, "r640")

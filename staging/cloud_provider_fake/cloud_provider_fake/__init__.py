@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloud_provider import ConfigError
+
 from cloud_provider_fake.cloud import RUNNING, STOPPED, FakeCloud, FakeInstance, FakeLoadBalancer, load_cloud
 from cloud_provider_fake.provider import PROVIDER_NAME, FakeProvider
 

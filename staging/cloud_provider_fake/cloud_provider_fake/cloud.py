@@ -65,7 +65,10 @@ class FakeCloud:
         state: str = RUNNING,
     ) -> FakeInstance:
         if addresses is None:
-            addresses = (NodeAddress.parse("Hostname", name), NodeAddress.parse("InternalIP", self._next_node_ip()))
+            addresses = (
+                NodeAddress.parse("Hostname", name),
+                NodeAddress.parse("InternalIP", self._next_node_ip()),
+            )
         inst = FakeInstance(name, id or name, zone or self.zone, type, tuple(addresses), state)
         self.instances[name] = inst
         self.save()
@@ -116,7 +119,12 @@ class FakeCloud:
             "instances": [_instance_out(i) for _, i in sorted(self.instances.items())],
             "load_balancers": [_lb_out(lb) for _, lb in sorted(self.load_balancers.items())],
             "routes": [
-                {"cluster": c, "name": r.name, "target_node": r.target_node, "destination_cidr": r.destination_cidr}
+                {
+                    "cluster": c,
+                    "name": r.name,
+                    "target_node": r.target_node,
+                    "destination_cidr": r.destination_cidr,
+                }
                 for c, rs in sorted(self.routes.items())
                 for _, r in sorted(rs.items())
             ],
@@ -127,7 +135,10 @@ class FakeCloud:
     def from_mapping(cls, data: Mapping[str, Any], where: str) -> FakeCloud:
         try:
             region = str(data.get("region", "region-1"))
-            cloud = cls(zone=Zone(str(data.get("zone", "zone-a")), region), lb_network=str(data.get("lb_network", "192.0.2.0/24")))
+            cloud = cls(
+                zone=Zone(str(data.get("zone", "zone-a")), region),
+                lb_network=str(data.get("lb_network", "192.0.2.0/24")),
+            )
             ipaddress.ip_network(cloud.lb_network)
             for i, raw in enumerate(data.get("instances", [])):
                 inst = _instance_in(raw, region, f"{where}: instances[{i}]")
@@ -170,7 +181,9 @@ def _instance_in(raw: Mapping[str, Any], region: str, where: str) -> FakeInstanc
         raise ConfigError(f"{where}: {exc}") from exc
     name = str(raw["name"])
     zone = Zone(str(raw.get("zone", "zone-a")), str(raw.get("region", region)))
-    return FakeInstance(name, str(raw.get("id", name)), zone, str(raw.get("type", "fake.small")), addresses, state)
+    return FakeInstance(
+        name, str(raw.get("id", name)), zone, str(raw.get("type", "fake.small")), addresses, state
+    )
 
 
 def _lb_out(lb: FakeLoadBalancer) -> dict[str, Any]:
@@ -179,14 +192,22 @@ def _lb_out(lb: FakeLoadBalancer) -> dict[str, Any]:
         "cluster": lb.cluster,
         "service": lb.service,
         "ip": lb.ip,
-        "ports": [{"name": p.name, "protocol": p.protocol.value, "port": p.port, "node_port": p.node_port} for p in lb.ports],
+        "ports": [
+            {"name": p.name, "protocol": p.protocol.value, "port": p.port, "node_port": p.node_port}
+            for p in lb.ports
+        ],
         "nodes": list(lb.nodes),
     }
 
 
 def _lb_in(raw: Mapping[str, Any]) -> FakeLoadBalancer:
-    ports = tuple(ServicePort(int(p["port"]), int(p["node_port"]), Protocol(p["protocol"]), str(p.get("name", ""))) for p in raw["ports"])
-    return FakeLoadBalancer(raw["name"], raw["cluster"], raw["service"], raw["ip"], ports, tuple(raw["nodes"]))
+    ports = tuple(
+        ServicePort(int(p["port"]), int(p["node_port"]), Protocol(p["protocol"]), str(p.get("name", "")))
+        for p in raw["ports"]
+    )
+    return FakeLoadBalancer(
+        raw["name"], raw["cluster"], raw["service"], raw["ip"], ports, tuple(raw["nodes"])
+    )
 
 
 def load_cloud(config: Mapping[str, Any]) -> FakeCloud:

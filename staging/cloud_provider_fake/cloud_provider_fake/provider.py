@@ -24,6 +24,7 @@ from cloud_provider import (
     make_provider_id,
     split_provider_id,
 )
+
 from cloud_provider_fake.cloud import STOPPED, FakeCloud, FakeInstance, FakeLoadBalancer
 
 PROVIDER_NAME = "fake"
@@ -158,17 +159,23 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
     def get_load_balancer_name(self, cluster_name: str, service: Service) -> str:
         return "a" + service.uid.replace("-", "")[:31]
 
-    def get_load_balancer(self, cluster_name: str, service: Service) -> tuple[LoadBalancerStatus | None, bool]:
+    def get_load_balancer(
+        self, cluster_name: str, service: Service
+    ) -> tuple[LoadBalancerStatus | None, bool]:
         self._call("get-load-balancer")
         lb = self.cloud.load_balancers.get(self.get_load_balancer_name(cluster_name, service))
         return (None, False) if lb is None else (_status(lb), True)
 
-    def ensure_load_balancer(self, cluster_name: str, service: Service, nodes: Sequence[Node]) -> LoadBalancerStatus:
+    def ensure_load_balancer(
+        self, cluster_name: str, service: Service, nodes: Sequence[Node]
+    ) -> LoadBalancerStatus:
         self._call("ensure-load-balancer")
         name = self.get_load_balancer_name(cluster_name, service)
         old = self.cloud.load_balancers.get(name)
         ip = old.ip if old else (service.load_balancer_ip or self.cloud.allocate_ip())
-        lb = FakeLoadBalancer(name, cluster_name, service.key, ip, tuple(sorted(service.ports)), _names(nodes))
+        lb = FakeLoadBalancer(
+            name, cluster_name, service.key, ip, tuple(sorted(service.ports)), _names(nodes)
+        )
         if lb != old:
             self.cloud.load_balancers[name] = lb
             self.cloud.save()
@@ -187,7 +194,10 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
 
     def ensure_load_balancer_deleted(self, cluster_name: str, service: Service) -> None:
         self._call("ensure-load-balancer-deleted")
-        if self.cloud.load_balancers.pop(self.get_load_balancer_name(cluster_name, service), None) is not None:
+        if (
+            self.cloud.load_balancers.pop(self.get_load_balancer_name(cluster_name, service), None)
+            is not None
+        ):
             self.cloud.save()
 
     # -- Routes ---------------------------------------------------------------------------------------
@@ -195,7 +205,9 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
         self._call("list-routes")
         routes = self.cloud.routes.get(cluster_name, {})
         return [
-            Route(r.target_node, r.destination_cidr, r.name, blackhole=r.target_node not in self.cloud.instances)
+            Route(
+                r.target_node, r.destination_cidr, r.name, blackhole=r.target_node not in self.cloud.instances
+            )
             for _, r in sorted(routes.items())
         ]
 
@@ -203,14 +215,19 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
         self._call("create-route")
         self._by_name(route.target_node)
         name = f"{cluster_name}-{name_hint}"
-        self.cloud.routes.setdefault(cluster_name, {})[name] = Route(route.target_node, route.destination_cidr, name)
+        self.cloud.routes.setdefault(cluster_name, {})[name] = Route(
+            route.target_node, route.destination_cidr, name
+        )
         self.cloud.save()
 
     def delete_route(self, cluster_name: str, route: Route) -> None:
         self._call("delete-route")
         routes = self.cloud.routes.get(cluster_name, {})
         for name, existing in sorted(routes.items()):
-            if (existing.target_node, existing.destination_cidr) == (route.target_node, route.destination_cidr):
+            if (existing.target_node, existing.destination_cidr) == (
+                route.target_node,
+                route.destination_cidr,
+            ):
                 del routes[name]
                 self.cloud.save()
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 import cloud_provider
-from cloud_provider import ConfigError, Node, NodeAddress, NodeAddressType, Route, Service, ServicePort, Zone, get_provider
+import cloud_provider_fake
+import pytest
+from cloud_provider import (
+    ConfigError,
+    Node,
+    NodeAddress,
+    NodeAddressType,
+    Route,
+    Service,
+    ServicePort,
+    Zone,
+    get_provider,
+)
 from cloud_provider_fake import FakeProvider, create_provider
 
 CONFIG = {
@@ -28,8 +38,6 @@ CONFIG = {
 
 
 def test_imported_through_vendor() -> None:
-    import cloud_provider_fake
-
     vendor = Path(__file__).resolve().parents[3] / "vendor"
     assert Path(cloud_provider_fake.__file__).parent == vendor / "cloud_provider_fake"
     assert Path(cloud_provider.__file__).parent == vendor / "cloud_provider"
@@ -51,7 +59,10 @@ def test_instances_from_config() -> None:
     [
         ({"instances": [{"id": "x"}]}, "instances[0]: missing key 'name'"),
         ({"instances": [{"name": "a", "state": "paused"}]}, "instances[0]: key 'state' must be"),
-        ({"instances": [{"name": "a", "addresses": [{"type": "Bogus", "address": "x"}]}]}, "unknown node address type 'Bogus'"),
+        (
+            {"instances": [{"name": "a", "addresses": [{"type": "Bogus", "address": "x"}]}]},
+            "unknown node address type 'Bogus'",
+        ),
         ({"lb_network": "not-a-cidr"}, "invalid fake cloud state"),
         ({"state_file": 3}, "'state_file' must be a string"),
         ({"cluster_id": 3}, "'cluster_id' must be a string"),
@@ -71,7 +82,9 @@ def test_state_file_keeps_the_cloud_between_runs(tmp_path: Path) -> None:
 
     second = create_provider({"state_file": str(state)})  # instances come from the file, not the config
     assert second.get_load_balancer("k", svc) == (status, True)
-    assert [(r.target_node, r.destination_cidr) for r in second.list_routes("k")] == [("node-a", "10.244.0.0/24")]
+    assert [(r.target_node, r.destination_cidr) for r in second.list_routes("k")] == [
+        ("node-a", "10.244.0.0/24")
+    ]
     assert second.instance_id("node-a") == "i-1"
     saved = json.loads(state.read_text())
     assert [lb["service"] for lb in saved["load_balancers"]] == ["default/web"]
@@ -80,7 +93,7 @@ def test_state_file_keeps_the_cloud_between_runs(tmp_path: Path) -> None:
 def test_corrupt_state_file_names_the_file(tmp_path: Path) -> None:
     state = tmp_path / "cloud.json"
     state.write_text("{not json")
-    with pytest.raises(ConfigError, match="cloud.json: cannot load fake cloud state"):
+    with pytest.raises(ConfigError, match=r"cloud.json: cannot load fake cloud state"):
         create_provider({"state_file": str(state)})
 
 
@@ -88,7 +101,9 @@ def test_load_balancer_ips_are_allocated_and_kept() -> None:
     provider = FakeProvider()
     one = provider.ensure_load_balancer("k", Service("default", "a", "uid-a"), [])
     two = provider.ensure_load_balancer("k", Service("default", "b", "uid-b"), [])
-    asked = provider.ensure_load_balancer("k", Service("default", "c", "uid-c", load_balancer_ip="192.0.2.99"), [])
+    asked = provider.ensure_load_balancer(
+        "k", Service("default", "c", "uid-c", load_balancer_ip="192.0.2.99"), []
+    )
     assert [s.ingress[0].ip for s in (one, two, asked)] == ["192.0.2.1", "192.0.2.2", "192.0.2.99"]
 
 

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-
 from cloud_provider import Interface, Service, Zone
 from cloud_provider.conformance import CloudHarness, PreparedInstance, ProviderConformance
 from cloud_provider_fake import STOPPED, FakeProvider

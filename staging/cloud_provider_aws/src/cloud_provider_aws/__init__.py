@@ -22,6 +22,7 @@ def create_provider(config: Mapping[str, Any]) -> AWSProvider:
     """The entry point factory (group ``cloud_provider.providers``, name ``aws``).
 
     Config keys: ``region`` and ``cluster_id`` (required); ``endpoint_url``, ``vpc_id``, ``zone``,
-    ``node_name_tag`` (default ``Name``). Credentials come from boto3's usual chain (environment, files, roles).
+    ``node_name_tag`` (default ``Name``). Credentials come from boto3's usual chain (environment,
+    files, roles).
     """
     return AWSProvider(AWSConfig.from_mapping(config))

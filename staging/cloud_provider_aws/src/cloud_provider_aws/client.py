@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
-
-import functools
 
 import boto3
 import botocore.session
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
-
 from cloud_provider import CloudProviderError
 
 from cloud_provider_aws.config import AWSConfig

@@ -28,7 +28,9 @@ class AWSConfig:
     def from_mapping(cls, config: Mapping[str, Any]) -> AWSConfig:
         unknown = sorted(set(config) - KNOWN_KEYS)
         if unknown:
-            raise ConfigError(f"cloud config: unknown key {unknown[0]!r} for aws (known: {', '.join(sorted(KNOWN_KEYS))})")
+            raise ConfigError(
+                f"cloud config: unknown key {unknown[0]!r} for aws (known: {', '.join(sorted(KNOWN_KEYS))})"
+            )
         values: dict[str, Any] = {}
         for key in sorted(KNOWN_KEYS):
             if key in config and not isinstance(config[key], str):

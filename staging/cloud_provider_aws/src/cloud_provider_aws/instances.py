@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloud_provider import InstanceNotFound, Instances, NodeAddress, NodeAddressType, Unsupported, Zone, Zones, split_provider_id
+from cloud_provider import (
+    InstanceNotFound,
+    Instances,
+    NodeAddress,
+    NodeAddressType,
+    Unsupported,
+    Zone,
+    Zones,
+    split_provider_id,
+)
 
 from cloud_provider_aws.client import Clients
 from cloud_provider_aws.config import AWSConfig
@@ -45,13 +54,18 @@ class Directory:
 
     def _describe(self, *extra: dict[str, Any], alive: bool = True) -> list[dict[str, Any]]:
         filters = self._filters(*extra, alive=alive)
-        reservations = self.clients.paginate(self.clients.ec2, "describe_instances", "Reservations", Filters=filters)
+        reservations = self.clients.paginate(
+            self.clients.ec2, "describe_instances", "Reservations", Filters=filters
+        )
         return sorted((i for r in reservations for i in r["Instances"]), key=lambda i: str(i["InstanceId"]))
 
     def by_name(self, name: str) -> dict[str, Any]:
         found = self._describe({"Name": f"tag:{self.config.node_name_tag}", "Values": [name]})
         if not found:
-            raise InstanceNotFound(f"no EC2 instance tagged {self.config.node_name_tag}={name} in cluster {self.config.cluster_id}")
+            raise InstanceNotFound(
+                f"no EC2 instance tagged {self.config.node_name_tag}={name}"
+                f" in cluster {self.config.cluster_id}"
+            )
         if len(found) > 1:
             ids = ", ".join(i["InstanceId"] for i in found)
             raise InstanceNotFound(f"node {name!r} is ambiguous: instances {ids} carry that name")
@@ -65,11 +79,17 @@ class Directory:
         return found[0]
 
     def by_ids(self, instance_ids: list[str]) -> list[dict[str, Any]]:
-        """The cluster's instances with these IDs, terminated ones included (EC2 keeps them listed for a while)."""
-        return self._describe({"Name": "instance-id", "Values": instance_ids}, alive=False) if instance_ids else []
+        """The cluster's instances with these IDs, terminated ones included (EC2 lists them a while)."""
+        return (
+            self._describe({"Name": "instance-id", "Values": instance_ids}, alive=False)
+            if instance_ids
+            else []
+        )
 
     def node_name(self, instance: dict[str, Any]) -> str:
-        return next((t["Value"] for t in instance.get("Tags", []) if t["Key"] == self.config.node_name_tag), "")
+        return next(
+            (t["Value"] for t in instance.get("Tags", []) if t["Key"] == self.config.node_name_tag), ""
+        )
 
 
 def is_alive(instance: dict[str, Any]) -> bool:
@@ -120,11 +140,15 @@ class AWSInstances(Instances, Zones):
     # -- Zones ----------------------------------------------------------------------------------------
     def get_zone(self) -> Zone:
         if not self.config.zone:
-            raise Unsupported("aws: set 'zone' in the cloud config (the instance metadata service is not queried)")
+            raise Unsupported(
+                "aws: set 'zone' in the cloud config (the instance metadata service is not queried)"
+            )
         return Zone(self.config.zone, self.config.region)
 
     def get_zone_by_provider_id(self, provider_id: str) -> Zone:
-        return Zone(self.directory.by_provider_id(provider_id)["Placement"]["AvailabilityZone"], self.config.region)
+        return Zone(
+            self.directory.by_provider_id(provider_id)["Placement"]["AvailabilityZone"], self.config.region
+        )
 
     def get_zone_by_node_name(self, node_name: str) -> Zone:
         return Zone(self.directory.by_name(node_name)["Placement"]["AvailabilityZone"], self.config.region)

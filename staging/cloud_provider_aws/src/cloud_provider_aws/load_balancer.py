@@ -11,7 +11,15 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from cloud_provider import CloudProviderError, LoadBalancer, LoadBalancerIngress, LoadBalancerStatus, Node, Service, ServicePort
+from cloud_provider import (
+    CloudProviderError,
+    LoadBalancer,
+    LoadBalancerIngress,
+    LoadBalancerStatus,
+    Node,
+    Service,
+    ServicePort,
+)
 
 from cloud_provider_aws.client import Clients
 from cloud_provider_aws.config import AWSConfig
@@ -21,7 +29,9 @@ SERVICE_TAG = "kubernetes.io/service-name"
 
 
 def target_group_name(lb_name: str, port: ServicePort) -> str:
-    digest = hashlib.sha256(f"{lb_name}/{port.protocol.value}/{port.port}/{port.node_port}".encode()).hexdigest()
+    digest = hashlib.sha256(
+        f"{lb_name}/{port.protocol.value}/{port.port}/{port.node_port}".encode()
+    ).hexdigest()
     return f"k8s-{digest[:28]}"
 
 
@@ -38,17 +48,25 @@ class AWSLoadBalancer(LoadBalancer):
 
     def _find(self, service: Service) -> dict[str, Any] | None:
         name = self.get_load_balancer_name("", service)
-        found = self.clients.call(self.elb.describe_load_balancers, ignore=("LoadBalancerNotFound",), Names=[name])
+        found = self.clients.call(
+            self.elb.describe_load_balancers, ignore=("LoadBalancerNotFound",), Names=[name]
+        )
         return found["LoadBalancers"][0] if found and found["LoadBalancers"] else None
 
-    def get_load_balancer(self, cluster_name: str, service: Service) -> tuple[LoadBalancerStatus | None, bool]:
+    def get_load_balancer(
+        self, cluster_name: str, service: Service
+    ) -> tuple[LoadBalancerStatus | None, bool]:
         lb = self._find(service)
         return (None, False) if lb is None else (_status(lb), True)
 
-    def ensure_load_balancer(self, cluster_name: str, service: Service, nodes: Sequence[Node]) -> LoadBalancerStatus:
+    def ensure_load_balancer(
+        self, cluster_name: str, service: Service, nodes: Sequence[Node]
+    ) -> LoadBalancerStatus:
         lb = self._find(service) or self._create(service)
         wanted = {target_group_name(lb["LoadBalancerName"], p): p for p in service.ports}
-        listeners = self.clients.paginate(self.elb, "describe_listeners", "Listeners", LoadBalancerArn=lb["LoadBalancerArn"])
+        listeners = self.clients.paginate(
+            self.elb, "describe_listeners", "Listeners", LoadBalancerArn=lb["LoadBalancerArn"]
+        )
         by_port = {(lst["Port"], lst["Protocol"]): lst for lst in listeners}
         groups = self._target_groups(lb)
         for name, port in sorted(wanted.items()):
@@ -65,18 +83,27 @@ class AWSLoadBalancer(LoadBalancer):
                     DefaultActions=action,
                 )
             elif _forwards_to(listener) != group["TargetGroupArn"]:
-                self.clients.call(self.elb.modify_listener, ListenerArn=listener["ListenerArn"], DefaultActions=action)
+                self.clients.call(
+                    self.elb.modify_listener, ListenerArn=listener["ListenerArn"], DefaultActions=action
+                )
         for listener in by_port.values():  # ports the service no longer has
             self.clients.call(self.elb.delete_listener, ListenerArn=listener["ListenerArn"])
         for name in sorted(set(groups) - set(wanted)):
-            self.clients.call(self.elb.delete_target_group, ignore=("TargetGroupNotFound",), TargetGroupArn=groups[name]["TargetGroupArn"])
+            self.clients.call(
+                self.elb.delete_target_group,
+                ignore=("TargetGroupNotFound",),
+                TargetGroupArn=groups[name]["TargetGroupArn"],
+            )
         self._sync_targets([groups[n] for n in sorted(wanted)], nodes)
         return _status(lb)
 
     def update_load_balancer(self, cluster_name: str, service: Service, nodes: Sequence[Node]) -> None:
         lb = self._find(service)
         if lb is None:
-            raise CloudProviderError(f"aws: load balancer {self.get_load_balancer_name(cluster_name, service)} of {service.key} does not exist")
+            raise CloudProviderError(
+                f"aws: load balancer {self.get_load_balancer_name(cluster_name, service)}"
+                f" of {service.key} does not exist"
+            )
         self._sync_targets(list(self._target_groups(lb).values()), nodes)
 
     def ensure_load_balancer_deleted(self, cluster_name: str, service: Service) -> None:
@@ -86,11 +113,18 @@ class AWSLoadBalancer(LoadBalancer):
         groups = self._target_groups(lb)
         self.clients.call(self.elb.delete_load_balancer, LoadBalancerArn=lb["LoadBalancerArn"])
         for _, group in sorted(groups.items()):
-            self.clients.call(self.elb.delete_target_group, ignore=("TargetGroupNotFound",), TargetGroupArn=group["TargetGroupArn"])
+            self.clients.call(
+                self.elb.delete_target_group,
+                ignore=("TargetGroupNotFound",),
+                TargetGroupArn=group["TargetGroupArn"],
+            )
 
     # -- pieces ---------------------------------------------------------------------------------------
     def _tags(self, service: Service) -> list[dict[str, str]]:
-        return [{"Key": self.config.cluster_tag, "Value": "owned"}, {"Key": SERVICE_TAG, "Value": service.key}]
+        return [
+            {"Key": self.config.cluster_tag, "Value": "owned"},
+            {"Key": SERVICE_TAG, "Value": service.key},
+        ]
 
     def _create(self, service: Service) -> dict[str, Any]:
         created = self.clients.call(
@@ -112,17 +146,23 @@ class AWSLoadBalancer(LoadBalancer):
         for subnet in sorted(subnets, key=lambda s: str(s["SubnetId"])):
             per_zone.setdefault(subnet["AvailabilityZone"], subnet["SubnetId"])
         if not per_zone:
-            raise CloudProviderError(f"aws: no subnet tagged {self.config.cluster_tag} to put a load balancer in")
+            raise CloudProviderError(
+                f"aws: no subnet tagged {self.config.cluster_tag} to put a load balancer in"
+            )
         return [per_zone[z] for z in sorted(per_zone)]
 
     def _target_groups(self, lb: dict[str, Any]) -> dict[str, dict[str, Any]]:
         # AWS answers an empty list when no group is attached; moto answers TargetGroupNotFound.
         groups = self.clients.call(
-            self.elb.describe_target_groups, ignore=("TargetGroupNotFound",), LoadBalancerArn=lb["LoadBalancerArn"]
+            self.elb.describe_target_groups,
+            ignore=("TargetGroupNotFound",),
+            LoadBalancerArn=lb["LoadBalancerArn"],
         )
         return {g["TargetGroupName"]: g for g in (groups or {}).get("TargetGroups", [])}
 
-    def _create_group(self, lb: dict[str, Any], name: str, port: ServicePort, service: Service) -> dict[str, Any]:
+    def _create_group(
+        self, lb: dict[str, Any], name: str, port: ServicePort, service: Service
+    ) -> dict[str, Any]:
         created = self.clients.call(
             self.elb.create_target_group,
             Name=name,
@@ -143,12 +183,22 @@ class AWSLoadBalancer(LoadBalancer):
                 wanted.add(self.directory.by_name(node.name)["InstanceId"])
         for group in groups:
             arn = group["TargetGroupArn"]
-            health = self.clients.call(self.elb.describe_target_health, TargetGroupArn=arn)["TargetHealthDescriptions"]
+            health = self.clients.call(self.elb.describe_target_health, TargetGroupArn=arn)[
+                "TargetHealthDescriptions"
+            ]
             current = {h["Target"]["Id"] for h in health}
             if wanted - current:
-                self.clients.call(self.elb.register_targets, TargetGroupArn=arn, Targets=[{"Id": i} for i in sorted(wanted - current)])
+                self.clients.call(
+                    self.elb.register_targets,
+                    TargetGroupArn=arn,
+                    Targets=[{"Id": i} for i in sorted(wanted - current)],
+                )
             if current - wanted:
-                self.clients.call(self.elb.deregister_targets, TargetGroupArn=arn, Targets=[{"Id": i} for i in sorted(current - wanted)])
+                self.clients.call(
+                    self.elb.deregister_targets,
+                    TargetGroupArn=arn,
+                    Targets=[{"Id": i} for i in sorted(current - wanted)],
+                )
 
     def target_instances(self, service: Service) -> set[str]:
         """Instance IDs the service's load balancer sends traffic to (for diagnostics and tests)."""
@@ -157,13 +207,22 @@ class AWSLoadBalancer(LoadBalancer):
             return set()
         ids: set[str] = set()
         for group in self._target_groups(lb).values():
-            health = self.clients.call(self.elb.describe_target_health, TargetGroupArn=group["TargetGroupArn"])
+            health = self.clients.call(
+                self.elb.describe_target_health, TargetGroupArn=group["TargetGroupArn"]
+            )
             ids |= {h["Target"]["Id"] for h in health["TargetHealthDescriptions"]}
         return ids
 
 
 def _forwards_to(listener: dict[str, Any]) -> str:
-    return next((a.get("TargetGroupArn", "") for a in listener.get("DefaultActions", []) if a.get("Type") == "forward"), "")
+    return next(
+        (
+            a.get("TargetGroupArn", "")
+            for a in listener.get("DefaultActions", [])
+            if a.get("Type") == "forward"
+        ),
+        "",
+    )
 
 
 def _status(lb: dict[str, Any]) -> LoadBalancerStatus:

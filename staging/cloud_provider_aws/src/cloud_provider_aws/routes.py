@@ -20,7 +20,9 @@ class AWSRoutes(Routes):
         filters = [{"Name": "tag-key", "Values": [self.config.cluster_tag]}]
         if self.config.vpc_id:
             filters.append({"Name": "vpc-id", "Values": [self.config.vpc_id]})
-        tables = self.clients.paginate(self.clients.ec2, "describe_route_tables", "RouteTables", Filters=filters)
+        tables = self.clients.paginate(
+            self.clients.ec2, "describe_route_tables", "RouteTables", Filters=filters
+        )
         if len(tables) != 1:
             raise CloudProviderError(
                 f"aws: expected exactly one route table tagged {self.config.cluster_tag}, found {len(tables)}"
@@ -36,14 +38,25 @@ class AWSRoutes(Routes):
             instance = known.get(r["InstanceId"])
             name = self.directory.node_name(instance) if instance else ""
             blackhole = r.get("State") == "blackhole" or instance is None or not is_alive(instance)
-            routes.append(Route(name or r["InstanceId"], r["DestinationCidrBlock"], name=r["DestinationCidrBlock"], blackhole=blackhole))
+            routes.append(
+                Route(
+                    name or r["InstanceId"],
+                    r["DestinationCidrBlock"],
+                    name=r["DestinationCidrBlock"],
+                    blackhole=blackhole,
+                )
+            )
         return sorted(routes)
 
     def create_route(self, cluster_name: str, name_hint: str, route: Route) -> None:
         instance = self.directory.by_name(route.target_node)
         ec2 = self.clients.ec2
         if instance.get("SourceDestCheck", True):
-            self.clients.call(ec2.modify_instance_attribute, InstanceId=instance["InstanceId"], SourceDestCheck={"Value": False})
+            self.clients.call(
+                ec2.modify_instance_attribute,
+                InstanceId=instance["InstanceId"],
+                SourceDestCheck={"Value": False},
+            )
         table = self._table()
         exists = any(r.get("DestinationCidrBlock") == route.destination_cidr for r in table.get("Routes", []))
         operation = ec2.replace_route if exists else ec2.create_route
