@@ -164,9 +164,10 @@ def _bundles(drawing: Drawing) -> list[tuple[list[str], tuple[str, ...]]]:
 def _add_bundle(g: Any, index: int, members: list[Node], targets: tuple[str, ...], drawing: Drawing) -> None:
     name = f"cluster_bundle_{index}"
     columns = max(2, math.ceil(math.sqrt(len(members) / 1.5)))
+    shown = ", ".join(targets[:3]) + (f" and {len(targets) - 3} more" if len(targets) > 3 else "")
     with g.subgraph(name=name) as sub:
         sub.attr(
-            label=f"{len(members)} with the same imports",
+            label=f"{len(members)} importing {shown}",
             style="rounded,filled",
             fillcolor="#f4f8fc",
             color="#8fb3d9",
