@@ -44,13 +44,14 @@ def requirements(root: Path | None, extras: tuple[str, ...]) -> None:
 
 @vendor.command()
 @root_option
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
 @click.pass_context
-def update(ctx: click.Context, root: Path | None) -> None:
+def update(ctx: click.Context, root: Path | None, dry_run: bool) -> None:
     """Create exactly the links the staging packages imply; remove stale ones; never delete real files."""
     ws = open_workspace(root)
-    result = update_vendor(ws)
+    result = update_vendor(ws, dry_run=dry_run)
     for line in result.actions:
-        click.echo(line)
+        click.echo(f"would have {line}" if dry_run else line)
     for line in result.refused:
         click.echo(f"{line}", err=True)
     if result.refused:

@@ -183,8 +183,11 @@ def verify(ws: Workspace) -> list[str]:
     return sorted(problems)
 
 
-def update(ws: Workspace) -> Result:
-    """Create exactly the planned links and folders, remove stale links, never delete real files/folders."""
+def update(ws: Workspace, *, dry_run: bool = False) -> Result:
+    """Create exactly the planned links and folders, remove stale links, never delete real files/folders.
+
+    With `dry_run`, nothing changes on disk and the actions say what would be done.
+    """
     v = ws.config.vendor
     vendor = os.path.normpath(ws.root / v)
     the_plan = plan(ws)
@@ -195,6 +198,7 @@ def update(ws: Workspace) -> Result:
         return result
     existing = _existing(vendor)
     wanted_dirs = the_plan.folders
+    removed: set[str] = set()
     # Remove links that are stale or wrong, deepest first; keep real files and folders, and say so.
     for rel in sorted(existing, key=lambda r: (-r.count("/"), r)):
         entry = existing[rel]
@@ -205,7 +209,9 @@ def update(ws: Workspace) -> Result:
             target = str(Path(entry.path).readlink())
             if the_plan.links.get(rel) == Path(target).as_posix():
                 continue
-            Path(entry.path).unlink()
+            if not dry_run:
+                Path(entry.path).unlink()
+            removed.add(rel)
             result.actions.append(f"removed {v}/{rel} -> {target}")
         elif rel in wanted_dirs and entry.is_dir():
             continue
@@ -215,14 +221,16 @@ def update(ws: Workspace) -> Result:
     for rel in sorted(wanted_dirs):
         path = Path(vendor, rel)
         if not path.is_dir():
-            path.mkdir(parents=True, exist_ok=True)
+            if not dry_run:
+                path.mkdir(parents=True, exist_ok=True)
             result.actions.append(f"created folder {v}/{rel}/")
     for rel, target in sorted(the_plan.links.items()):
         path = Path(vendor, rel)
-        if path.exists() or path.is_symlink():
+        if (path.exists() or path.is_symlink()) and rel not in removed:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.symlink_to(target)
+        if not dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.symlink_to(target)
         result.actions.append(f"created {v}/{rel} -> {target}")
     result.actions.sort(key=lambda a: (not a.startswith("removed"), a))
     return result

@@ -137,6 +137,13 @@ def test_update_fixes_everything_and_is_idempotent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = repo(tmp_path, {"fw": "../staging/prov_a/prov_a", "prov_b": "/abs/x", "old": "../gone"})
+    before = {p.name: str(p.readlink()) for p in (root / "vendor").iterdir()}
+    code, out, _ = run(root, "update", "--dry-run", capsys=capsys)
+    assert code == 0
+    assert out.splitlines()[0] == "would have removed vendor/fw -> ../staging/prov_a/prov_a"
+    assert out.splitlines()[-1] == "would have created vendor/prov_b -> ../staging/prov_b/src/prov_b"
+    assert len(out.splitlines()) == 6
+    assert {p.name: str(p.readlink()) for p in (root / "vendor").iterdir()} == before
     code, out, err = run(root, "update", capsys=capsys)
     assert (code, err) == (0, "")
     assert out.splitlines() == [
