@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from depgraph.declarations import root_declarations
+from depgraph.errors import DepgraphError
 from depgraph.workspace import Workspace
 
 
@@ -186,8 +187,17 @@ def verify(ws: Workspace) -> list[str]:
 def update(ws: Workspace, *, dry_run: bool = False) -> Result:
     """Create exactly the planned links and folders, remove stale links, never delete real files/folders.
 
-    With `dry_run`, nothing changes on disk and the actions say what would be done.
+    With `dry_run`, nothing changes on disk and the actions say what would be done. A file system error
+    (a read-only folder, say) is one DepgraphError naming the path.
     """
+    try:
+        return _update(ws, dry_run)
+    except OSError as exc:
+        where = exc.filename or ws.config.vendor
+        raise DepgraphError(f"{where}: cannot update vendor/: {exc.strerror or exc}") from None
+
+
+def _update(ws: Workspace, dry_run: bool) -> Result:
     v = ws.config.vendor
     vendor = os.path.normpath(ws.root / v)
     the_plan = plan(ws)
@@ -210,7 +220,7 @@ def update(ws: Workspace, *, dry_run: bool = False) -> Result:
             if the_plan.links.get(rel) == Path(target).as_posix():
                 continue
             if not dry_run:
-                Path(entry.path).unlink()
+                Path(entry.path).unlink(missing_ok=True)  # another run may have removed it first
             removed.add(rel)
             result.actions.append(f"removed {v}/{rel} -> {target}")
         elif rel in wanted_dirs and entry.is_dir():
@@ -230,7 +240,10 @@ def update(ws: Workspace, *, dry_run: bool = False) -> Result:
             continue
         if not dry_run:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.symlink_to(target)
+            try:
+                path.symlink_to(target)
+            except FileExistsError:  # a concurrent update made it; verify judges what is there
+                continue
         result.actions.append(f"created {v}/{rel} -> {target}")
     result.actions.sort(key=lambda a: (not a.startswith("removed"), a))
     return result
