@@ -228,14 +228,22 @@ def _update(ws: Workspace, dry_run: bool) -> Result:
         elif rel in the_plan.links or _shadows_imports(entry.name):
             kind = "folder" if entry.is_dir() else "file"
             result.refused.append(f"{v}/{rel}: real {kind} left alone; move it away and run update again")
+    blocked: list[str] = []  # namespace folders a real file stands in for (refused above)
     for rel in sorted(wanted_dirs):
         path = Path(vendor, rel)
-        if not path.is_dir():
-            if not dry_run:
-                path.mkdir(parents=True, exist_ok=True)
-            result.actions.append(f"created folder {v}/{rel}/")
+        gone = rel in removed
+        if any(rel.startswith(b + "/") for b in blocked) or (path.is_dir() and not gone):
+            continue
+        if (path.exists() or path.is_symlink()) and not gone:
+            blocked.append(rel)
+            continue
+        if not dry_run:
+            path.mkdir(parents=True, exist_ok=True)
+        result.actions.append(f"created folder {v}/{rel}/")
     for rel, target in sorted(the_plan.links.items()):
         path = Path(vendor, rel)
+        if any(rel.startswith(b + "/") for b in blocked):
+            continue
         if (path.exists() or path.is_symlink()) and rel not in removed:
             continue
         if not dry_run:

@@ -292,3 +292,53 @@ def test_installed_third_party_extending_a_staging_name_is_fine(
     for name, target in (LINKS | {"mypy": "../staging/mypy/mypy"}).items():
         (root / "vendor" / name).symlink_to(target)
     assert run(root, "verify", capsys=capsys)[0] == 0
+
+
+def namespace_repo(tmp_path: Path) -> Path:
+    files = {
+        "pyproject.toml": pyproject("core", ["acme-one", "acme-two"])
+        + "[tool.depgraph]\nstaging = ['libs/*']\n",
+        "libs/one/pyproject.toml": pyproject("acme-one"),
+        "libs/one/src/acme/one/__init__.py": "",
+        "libs/two/pyproject.toml": pyproject("acme-two"),
+        "libs/two/acme/two/__init__.py": "",
+    }
+    return make_repo(tmp_path / "repo", files)
+
+
+def test_update_turns_a_namespace_link_into_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Once only acme-one had `acme`, so vendor/acme was a link; now acme-two shares the namespace."""
+    root = namespace_repo(tmp_path)
+    (root / "vendor").mkdir()
+    (root / "vendor/acme").symlink_to("../libs/one/src/acme")
+    code, out, _ = run(root, "update", "--dry-run", capsys=capsys)
+    assert "would have created folder vendor/acme/" in out.splitlines()
+    code, out, _ = run(root, "update", capsys=capsys)
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "removed vendor/acme -> ../libs/one/src/acme",
+            "created folder vendor/acme/",
+            "created vendor/acme/one -> ../../libs/one/src/acme/one",
+            "created vendor/acme/two -> ../../libs/two/acme/two",
+        ],
+    )
+    assert run(root, "verify", capsys=capsys)[0] == 0
+
+
+def test_update_with_a_file_where_a_namespace_folder_belongs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = namespace_repo(tmp_path)
+    (root / "vendor").mkdir()
+    (root / "vendor/acme").write_text("in the way\n")
+    code, out, err = run(root, "update", capsys=capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == ["vendor/acme: real file left alone; move it away and run update again"]
+    assert verify_lines(root, capsys) == [
+        "vendor/acme/one: missing link (expected -> ../../libs/one/src/acme/one)",
+        "vendor/acme/two: missing link (expected -> ../../libs/two/acme/two)",
+        "vendor/acme: should be a real folder (namespace package shared by staging packages)",
+    ]
