@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,12 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _provider(args: argparse.Namespace) -> Interface:
+def _provider(args: argparse.Namespace, stop: threading.Event) -> Interface:
     if not args.cloud_provider:
         raise UsageError("--cloud-provider is required")
     config = load_cloud_config(args.cloud_config) if args.cloud_config else {}
     provider = get_provider(args.cloud_provider, config)
-    provider.initialize(None, None)
+    provider.initialize(None, stop)  # no cluster client here: the cluster is the state file
     return provider
 
 
@@ -92,16 +93,20 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--state is required")
     if args.interval < 0 or args.iterations < 0:
         raise UsageError("--interval and --iterations must not be negative")
-    provider = _provider(args)
-    passes = (args.iterations or None) if args.loop else 1
-    failed = False
-    n = 0
-    while passes is None or n < passes:
-        if n:
-            time.sleep(args.interval)
-        failed = bool(_one_pass(provider, args).failures)
-        n += 1
-    return 1 if failed else 0
+    stop = threading.Event()  # set when the command ends, as Kubernetes closes the stop channel
+    try:
+        provider = _provider(args, stop)
+        passes = (args.iterations or None) if args.loop else 1
+        failed = False
+        n = 0
+        while passes is None or n < passes:
+            if n:
+                time.sleep(args.interval)
+            failed = bool(_one_pass(provider, args).failures)
+            n += 1
+        return 1 if failed else 0
+    finally:
+        stop.set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

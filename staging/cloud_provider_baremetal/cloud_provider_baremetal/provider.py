@@ -26,7 +26,7 @@ from cloud_provider import (
 
 from cloud_provider_baremetal import routes_file
 from cloud_provider_baremetal.config import BareMetalConfig, Machine, parse_inventory
-from cloud_provider_baremetal.haproxy import Fragment, FragmentStore, backends_for
+from cloud_provider_baremetal.haproxy import Backend, Fragment, FragmentStore, backends_for
 
 PROVIDER_NAME = "baremetal"
 
@@ -146,7 +146,7 @@ class HAProxyLoadBalancer(LoadBalancer):
     def ensure_load_balancer_deleted(self, cluster_name: str, service: Service) -> None:
         self.store.delete(self.get_load_balancer_name(cluster_name, service))
 
-    def _backends(self, nodes: Sequence[Node]) -> tuple:  # type: ignore[type-arg]
+    def _backends(self, nodes: Sequence[Node]) -> tuple[Backend, ...]:
         machines = self.inventory.machines()
         addresses = {n.name: machines[n.name].backend_address for n in nodes if n.name in machines}
         return backends_for([n.name for n in nodes], addresses)
