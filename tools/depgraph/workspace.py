@@ -194,6 +194,7 @@ def load_workspace(root: Path, config: Config) -> Workspace:
     """Every distribution of the repository with its modules. Problems are ConfigErrors naming the path."""
     root_str = os.path.normpath(Path(root).absolute())
     root = Path(root_str)
+    exclude = _exclude_pattern(config.exclude)
     folders: list[tuple[Path, Origin]] = []
     if config.project:  # the root is a distribution (the core) when it has a [project] table
         folders.append((root, Origin.CORE))
@@ -204,7 +205,7 @@ def load_workspace(root: Path, config: Config) -> Workspace:
     ):
         for found in _folders(root, config, key, patterns):
             folder = Path(os.path.normpath(found))
-            if folder in seen:
+            if folder in seen or (exclude and exclude.match(folder.relative_to(root).as_posix())):
                 continue
             seen.add(folder)
             if not (folder / "pyproject.toml").is_file():
@@ -220,7 +221,6 @@ def load_workspace(root: Path, config: Config) -> Workspace:
         for parent in folder.relative_to(root).parents:
             if str(parent) != ".":
                 pruned.add(os.path.normpath(root / parent))
-    exclude = _exclude_pattern(config.exclude)
     tests = frozenset(config.tests)
     distributions: list[Distribution] = []
     modules: list[Module] = []

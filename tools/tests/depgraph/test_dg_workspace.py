@@ -125,6 +125,15 @@ def test_exclude_globs(tmp_path: Path) -> None:
     assert "staging/fw/fw/api.py" in paths
 
 
+def test_exclude_a_whole_staging_folder(tmp_path: Path) -> None:
+    files = monorepo_files() | {"staging/wip/README.md": "no pyproject yet"}
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        'vendor = "vendor"', 'exclude = ["staging/wip"]'
+    )
+    ws = workspace(make_repo(tmp_path, files))
+    assert [d.name for d in ws.staging] == ["fw", "prov-a", "prov-b"]
+
+
 def test_pep420_namespace_shared_by_two_distributions(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": pyproject("root") + "[tool.depgraph]\nstaging = ['libs/*']\n",
