@@ -10,6 +10,7 @@ from dg_fixtures import make_repo, pyproject
 from depgraph.checks import run_checks
 from depgraph.config import load_config
 from depgraph.graph import build_graph
+from depgraph.workspace import load_workspace
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -87,3 +88,14 @@ def test_planted_violation(tmp_path: Path, path: str, text: str, rule: str) -> N
     root = shaped_like_this_repo(tmp_path, {path: text})
     line = 3 if "import_module" in text else 1
     assert violations(root) == [(path, line, rule)]
+
+
+def test_every_provider_of_this_repository_has_its_stand_alone_rule() -> None:
+    """A provider added to staging/ without its rule could import its siblings unnoticed."""
+    config = load_config(REPO)
+    providers = sorted(
+        d.name for d in load_workspace(REPO, config).staging if d.name.startswith("cloud-provider-")
+    )
+    assert providers, "this repository has providers in staging/"
+    ruled = {r.from_distributions for r in config.restrictions}
+    assert [p for p in providers if (p,) not in ruled] == []
