@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import cloud_controller_manager
 from cloud_controller_manager.state import StateError, load_state, save_state
 
 GOOD = {
@@ -36,13 +35,6 @@ GOOD = {
     ],
     "load_balancers": [{"namespace": "ns", "name": "web", "uid": "u", "ports": [], "nodes": ["b"]}],
 }
-
-
-def test_core_is_imported_from_the_repository_root() -> None:
-    assert (
-        Path(cloud_controller_manager.__file__).parent
-        == Path(__file__).resolve().parents[1] / "cloud_controller_manager"
-    )
 
 
 def test_round_trip_is_sorted_and_stable(tmp_path: Path) -> None:

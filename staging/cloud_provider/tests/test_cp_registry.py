@@ -15,12 +15,22 @@ def plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "cp_test_plugins.py").write_text(
         textwrap.dedent(
             """
-            from cloud_provider_fake import FakeProvider
+            from cloud_provider import Interface
+
+            class Nothing(Interface):
+                def __init__(self, config):
+                    self.config = dict(config)
+
+                def load_balancer(self): return None
+                def instances(self): return None
+                def zones(self): return None
+                def clusters(self): return None
+                def routes(self): return None
+                def provider_name(self): return "zz-good"
+                def has_cluster_id(self): return False
 
             def good(config):
-                provider = FakeProvider()
-                provider.config = dict(config)
-                return provider
+                return Nothing(config)
 
             def not_an_interface(config):
                 return object()

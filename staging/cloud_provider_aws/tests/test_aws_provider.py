@@ -147,13 +147,3 @@ def test_load_balancer_layout_follows_the_ports(vpc: Any, provider: AWSProvider)
     assert len(names) == 1, "the UDP target group is deleted with its listener"
     lb.ensure_load_balancer_deleted("k", only_web)
     assert elb.describe_target_groups()["TargetGroups"] == []
-
-
-def test_imported_through_vendor() -> None:
-    import cloud_provider_aws  # noqa: PLC0415 - the module under test, imported where the assertion is
-
-    vendor = Path(__file__).resolve().parents[3] / "vendor"
-    assert Path(cloud_provider_aws.__file__).parent == vendor / "cloud_provider_aws"
-    assert (vendor / "cloud_provider_aws").resolve() == Path(__file__).resolve().parents[
-        1
-    ] / "src" / "cloud_provider_aws"

@@ -192,10 +192,3 @@ def test_bad_inventory_names_the_file_and_entry(tmp_path: Path, inventory: str, 
 def test_bad_config(config: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         get_provider("baremetal", config)
-
-
-def test_imported_through_vendor() -> None:
-    import cloud_provider_baremetal  # noqa: PLC0415 - the module under test, imported where the assertion is
-
-    vendor = Path(__file__).resolve().parents[3] / "vendor"
-    assert Path(cloud_provider_baremetal.__file__).parent == vendor / "cloud_provider_baremetal"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import cloud_provider
-import cloud_provider_fake
 import pytest
 from cloud_provider import (
     ConfigError,
@@ -35,12 +33,6 @@ CONFIG = {
         {"name": "node-b", "state": "stopped"},
     ],
 }
-
-
-def test_imported_through_vendor() -> None:
-    vendor = Path(__file__).resolve().parents[3] / "vendor"
-    assert Path(cloud_provider_fake.__file__).parent == vendor / "cloud_provider_fake"
-    assert Path(cloud_provider.__file__).parent == vendor / "cloud_provider"
 
 
 def test_instances_from_config() -> None:
