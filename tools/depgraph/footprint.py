@@ -10,8 +10,9 @@ For a distribution D, each row gives two closures:
   and their size on disk: RECORD sizes of installed third-party distributions, source bytes of first-party
   ones. A requirement that is not installed is counted in `missing`, with no size.
 
-Rows per distribution: `all` (its dependencies and every extra: everything it may load, e.g. the core
-with its in-tree providers), `no extras` (when it has extras: what it needs to run) and `without S` for every
+Rows per distribution: `all` (its dependencies and every extra but those for development: `test`, `tests`,
+`testing`, `dev`, `develop`, `docs`, `doc`, `lint`, `typing`; everything it may load, e.g. the core with its
+in-tree providers), `no extras` (when it has extras: what it needs to run) and `without S` for every
 staging distribution S that D requires directly, in dependencies or extras (S and whatever only S brings
 are left out, in both closures).
 """
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from depgraph.graph import Graph
 
 RUNTIME_KINDS = frozenset(ImportKind) - {ImportKind.TYPE_CHECKING}
+# Extras for developing a distribution, not for running it: never part of the `all` row.
+DEV_EXTRAS = frozenset({"test", "tests", "testing", "dev", "develop", "docs", "doc", "lint", "typing"})
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -126,7 +129,8 @@ class Footprint:
         self, dist: Distribution, extras: bool, without: set[str]
     ) -> tuple[int, int, list[str]]:
         """(distributions, bytes, missing) installed with `dist` (with all its extras when `extras`)."""
-        wanted: dict[str, set[str]] = {_norm(dist.name): {e for e, _ in dist.extras} if extras else set()}
+        chosen = {e for e, _ in dist.extras if e not in DEV_EXTRAS} if extras else set()
+        wanted: dict[str, set[str]] = {_norm(dist.name): chosen}
         queue = deque([_norm(dist.name)])
         done: set[tuple[str, frozenset[str]]] = set()
         missing: set[str] = set()
@@ -165,9 +169,10 @@ class Footprint:
 
     def rows(self, dist: Distribution) -> list[Row]:
         variants: list[tuple[str, bool, set[str]]] = [("all", True, set())]
-        if dist.extras:
+        if any(e not in DEV_EXTRAS for e, _ in dist.extras):
             variants.append(("no extras", False, set()))
-        direct = {_norm(n) for n in _names([*dist.requires, *(r for _, reqs in dist.extras for r in reqs)])}
+        runtime = [r for e, reqs in dist.extras if e not in DEV_EXTRAS for r in reqs]
+        direct = {_norm(n) for n in _names([*dist.requires, *runtime])}
         for name in sorted(direct):
             other = self.first_party.get(name)
             if other is not None and other.origin is Origin.STAGING and other.name != dist.name:
@@ -254,7 +259,8 @@ def to_text(rows: list[Row]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append("")
     lines.append("modules/lines: first-party import closure (top-level, deferred, guarded, dynamic imports);")
-    lines.append("installed dists/size: requirement closure from pyproject.toml and installed metadata")
+    lines.append("installed dists/size: requirement closure from pyproject.toml and installed metadata;")
+    lines.append(f"all: every extra but development ones ({', '.join(sorted(DEV_EXTRAS))})")
     return "\n".join(lines) + "\n"
 
 

@@ -102,8 +102,8 @@ def _footprint(rows: list[Row]) -> str:
     note = (
         "<p>modules and lines: first-party import closure (top-level, deferred, guarded and dynamic imports; "
         "not type-checking ones). Installed: the requirement closure from pyproject.toml and the installed "
-        "metadata, with its size on disk. <em>all</em> = with every extra; <em>without X</em> leaves out the "
-        "staging distribution X and what only X brings.</p>"
+        "metadata, with its size on disk. <em>all</em> = with every extra but development ones (test, dev, "
+        "docs, ...); <em>without X</em> leaves out the staging distribution X and what only X brings.</p>"
     )
     return f'<table class="footprint"><tr>{head}</tr>{"".join(body)}</table>{note}'
 

@@ -18,9 +18,12 @@ TOOL = '[tool.depgraph]\nstaging = ["staging/*"]\n'
 
 
 def files() -> dict[str, str]:
-    """Core `app` (needs fw; providers a and b as extras, never imported); provider b needs `packaging`."""
+    """Core `app` (needs fw; providers a and b as extras, never imported; a `test` extra, for development
+    only); provider b needs `packaging` and a distribution that is not installed."""
     return {
-        "pyproject.toml": pyproject("app", ["fw"], {"a": ["prov-a"], "b": ["prov-b"]}, TOOL),
+        "pyproject.toml": pyproject(
+            "app", ["fw"], {"a": ["prov-a"], "b": ["prov-b"], "test": ["only-for-tests-dist"]}, TOOL
+        ),
         "app/__init__.py": "",
         "app/main.py": "import fw\n\n\ndef run() -> None:\n    import fw.registry\n",  # 5 lines
         "app/types.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import prov_a\n",
