@@ -324,6 +324,18 @@ class ProviderConformance:
         ]
         routes.delete_route(self.cluster_name, gone)  # deleting a missing route is not an error
 
+    def test_route_to_a_node_without_instance_is_refused(
+        self, provider: Interface, cloud: CloudHarness
+    ) -> None:
+        routes: Routes = self._need(provider, "routes")
+        with pytest.raises(InstanceNotFound):
+            routes.create_route(
+                self.cluster_name,
+                "ghost",
+                Route(target_node="no-such-node", destination_cidr="10.244.9.0/24"),
+            )
+        assert routes.list_routes(self.cluster_name) == []
+
     # -- clusters -------------------------------------------------------------------------------------
     def test_clusters(self, provider: Interface) -> None:
         clusters: Clusters = self._need(provider, "clusters")

@@ -143,10 +143,11 @@ def test_suite_passes_the_honest_and_fails_the_liar(tmp_path: Path) -> None:
     assert failed == [
         "TestLiar::test_capabilities_match_accessors",
         "TestLiar::test_registered_under_its_name",
+        "TestLiar::test_route_to_a_node_without_instance_is_refused",
         "TestLiar::test_routes_create_list_delete",
         "TestLiar::test_shutdown_and_removed_instances",
         "TestLiar::test_unknown_instance_is_not_found",
     ], proc.stdout
     summary = proc.stdout.strip().splitlines()[-1]
-    assert "5 failed" in summary and "passed" in summary, summary
+    assert "6 failed" in summary and "passed" in summary, summary
     assert proc.returncode == 1
