@@ -121,6 +121,8 @@ def test_loop_rereads_the_state_each_pass(fake_cluster: Path) -> None:
         ),
         (("--state", "state.json"), "--cloud-provider is required"),
         (("--cloud-provider", "fake"), "--state is required"),
+        (("--cloud-provider", "fake", "--state", "state.json", "--bogus"), "unrecognized arguments: --bogus"),
+        (("--state", "state.json", "--iterations", "x"), "argument --iterations: invalid int value: 'x'"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(fake_cluster: Path, args: tuple[str, ...], message: str) -> None:
