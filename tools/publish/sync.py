@@ -46,6 +46,7 @@ class PackageResult:
 
 
 Log = Callable[[str], None]
+TIPS_NS = "refs/publish-tips/"
 
 
 class PackageSync:
@@ -61,6 +62,8 @@ class PackageSync:
         self.notes: list[str] = []
         self.processed = 0
         self.full_known = False
+        self.hints: set[str] = set()  # remembered source tips: parents only, never published commits
+        self.tips: dict[str, tuple[str, str]] = {}
 
     def forced(self, name: str) -> bool:
         return bool({name, self.rule.name} & self.options.force)
@@ -144,7 +147,10 @@ class PackageSync:
                 f"TIP: `--force {u.ref.rsplit('/', 1)[-1]}` overwrites it"
             )
             return
-        if self.options.dry_run or not result.updates:
+        if self.options.dry_run:
+            return
+        if not result.updates:
+            self._remember_tips(repo)
             return
         if self.options.smoke and rule.smoke:
             for u in result.updates:
@@ -164,6 +170,7 @@ class PackageSync:
             log=self.log,
         )
         dest.record_push(repo, [(u.ref, u.new) for u in result.updates])
+        self._remember_tips(repo)
         result.pushed = True
 
     def _branch(
@@ -184,6 +191,12 @@ class PackageSync:
         old = pub.heads.get(branch.name)
         own = pub.sources.get(old) if old else None
         exclude = [own] if own else [pub.sources[h] for h in pub.heads.values() if h in pub.sources]
+        cached = self._cached_tip(repo, branch.name, old)
+        if cached:  # the source tip of the last run, whose published head is still the destination's
+            exclude.append(cached)
+            if cached not in known:
+                known[cached] = old or ""
+                self.hints.add(cached)
         exclude = [e for e in exclude + done_tips if cat.read(e) is not None]
         extra = rewriter.extra_paths if rewriter else ()
 
@@ -212,6 +225,8 @@ class PackageSync:
             walked = [] if old and own and git.is_ancestor(self.source, own, tip) else attempt([])
         new = known[walked[-1][0]] if walked else old
         done_tips.append(tip)
+        if new is not None:
+            self.tips[branch.name] = (tip, new)
         if new is None:
             self.notes.append(f"branch {branch.name}: {branch.dir}/ has no history on {branch.source}")
             return None
@@ -221,6 +236,22 @@ class PackageSync:
         log_args = ["log", "--format=%h %s", new] + ([f"^{old}"] if old and git.rev_parse(repo, old) else [])
         commits = git.out([*log_args, "--"], repo).splitlines()
         return RefUpdate(ref, old, new, self.forced(branch.name), commits)
+
+    def _cached_tip(self, repo: Path, branch: str, old: str | None) -> str | None:
+        """The source tip the last run published as `old`, if the work directory remembers it."""
+        if old is None:
+            return None
+        remembered = dest.refs(repo, f"{TIPS_NS}{branch}/")
+        return remembered.get("source") if remembered.get("published") == old else None
+
+    def _remember_tips(self, repo: Path) -> None:
+        """A cache only (a fresh work directory works without it): source tip -> published head."""
+        lines = "".join(
+            f"update {TIPS_NS}{name}/source {tip}\nupdate {TIPS_NS}{name}/published {head}\n"
+            for name, (tip, head) in sorted(self.tips.items())
+        )
+        if lines:
+            git.run(["update-ref", "--stdin"], repo, input=lines.encode())
 
     def _load_known(self, repo: Path, known: dict[str, str]) -> None:
         if not self.full_known:
@@ -273,7 +304,7 @@ class PackageSync:
 
     def _by_tree(self, cat: CatFile, known: dict[str, str]) -> dict[str, str]:
         """Source directory tree -> published commit (the earliest source commit with that tree)."""
-        sources = sorted(known)
+        sources = sorted(s for s in known if s not in self.hints)
         names = [n for s in sources for n in (s, f"{s}:{self.rule.source}")]
         answers = list(cat.read_many(names))
         best: dict[str, tuple[int, str]] = {}

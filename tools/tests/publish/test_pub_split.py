@@ -90,8 +90,12 @@ def test_incremental_runs_process_only_new_commits_and_match_a_full_run(tmp_path
     repo.commit("core: one more", {"app/more.py": "X = 1\n"})
     results = sync_all(load_rules(repo.path), ("fw",), Options(), jobs=1, log=print)
     assert [(r.name, r.processed, r.pushed) for r in results] == [("fw", 1, True)]
-    after = heads(tmp_path / "dest/fw.git")
     assert log(tmp_path / "dest/fw.git", "%s", f"{before['refs/heads/main']}..main") == ["fw: one more"]
+    # The last run's source tip ("core: one more") is remembered: the next walk starts there.
+    repo.commit("fw: third", {"staging/fw/fw/third.py": "T = 1\n"})
+    results = sync_all(load_rules(repo.path), (), Options(), jobs=2, log=print)
+    assert [(r.name, r.processed, r.pushed) for r in results] == [("fw", 1, True), ("prov", 0, False)]
+    after = heads(tmp_path / "dest/fw.git")
     # A fresh machine (no work directory) publishing everything from scratch makes the very same commits.
     fresh = tmp_path / "fresh"
     subprocess.run(["git", "clone", "-q", str(repo.path), str(fresh)], check=True)
