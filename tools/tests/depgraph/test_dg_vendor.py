@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from importlib.metadata import distributions
 from pathlib import Path
 
 import pytest
 from dg_fixtures import make_repo, monorepo_files, pyproject
 
 from depgraph.cli import main
+from depgraph.workspace import normalize
 
 REPO = Path(__file__).resolve().parents[3]
 LINKS = {
@@ -282,15 +284,21 @@ def test_root_declares_a_staging_like_name_that_does_not_exist(
 def test_installed_third_party_extending_a_staging_name_is_fine(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`mypy-extensions` is installed here; a staging package named `mypy` does not make it suspicious."""
+    """An installed `a-b` (say `pytest-xdist`) beside a staging package `a` is third-party, not a ghost."""
+    installed = sorted(
+        normalize(d.metadata["Name"]) for d in distributions() if "-" in normalize(d.metadata["Name"] or "")
+    )
+    if not installed:
+        pytest.skip("no installed distribution with a dash in its name")
+    extended = installed[0]
+    base = extended.rsplit("-", 1)[0]
     files = monorepo_files()
-    files["pyproject.toml"] = files["pyproject.toml"].replace('["fw"]', '["fw", "mypy", "mypy-extensions"]')
-    files["staging/mypy/pyproject.toml"] = pyproject("mypy")
-    files["staging/mypy/mypy/__init__.py"] = ""
+    files["pyproject.toml"] = files["pyproject.toml"].replace('["fw"]', f'["fw", "{base}", "{extended}"]')
+    files[f"staging/{base}/pyproject.toml"] = pyproject(base)
+    files[f"staging/{base}/{base.replace('-', '_')}/__init__.py"] = ""
     root = make_repo(tmp_path / "repo", files)
-    (root / "vendor").mkdir()
-    for name, target in (LINKS | {"mypy": "../staging/mypy/mypy"}).items():
-        (root / "vendor" / name).symlink_to(target)
+    code, out, _ = run(root, "update", capsys=capsys)
+    assert code == 0, out
     assert run(root, "verify", capsys=capsys)[0] == 0
 
 
