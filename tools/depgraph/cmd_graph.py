@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from depgraph.graph import Graph
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "json")
+CROWDED = 150  # module nodes from which `graph` suggests --collapse
 
 _ROOT = click.option(
     "--root",
@@ -98,7 +99,11 @@ def make_drawing(  # noqa: PLR0917 - the options of `graph`
     type=click.Choice(FORMATS),
     help="Output format (default: from the output's suffix; DOT on stdout).",
 )
-@click.option("--focus", metavar="MODULE", help="Draw modules: this module or package and its neighbours.")
+@click.option(
+    "--focus",
+    metavar="NAME",
+    help="Draw modules: this module, package or distribution (all its modules) and their neighbours.",
+)
 @click.option(
     "--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Import steps from the focus."
 )
@@ -132,6 +137,11 @@ def graph(  # noqa: PLR0917 - one parameter per click option
         raise DepgraphError("--reverse and --collapse draw modules: use them with --focus")
     config, g, result = _load(root, no_cache)
     drawing = make_drawing(config, g, result, focus, depth, reverse, collapse, third_party)
+    if drawing.level == "module" and collapse is None and len(drawing.nodes) > CROWDED:
+        click.echo(
+            f"depgraph: {len(drawing.nodes)} modules drawn; `--collapse 2` (or 3) draws one node per package",
+            err=True,
+        )
     _write(output, render(drawing, chosen), "graph")
 
 

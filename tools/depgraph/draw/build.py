@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from packaging.utils import canonicalize_name
+
 from depgraph.draw.model import (
     CYCLE,
     FOCUS,
@@ -163,11 +165,17 @@ def module_drawing(
     collapse: int | None = None,
     include_tests: bool = False,
 ) -> Drawing:
-    """The modules of `focus` (a module or package) and those within `depth` imports of them (importers with
-    `reverse`), clustered by package; `collapse=N` draws every module as its first N dotted segments."""
+    """The modules of `focus` (a module, a package or a distribution) and those within `depth` imports of
+    them (importers with `reverse`), clustered by package; `collapse=N` draws each module as its first N
+    dotted segments."""
     in_focus = {m.name for m in graph.modules if m.name == focus or m.name.startswith(focus + ".")}
+    if not in_focus:  # a distribution's name stands for all of its modules
+        wanted = canonicalize_name(focus)
+        in_focus = {m.name for m in graph.modules if canonicalize_name(m.distribution) == wanted}
     if not in_focus:
-        raise DepgraphError(f"--focus {focus}: no module or package of that name in the repository")
+        raise DepgraphError(
+            f"--focus {focus}: no module, package or distribution of that name in the repository"
+        )
     by_name: dict[str, Module] = {m.name: m for m in graph.modules}
     tests_count = include_tests or any(by_name[n].is_test for n in in_focus)
     edges = [
@@ -238,6 +246,7 @@ def _clusters(nodes: list[Node]) -> set[str]:
 def _in_clusters(node: Node, clusters: set[str]) -> Node:
     path = tuple(c for c in node.cluster if c in clusters)
     label = node.label
-    if path and node.id.startswith(path[-1] + ".") and "\n" not in label:
-        label = node.id[len(path[-1]) + 1 :]  # the name inside its box; the box says the package
+    if path and node.id.startswith(path[-1] + "."):  # the name inside its box; the box says the package
+        rest = label.partition("\n")[2]
+        label = node.id[len(path[-1]) + 1 :] + ("\n" + rest if rest else "")
     return Node(node.id, label, node.kind, path, node.modules, node.lines)

@@ -157,7 +157,10 @@ def test_bad_usage_is_one_line_exit_2(planted: Path, capsys: pytest.CaptureFixtu
     for args, expected in (
         (("-o", "graph.txt"), "graph.txt: cannot tell the format from the suffix"),
         (("-f", "png"), "format png is an image: write it to a file with -o FILE.png"),
-        (("--focus", "nothing.here"), "--focus nothing.here: no module or package of that name"),
+        (
+            ("--focus", "nothing.here"),
+            "--focus nothing.here: no module, package or distribution of that name",
+        ),
         (("--reverse",), "--reverse and --collapse draw modules: use them with --focus"),
     ):
         code, _, err = run(capsys, "--root", str(planted), *args)
@@ -247,3 +250,47 @@ def test_module_focus_depth_reverse_collapse(tmp_path: Path, capsys: pytest.Capt
         ("app.main", "app.cli"): 1,
         ("app.sub", "app.main"): 1,
     }
+
+
+def test_focus_on_a_distribution_and_mermaid_clusters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path, module_files())
+    code, out, _ = run(
+        capsys, "--root", str(root), "-f", "mermaid", "--no-cache", "--focus", "prov-b", "--depth", "0"
+    )
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        "flowchart TB",
+        "  classDef focus fill:#ffe08a,stroke:#b38600,color:#222222",
+        '  subgraph c0["prov_b"]',
+        '    n0["prov_b"]:::focus',
+        '    n1["impl"]:::focus',
+        "  end",
+        '  n0 -->|"1"| n1',
+        "  linkStyle default stroke:#777777",
+    ]
+
+
+def test_a_thousand_module_package_collapses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {"pyproject.toml": pyproject("big", [], None, '[tool.depgraph]\nstaging = ["staging/*"]\n')}
+    files["big/__init__.py"] = ""
+    for sub in range(20):
+        files[f"big/s{sub:02}/__init__.py"] = ""
+        for mod in range(50):  # each module imports the next subpackage's first module
+            files[f"big/s{sub:02}/m{mod:02}.py"] = f"import big.s{(sub + 1) % 20:02}.m00\n"
+    root = make_repo(tmp_path, files)
+    code, out, err = run(capsys, "--root", str(root), "-f", "json", "--focus", "big", "--depth", "0")
+    assert code == 0 and len(json.loads(out)["nodes"]) == 1021
+    assert "1021 modules drawn; `--collapse 2` (or 3) draws one node per package" in err
+    code, out, err = run(capsys, "--root", str(root), "-f", "json", "--focus", "big", "--collapse", "2")
+    data = json.loads(out)
+    assert (code, err) == (0, "")
+    assert len(data["nodes"]) == 21 and data["counts"]["edges"] == 20
+    s00 = next(e for e in data["edges"] if e["source"] == "big.s00")
+    assert (s00["target"], s00["imports"], s00["reasons"]) == ("big.s01", 50, ["cycle"])  # s00 -> ... -> s00
+    assert next(n for n in data["nodes"] if n["id"] == "big.s07")["modules"] == 51
+    code, _, _ = run(
+        capsys, "--root", str(root), "--focus", "big", "--collapse", "2", "-o", str(tmp_path / "c.png")
+    )
+    assert code == 0 and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
