@@ -105,8 +105,8 @@ def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int
     level = config.level(PARSE_ERROR)
     for module in ws.modules:
         result = scanned.get(absolute[module.path])
-        if result is None:
-            continue
+        if result is None:  # the extractor skipped it: say so rather than show a module without imports
+            result = FileImports((), (0, "the extractor returned nothing for this file"))
         imports[module.path] = result
         if result.error is not None:
             line, message = result.error

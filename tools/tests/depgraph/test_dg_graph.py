@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from dg_fixtures import make_repo, monorepo_files, pyproject
 
+import depgraph.graph as graph_module
 from depgraph.classify import installed_packages
 from depgraph.config import load_config
 from depgraph.graph import Graph, build_graph
-from depgraph.imports import ImportKind
+from depgraph.imports import FileImports, ImportKind, SourceFile
 from depgraph.model import Level, Origin
 
 
@@ -310,3 +312,21 @@ def test_helpers_filter_tests_and_kinds(tmp_path: Path) -> None:
     assert g.adjacency({ImportKind.TOP_LEVEL})["prov_a"] == ("fw.api",)
     assert g.adjacency()["prov_a"] == ("fw.api", "prov_b.impl")
     assert g.distribution("prov-b") is not None and g.distribution("nope") is None
+
+
+def test_a_file_the_extractor_skips_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defensive: a scan result missing a file must not silently drop that file's imports.
+
+    The real extractor never does this; the test replaces `scan` (only here) to make it happen.
+    """
+    real_scan = graph_module.scan
+
+    def forgetful_scan(files: list[SourceFile], **kwargs: object) -> dict[str, FileImports]:
+        found = real_scan(files, **kwargs)  # type: ignore[arg-type]
+        return {k: v for k, v in found.items() if not k.endswith("impl.py")}
+
+    monkeypatch.setattr(graph_module, "scan", forgetful_scan)
+    g = graph(make_repo(tmp_path, monorepo_files()))
+    assert [(f.check, f.path, f.line) for f in g.findings] == [
+        ("parse-error", "staging/prov_b/src/prov_b/impl.py", 0)
+    ]
