@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import struct
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -139,3 +141,21 @@ def test_chromium_loads_the_page(report: Path, tmp_path: Path) -> None:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == WINDOW
     assert len(data) > 50_000  # a rendered page, not a blank one (a blank 1280x1800 PNG is a few KB)
+
+
+def test_without_graphviz_the_page_says_so_and_keeps_the_mermaid_source(report: Path, tmp_path: Path) -> None:
+    # A PATH without Graphviz's `dot` (it cannot be uninstalled here, so it is hidden instead).
+    page = tmp_path / "nodot.html"
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "depgraph"), "report", "-o", str(page)],
+        cwd=report.parent.parent,
+        env={**os.environ, "PATH": str(tmp_path / "empty-bin")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "<svg" not in html and "apt-get install graphviz" in html
+    assert '<pre class="mermaid">%% depgraph: distributions\nflowchart LR\n' in html
+    assert '<table class="footprint">' in html
