@@ -219,3 +219,26 @@ def test_baremetal_bad_inventory_is_exit_2(tmp_path: Path) -> None:
         proc.stderr
         == "cloud-controller-manager: error: inventory.toml: machines[0]: missing or non-string key 'zone'\n"
     )
+
+
+def test_objects_the_provider_refuses_are_errors_and_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "inventory.toml").write_text(BAREMETAL_INVENTORY)
+    (tmp_path / "cloud.toml").write_text(BAREMETAL_CONFIG)
+    dns = {
+        "name": "dns",
+        "uid": "uid-dns",
+        "type": "LoadBalancer",
+        "ports": [{"port": 53, "node_port": 30053, "protocol": "UDP"}],
+    }
+    (tmp_path / "state.json").write_text(json.dumps({**STATE, "services": [*STATE["services"], dns]}))
+    proc = ccm(
+        tmp_path, "--cloud-provider", "baremetal", "--cloud-config", "cloud.toml", "--state", "state.json"
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "cloud-controller-manager: error: service/default/dns: CloudProviderError: baremetal: HAProxy"
+        " balances TCP only; port 53 of default/dns is UDP"
+    ]
+    assert "service/default/web: set load balancer ingress 192.0.2.17" in proc.stdout.splitlines()
+    saved = json.loads((tmp_path / "state.json").read_text())
+    assert [lb["name"] for lb in saved["load_balancers"]] == ["web"]  # what succeeded is kept

@@ -197,3 +197,18 @@ def test_provider_failures_are_reported_per_object(provider: Interface) -> None:
         "route/10.244.4.0/24: InstanceNotFound: no instance for node 'node-y'"
     ]
     assert "route/10.244.4.0/24: created route to node node-y" not in _lines(report)
+
+
+def test_recreated_service_gets_a_new_load_balancer(provider: Interface) -> None:
+    state = _state()
+    reconcile(provider, state)
+    web = next(s for s in state.services if s.name == "web")
+    web.uid = "uid-web-2"
+    assert _lines(reconcile(provider, state)) == [
+        "service/default/web: deleted load balancer (service was re-created)",
+        "service/default/web: cleared load balancer status",
+        "service/default/web: ensured load balancer (created) with hosts node-a, node-b",
+        "service/default/web: set load balancer ingress 192.0.2.1",
+    ]
+    lbs = provider.cloud.load_balancers  # type: ignore[attr-defined]
+    assert list(lbs) == [provider.load_balancer().get_load_balancer_name("demo", web.to_service())]  # type: ignore[union-attr]

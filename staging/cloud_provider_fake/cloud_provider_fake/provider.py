@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cloud_provider import (
+    CloudProviderError,
     Clusters,
     InstanceMetadata,
     InstanceNotFound,
@@ -186,7 +187,7 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
         name = self.get_load_balancer_name(cluster_name, service)
         old = self.cloud.load_balancers.get(name)
         if old is None:
-            raise InstanceNotFound(f"load balancer {name} of service {service.key} does not exist")
+            raise CloudProviderError(f"fake: load balancer {name} of service {service.key} does not exist")
         lb = FakeLoadBalancer(old.name, old.cluster, old.service, old.ip, old.ports, _names(nodes))
         if lb != old:
             self.cloud.load_balancers[name] = lb
