@@ -164,9 +164,12 @@ class Interface(abc.ABC):
     def initialize(  # noqa: B027 - optional hook: doing nothing is the right default
         self, client_builder: object | None = None, stop: threading.Event | None = None
     ) -> None:
-        """Called once before any other method. ``client_builder`` gives access to the cluster (opaque to the
-        framework; the controller manager passes its state store), ``stop`` is set on shutdown.
-        The default does nothing."""
+        """Called once, before any other method; the default does nothing.
+
+        ``client_builder`` gives access to the cluster's API when the caller has one (opaque to the
+        framework; this repository's controller manager passes ``None``, its cluster being a state file).
+        ``stop`` is set when the caller shuts down; a provider that starts threads stops them then.
+        """
 
     @abc.abstractmethod
     def load_balancer(self) -> LoadBalancer | None: ...
