@@ -35,8 +35,8 @@ th, td { border: 1px solid #d9dee7; padding: 0.3em 0.6em; text-align: left; vert
 th { background: #f1f4f9; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.92em; background: #f5f7fa;
        padding: 0 0.2em; }
-#graph .drawing { overflow: auto; max-width: 100%; border: 1px solid #d9dee7; padding: 0.5em; }
-#graph svg { max-width: 100%; height: auto; }
+#graph .drawing { overflow: auto; max-width: 100%; max-height: 85vh; border: 1px solid #d9dee7;
+                  padding: 0.5em; }  /* full size: a big graph scrolls instead of shrinking its text */
 nav a { margin-right: 1em; } ul.chain { margin: 0; padding-left: 1.2em; }
 """
 
