@@ -107,7 +107,7 @@ def distribution_drawing(
         target = e.imported_distribution
         if target is None or target == e.importer_distribution:
             continue
-        if target in origins or (third_party and e.imported_origin is Origin.THIRD_PARTY):
+        if origins.get(target) in FIRST_PARTY or (third_party and e.imported_origin is Origin.THIRD_PARTY):
             grouped[e.importer_distribution, target].append(e)
     first = [p for p in grouped if origins.get(p[0]) in FIRST_PARTY and origins.get(p[1]) in FIRST_PARTY]
     reasons: dict[tuple[str, str], set[str]] = {pair: {CYCLE} for pair in cycle_pairs(first)}
@@ -120,7 +120,7 @@ def distribution_drawing(
         for d in graph.distributions
         if d.origin in FIRST_PARTY
     ]
-    outside = sorted({t for _, t in grouped if t not in origins})
+    outside = sorted({t for _, t in grouped if origins.get(t) not in FIRST_PARTY})
     nodes += [Node(name, name, THIRD_PARTY, (THIRD_PARTY,)) for name in outside]
     clusters = ((THIRD_PARTY, "third-party distributions"),) if outside else ()
     return Drawing(

@@ -294,3 +294,26 @@ def test_a_thousand_module_package_collapses(tmp_path: Path, capsys: pytest.Capt
         capsys, "--root", str(root), "--focus", "big", "--collapse", "2", "-o", str(tmp_path / "c.png")
     )
     assert code == 0 and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_third_party_distributions_on_demand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = monorepo_files()
+    files["staging/fw/pyproject.toml"] = pyproject("fw", ["packaging"])
+    files["staging/fw/fw/api.py"] = "import packaging.version\nfrom packaging import specifiers\n"
+    root = make_repo(tmp_path, files)
+    _, out, _ = run(capsys, "--root", str(root), "-f", "json", "--no-cache")
+    assert "packaging" not in {n["id"] for n in json.loads(out)["nodes"]}
+    _, out, _ = run(capsys, "--root", str(root), "-f", "json", "--third-party")
+    data = json.loads(out)
+    assert [n for n in data["nodes"] if n["kind"] == "third-party"] == [
+        {
+            "id": "packaging",
+            "label": "packaging",
+            "kind": "third-party",
+            "cluster": ["third-party"],
+            "modules": 0,
+            "lines": 0,
+        }
+    ]
+    assert [(e["source"], e["imports"]) for e in data["edges"] if e["target"] == "packaging"] == [("fw", 2)]
+    assert data["clusters"] == [{"id": "third-party", "label": "third-party distributions"}]
