@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +110,10 @@ def sync(
     """Split, check, smoke-test and push every package (or the named ones)."""
 
     rules = _rules(ctx)
-    options = Options(dry_run=dry_run, force=frozenset(force), smoke=not no_smoke)
     show = sys.stderr.isatty() if progress is None else progress
+    options = Options(
+        dry_run=dry_run, force=frozenset(force), smoke=not no_smoke, progress=commit_bars if show else None
+    )
     total = len(selected(rules, packages))
     with (
         locked(rules.work_dir),
@@ -129,6 +132,21 @@ def sync(
     click.echo(line, err=failed > 0)
     if failed:
         ctx.exit(EXIT_FAILED)
+
+
+def commit_bars(label: str, total: int) -> Callable[[int], None]:
+    """A progress bar over the commits of one long split, on stderr."""
+    bar: Any = click.progressbar(length=total, label=f"splitting {label}", file=sys.stderr)
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        bar.update(n)
+        if done >= total:
+            bar.render_finish()
+
+    return advance
 
 
 def open_null() -> Any:

@@ -140,6 +140,8 @@ def build(
     writer: ObjectWriter,
     trailer: str,
     tree_fn: TreeFn | None = None,
+    *,
+    tick: Callable[[int], None] | None = None,
 ) -> list[tuple[str, str]]:
     """Write one published commit per source commit, parents first; return (source, published) pairs.
 
@@ -163,4 +165,8 @@ def build(
         sha = writer.write("commit", data)
         known[c.sha] = sha
         made.append((c.sha, sha))
+        if tick and len(made) % 256 == 0:
+            tick(256)
+    if tick:
+        tick(len(made) % 256)
     return made

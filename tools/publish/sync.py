@@ -13,9 +13,13 @@ from publish.git import CatFile, ObjectWriter
 from publish.rules import BranchRule, PackageRule, Rules
 from publish.smoke import run_smoke
 
+# Given a label and a total, start a progress display; the function returned advances it by n.
+Progress = Callable[[str, int], Callable[[int], None]]
+
 
 @dataclass(frozen=True)
 class Options:
+    progress: Progress | None = None  # per-commit progress of long splits
     dry_run: bool = False
     force: frozenset[str] = frozenset()  # branch, tag or package names whose destination may be overwritten
     smoke: bool = True
@@ -203,13 +207,11 @@ class PackageSync:
         def attempt(excluded: list[str]) -> list[tuple[str, list[str]]]:
             walked = split.walk(self.source, tip, branch.dir, excluded)
             self.processed += len(walked)
-            split.build(
-                split.read_commits(cat, walked, branch.dir, extra),
-                known,
-                writer,
-                self.rules.trailer,
-                rewriter,
-            )
+            commits = split.read_commits(cat, walked, branch.dir, extra)
+            tick = None
+            if self.options.progress and len(commits) >= 1000:
+                tick = self.options.progress(f"{self.rule.name} {branch.name}", len(commits))
+            split.build(commits, known, writer, self.rules.trailer, rewriter, tick=tick)
             return walked
 
         try:
