@@ -1,0 +1,104 @@
+"""Small pure parts: trailers, requirement rewriting, tag mapping, tree objects, commit parsing."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from publish.deps import rewrite_text
+from publish.git import ObjectWriter, format_tree, parse_tree
+from publish.rules import TagRule, local_path
+from publish.split import parse_commit, trailer_value, with_trailer
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (b"subject\n", b"subject\n\nK: " + SHA.encode() + b"\n"),
+        (b"subject", b"subject\n\nK: " + SHA.encode() + b"\n"),
+        (b"", b"K: " + SHA.encode() + b"\n"),
+        (
+            b"subject\n\nbody\n\nSigned-off-by: A <a@b>\n",
+            b"subject\n\nbody\n\nSigned-off-by: A <a@b>\nK: " + SHA.encode() + b"\n",
+        ),
+        (
+            b"fix: a thing\n",
+            b"fix: a thing\n\nK: " + SHA.encode() + b"\n",
+        ),  # a subject is not a trailer block
+    ],
+)
+def test_trailer_is_appended_to_the_trailer_block(message: bytes, expected: bytes) -> None:
+    assert with_trailer(message, "K", SHA) == expected
+    assert trailer_value(expected.decode(), "K") == SHA
+
+
+def test_trailer_value_takes_the_last_well_formed_one() -> None:
+    text = f"s\n\nK: {'1' * 40}\nK: not-a-sha\nK: {SHA}\nOther: x\n"
+    assert trailer_value(text, "K") == SHA
+    assert trailer_value("s\n\nno trailer\n", "K") is None
+
+
+def test_rewrite_keeps_the_rest_of_the_file_byte_for_byte() -> None:
+    text = "dependencies = [\n    \"fw>=0.1\",\n    'other',\n]\n# fw>=0.1 in a comment stays\n"
+    assert rewrite_text(text, {"fw>=0.1": "fw==0.2"}) == (
+        "dependencies = [\n    \"fw==0.2\",\n    'other',\n]\n# fw>=0.1 in a comment stays\n"
+    )
+
+
+def test_tag_rule_maps_with_positional_and_named_groups() -> None:
+    assert TagRule(re.compile(r"v1\.(\d+)\.(\d+)"), "v0.{0}.{1}").map("v1.4.2") == "v0.4.2"
+    assert TagRule(re.compile(r"v1\.(\d+)\.(\d+)"), "v0.{0}.{1}").map("v1.4.2-rc1") is None
+    assert (
+        TagRule(re.compile(r"kubernetes-1\.(?P<minor>\d+)\.(?P<patch>\d+)"), "v0.{minor}.{patch}").map(
+            "kubernetes-1.30.2"
+        )
+        == "v0.30.2"
+    )
+
+
+def test_local_path_recognises_local_and_remote_urls() -> None:
+    assert local_path("/srv/x.git") == Path("/srv/x.git")
+    assert local_path("file:///srv/x.git") == Path("/srv/x.git")
+    for remote in ("https://h/x.git", "ssh://h/x.git", "git@h:x.git", "git://127.0.0.1:9418/x.git"):
+        assert local_path(remote) is None
+
+
+def test_objects_written_in_process_are_what_git_would_write(tmp_path: Path, git_env: dict[str, str]) -> None:
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "r.git")], check=True)
+    writer = ObjectWriter(tmp_path / "r.git" / "objects")
+    blob = writer.write("blob", b"hello\n")
+    expected = (
+        subprocess.run(["git", "hash-object", "--stdin"], input=b"hello\n", capture_output=True, check=True)
+        .stdout.decode()
+        .strip()
+    )
+    assert blob == expected
+    tree = writer.write("tree", format_tree([(b"100644", b"a.txt", blob)]))
+    listing = subprocess.run(
+        ["git", "ls-tree", tree], cwd=tmp_path / "r.git", capture_output=True, text=True, check=True
+    ).stdout
+    assert listing == f"100644 blob {blob}\ta.txt\n"
+    raw = subprocess.run(
+        ["git", "cat-file", "tree", tree], cwd=tmp_path / "r.git", capture_output=True, check=True
+    ).stdout
+    assert parse_tree(raw) == [(b"100644", b"a.txt", blob)]
+    subprocess.run(
+        ["git", "fsck", "--strict", "--no-dangling"], cwd=tmp_path / "r.git", check=True, capture_output=True
+    )
+
+
+def test_parse_commit_keeps_identity_and_encoding_and_drops_signatures() -> None:
+    raw = (
+        b"tree " + SHA.encode() + b"\nparent " + SHA.encode() + b"\nauthor A <a@b> 1 +0000\n"
+        b"committer C <c@d> 2 +0100\nencoding ISO-8859-1\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n"
+        b" abc\n -----END PGP SIGNATURE-----\n\nmessage\n"
+    )
+    tree, headers, message = parse_commit(raw)
+    assert tree == SHA
+    assert headers == [b"author A <a@b> 1 +0000", b"committer C <c@d> 2 +0100", b"encoding ISO-8859-1"]
+    assert message == b"message\n"
