@@ -117,7 +117,7 @@ class Classifier:
                 self.top_level.setdefault(name, []).append(dist.name)
         self._installed: Mapping[str, tuple[str, ...]] | None = None
         self._memo: dict[tuple[str, str], tuple[str | None, Origin]] = {}
-        self._deep: dict[str, dict[str, str]] = {}
+        self._deep: dict[str, dict[str, set[str]]] = {}
         self._requirements: dict[str, dict[str, str]] = {}
 
     def _named(self, dist: str) -> tuple[str, Origin]:
@@ -191,8 +191,21 @@ class Classifier:
             self._requirements[importer] = found
         return found
 
+    def shared_namespace(self, module: str) -> bool:
+        """Whether `module` lies in a namespace package several installed distributions share (`google`)."""
+        top = module.partition(".")[0]
+        if top in _STDLIB or self.first_party(module, "") is not None:
+            return False
+        if self._installed is None:
+            self._installed = installed_packages(self.cache_dir)
+        return len(self._installed.get(top, ())) > 1
+
     def _disambiguate(self, top: str, dists: tuple[str, ...], module: str) -> str:
-        """Several distributions share a top-level name (a namespace package): look at their files."""
+        """Several distributions share a top-level name (a namespace package): look at their files.
+
+        Every package and module path of their files names its holders; the longest prefix of `module`
+        that only one distribution holds decides (`google.cloud.storage.blob` -> google-cloud-storage).
+        """
         deep = self._deep.get(top)
         if deep is None:
             from importlib.metadata import PackageNotFoundError, distribution  # noqa: PLC0415 - rare
@@ -204,11 +217,18 @@ class Classifier:
                 except PackageNotFoundError:
                     continue
                 for file in files:
-                    parts = file.parts
-                    if len(parts) >= 2 and parts[0] == top:
-                        sub = parts[1][:-3] if parts[1].endswith(".py") else parts[1]
-                        if sub != "__init__" and sub.isidentifier():
-                            deep.setdefault(f"{top}.{sub}", dist)
+                    parts = list(file.parts)
+                    if len(parts) < 2 or parts[0] != top or not parts[-1].endswith(".py"):
+                        continue
+                    parts[-1] = parts[-1][:-3]
+                    if parts[-1] == "__init__":
+                        parts.pop()
+                    for end in range(2, len(parts) + 1):
+                        deep.setdefault(".".join(parts[:end]), set()).add(dist)
             self._deep[top] = deep
-        second = ".".join(module.split(".")[:2])
-        return deep.get(second, dists[0])
+        parts = module.split(".")
+        for end in range(len(parts), 1, -1):
+            holders = deep.get(".".join(parts[:end]))
+            if holders is not None and len(holders) == 1:
+                return next(iter(holders))
+        return dists[0]

@@ -60,16 +60,29 @@ class Graph:
         return {name: tuple(sorted(targets[name])) for name in sorted(targets)}
 
 
-def _targets(record: ImportRecord, ws: Workspace) -> list[str]:
-    """The modules one record reaches: `from p import a, b` gives p.a / p.b when they are modules, else p."""
+def _targets(record: ImportRecord, ws: Workspace, classifier: Classifier) -> list[str]:
+    """The modules one record reaches: `from p import a, b` gives p.a / p.b when they are modules, else p.
+
+    In a namespace package that several installed distributions share (`from google.cloud import storage`)
+    the names are taken as modules, so each reaches the distribution that holds it.
+    """
     if not record.names:
         return [record.module]
     base = record.module
     found: list[str] = []
     plain = False
+    shared: bool | None = None  # asked once, and only when a name is not one of ours
     for name in record.names:
         full = f"{base}.{name}" if base else name
-        if name != "*" and (full in ws.by_name or full in ws.namespaces):
+        if name == "*":
+            plain = True
+            continue
+        if full in ws.by_name or full in ws.namespaces:
+            found.append(full)
+            continue
+        if shared is None:
+            shared = classifier.shared_namespace(base)
+        if shared:
             found.append(full)
         else:
             plain = True
@@ -123,7 +136,7 @@ def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int
             )
         dist, path, name = module.distribution, module.path, module.name
         for record in result.records:
-            for found in _targets(record, ws):
+            for found in _targets(record, ws, classifier):
                 target = found
                 imported_dist, origin = classifier.classify(target, dist)
                 if origin is Origin.UNKNOWN and module.is_test and (dist, target) in helpers:

@@ -330,3 +330,44 @@ def test_a_file_the_extractor_skips_is_reported(tmp_path: Path, monkeypatch: pyt
     assert [(f.check, f.path, f.line) for f in g.findings] == [
         ("parse-error", "staging/prov_b/src/prov_b/impl.py", 0)
     ]
+
+
+def _install_fake_distribution(site: Path, name: str, files: list[str]) -> None:
+    """A real (if tiny) installed distribution: a .dist-info with METADATA and RECORD, files on disk."""
+    info = site / f"{name.replace('-', '_')}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    record = [f"{f},," for f in files] + [f"{info.name}/METADATA,,", f"{info.name}/RECORD,,"]
+    (info / "RECORD").write_text("\n".join(record) + "\n")
+    for f in files:
+        (site / f).parent.mkdir(parents=True, exist_ok=True)
+        (site / f).write_text("")
+
+
+def test_third_party_namespace_package_shared_by_two_distributions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    _install_fake_distribution(site, "zzacme-one", ["zzacme/one/__init__.py", "zzacme/one/core.py"])
+    _install_fake_distribution(site, "zzacme-two", ["zzacme/two/__init__.py", "zzacme/helpers.py"])
+    _install_fake_distribution(site, "zzacme-three", ["zzacme/deep/three/__init__.py", "zzacme/deep/x.py"])
+    _install_fake_distribution(site, "zzacme-four", ["zzacme/deep/four.py"])
+    monkeypatch.syspath_prepend(str(site))
+    files = monorepo_files()
+    files["app/main.py"] = (
+        "import zzacme.one.core\n"
+        "from zzacme import two, helpers\n"
+        "from zzacme.deep import four\n"
+        "from zzacme.deep.three import something\n"
+        "import zzacme.deep\n"
+    )
+    edges = graph(make_repo(tmp_path / "repo", files)).edges
+    got = [(e.line, e.imported, e.imported_distribution) for e in edges if e.importer == "app.main"]
+    assert got == [
+        (1, "zzacme.one.core", "zzacme-one"),
+        (2, "zzacme.helpers", "zzacme-two"),
+        (2, "zzacme.two", "zzacme-two"),
+        (3, "zzacme.deep.four", "zzacme-four"),
+        (4, "zzacme.deep.three.something", "zzacme-three"),
+        (5, "zzacme.deep", "zzacme-four"),  # held by two: the first, in name order
+    ]
