@@ -8,12 +8,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 SETUP_INPUTS := requirements-dev.txt pyproject.toml tools/pyproject.toml $(wildcard staging/*/pyproject.toml) tools/scripts/setup-env.sh
 
-.PHONY: help setup test test-fast update-vendor verify-vendor verify-deps verify-rules lint graph publish bench clean
+.PHONY: help setup test update-vendor verify-vendor verify-deps verify-rules lint graph report footprint publish bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## Create .venv with every dependency (and graphviz when missing)
+setup: $(STAMP) ## Create .venv with every dependency (and graphviz, chromium when missing)
 
 $(STAMP): $(SETUP_INPUTS)
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash tools/scripts/setup-env.sh
@@ -43,6 +43,13 @@ lint: setup ## ruff and mypy --strict on tools/
 graph: setup ## Draw the distribution graph to _output/graph.svg
 	@mkdir -p _output
 	$(BIN)/depgraph graph -o _output/graph.svg
+
+report: setup ## Write the self-contained HTML report to _output/depgraph-report.html
+	@mkdir -p _output
+	$(BIN)/depgraph report -o _output/depgraph-report.html
+
+footprint: setup ## What each distribution costs the core, with and without each staging package
+	$(BIN)/depgraph footprint
 
 publish: setup ## Publish every staging package to the demo destinations (local bare repositories)
 	$(BIN)/publish sync
