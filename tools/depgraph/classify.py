@@ -20,7 +20,7 @@ from pathlib import Path
 from depgraph.model import Origin
 from depgraph.workspace import Workspace, normalize
 
-_STDLIB = frozenset(sys.stdlib_module_names)
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__main__"}  # the running script: never a dependency
 _MAP_VERSION = 1
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 

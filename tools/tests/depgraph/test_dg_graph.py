@@ -136,6 +136,7 @@ def test_classification(tmp_path: Path) -> None:
         "import jwt\n"
         "import no_such_module_anywhere\n"
         "import __future__\n"
+        "import __main__\n"
     )
     edges = graph(make_repo(tmp_path, files)).edges
     got = {
@@ -150,6 +151,7 @@ def test_classification(tmp_path: Path) -> None:
         "jwt": ("PyJWT", Origin.THIRD_PARTY),
         "no_such_module_anywhere": (None, Origin.UNKNOWN),
         "__future__": (None, Origin.STDLIB),
+        "__main__": (None, Origin.STDLIB),
     }
 
 
