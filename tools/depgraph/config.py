@@ -273,6 +273,8 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"{path}: project: expected a table")
     module_distributions: dict[str, str] = {}
     for name, dist in sorted(r.mapping("module-distributions").items()):
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise ConfigError(f"{r.where('module-distributions.' + name)}: not a dotted module name")
         if not isinstance(dist, str) or not dist:
             raise ConfigError(f"{r.where('module-distributions.' + name)}: expected a distribution name")
         module_distributions[name] = dist

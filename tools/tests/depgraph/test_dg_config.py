@@ -89,6 +89,10 @@ def test_every_key(tmp_path: Path) -> None:
         ("[tool.depgraph]\nchecks = { cycles = 'warn' }\n", "tool.depgraph.checks.cycles: unknown check"),
         ("[tool.depgraph]\nchecks = 3\n", "tool.depgraph.checks: expected a table"),
         ("[tool.depgraph]\nmodule-distributions = { yaml = 1 }\n", "module-distributions.yaml: expected"),
+        (
+            '[tool.depgraph]\nmodule-distributions = { "my-mod" = "x" }\n',
+            "module-distributions.my-mod: not a dotted",
+        ),
         ("[tool.depgraph]\nrestrictions = 1\n", "tool.depgraph.restrictions: expected an array of tables"),
         (
             "[[tool.depgraph.restrictions]]\nfrom = ['a']\ndeny = ['b']\n",
