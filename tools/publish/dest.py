@@ -40,6 +40,16 @@ def work_repo(work_dir: Path, rule: PackageRule, source: Path) -> Path:
     return repo
 
 
+def ensure_commit_graph(repo: Path, tips: list[str]) -> None:
+    """Give the work repository a commit-graph of the source history, once: path-limited walks run about
+    twice as fast with it, and writing it costs less than it saves on the first full walk. It is a cache:
+    later commits are walked without it (incremental walks are short anyway)."""
+    info = repo / "objects" / "info"
+    if tips and not (info / "commit-graph").exists() and not (info / "commit-graphs").exists():
+        lines = "".join(f"{t}\n" for t in sorted(set(tips)))
+        git.run(["commit-graph", "write", "--stdin-commits", "--no-progress"], repo, input=lines.encode())
+
+
 def retrying(
     action: Callable[[], subprocess.CompletedProcess[bytes]],
     retries: int,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import subprocess
 import threading
 import zlib
@@ -165,6 +166,84 @@ class ObjectWriter:
         tmp.write_bytes(zlib.compress(raw, 1))
         tmp.replace(path)
         return sha
+
+
+PACK_TYPES = {"commit": 1, "tree": 2, "blob": 3}
+PACK_MIN = 64  # fewer objects than this are written loose
+
+
+class PackWriter(ObjectWriter):
+    """Collects objects in memory and writes them as one pack (with its index) on `flush`.
+
+    Thousands of new commits become two files instead of thousands: the pack and its version-2 index are
+    written to temporary names and renamed into place, the index last, so a reader never sees half a pack.
+    Small batches are written loose.
+    """
+
+    def __init__(self, objects: Path) -> None:
+        super().__init__(objects)
+        self.pending: dict[str, tuple[str, bytes]] = {}
+
+    def write(self, kind: str, data: bytes) -> str:
+        sha, _ = self.hash(kind, data)
+        self.pending.setdefault(sha, (kind, data))
+        return sha
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, {}
+        if len(pending) < PACK_MIN:
+            for kind, data in pending.values():
+                super().write(kind, data)
+            return
+        names = sorted(pending)
+        pack = bytearray(b"PACK" + struct.pack(">II", 2, len(names)))
+        offsets: list[int] = []
+        crcs: list[int] = []
+        for sha in names:
+            kind, data = pending[sha]
+            size = len(data)
+            byte = (PACK_TYPES[kind] << 4) | (size & 15)
+            size >>= 4
+            header = bytearray()
+            while size:
+                header.append(byte | 0x80)
+                byte = size & 0x7F
+                size >>= 7
+            header.append(byte)
+            body = bytes(header) + zlib.compress(data, 1)
+            offsets.append(len(pack))
+            crcs.append(zlib.crc32(body))
+            pack += body
+        checksum = hashlib.sha1(pack).digest()
+        pack += checksum
+        index = bytearray(b"\xfftOc" + struct.pack(">I", 2))
+        counts = [0] * 256
+        for sha in names:
+            counts[int(sha[:2], 16)] += 1
+        total = 0
+        for n in counts:
+            total += n
+            index += struct.pack(">I", total)
+        index += b"".join(bytes.fromhex(sha) for sha in names)
+        index += b"".join(struct.pack(">I", crc) for crc in crcs)
+        large: list[int] = []
+        for offset in offsets:
+            if offset < 0x80000000:
+                index += struct.pack(">I", offset)
+            else:
+                index += struct.pack(">I", 0x80000000 | len(large))
+                large.append(offset)
+        index += b"".join(struct.pack(">Q", offset) for offset in large)
+        index += checksum
+        index += hashlib.sha1(index).digest()
+        folder = self.objects / "pack"
+        folder.mkdir(exist_ok=True)
+        base = folder / f"pack-{checksum.hex()}"
+        tag = f"{os.getpid()}_{threading.get_ident()}"
+        for suffix, blob in ((".pack", pack), (".idx", index)):
+            tmp = folder / f"tmp_{tag}{suffix}"
+            tmp.write_bytes(blob)
+            tmp.replace(base.with_suffix(suffix))
 
 
 def parse_tree(data: bytes) -> list[tuple[bytes, bytes, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from publish import dest, git, split
 from publish.deps import Rewriter, Sibling
 from publish.errors import GitError, PublishError
-from publish.git import CatFile, ObjectWriter
+from publish.git import CatFile, ObjectWriter, PackWriter
 from publish.rules import BranchRule, PackageRule, Rules
 from publish.smoke import run_smoke
 
@@ -97,7 +97,7 @@ class PackageSync:
             dest.fetch(repo, rule, self.rules.retries, self.rules.retry_delay, self.log)
             pub = dest.published(repo, self.rules.trailer)
         known = dict(pub.known)
-        writer = ObjectWriter(git.objects_dir(repo))
+        writer = PackWriter(git.objects_dir(repo))
         with CatFile(repo) as cat:
             rewriter = None
             if rule.dependencies:
@@ -110,6 +110,8 @@ class PackageSync:
                     sibs.append(self.siblings[name])
                 rewriter = Rewriter(rule.name, rule.pin, sibs, cat, writer)
             done_tips: list[str] = []
+            tips = [git.rev_parse(self.source, f"refs/heads/{b.source}") for b in rule.branches]
+            dest.ensure_commit_graph(repo, [t for t in tips if t])
             for branch in rule.branches:
                 update = self._branch(
                     repo,
@@ -205,13 +207,15 @@ class PackageSync:
         extra = rewriter.extra_paths if rewriter else ()
 
         def attempt(excluded: list[str]) -> list[tuple[str, list[str]]]:
-            walked = split.walk(self.source, tip, branch.dir, excluded)
+            walked = split.walk(repo, tip, branch.dir, excluded)
             self.processed += len(walked)
             commits = split.read_commits(cat, walked, branch.dir, extra)
             tick = None
             if self.options.progress and len(commits) >= 1000:
                 tick = self.options.progress(f"{self.rule.name} {branch.name}", len(commits))
             split.build(commits, known, writer, self.rules.trailer, rewriter, tick=tick)
+            if isinstance(writer, PackWriter):
+                writer.flush()
             return walked
 
         try:

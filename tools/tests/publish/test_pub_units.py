@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from publish.deps import rewrite_text
-from publish.git import ObjectWriter, format_tree, parse_tree
+from publish.git import ObjectWriter, PackWriter, format_tree, parse_tree
 from publish.rules import TagRule, local_path
 from publish.split import parse_commit, trailer_value, with_trailer
 
@@ -102,3 +102,26 @@ def test_parse_commit_keeps_identity_and_encoding_and_drops_signatures() -> None
     assert tree == SHA
     assert headers == [b"author A <a@b> 1 +0000", b"committer C <c@d> 2 +0100", b"encoding ISO-8859-1"]
     assert message == b"message\n"
+
+
+def test_pack_writer_writes_a_pack_git_verifies(tmp_path: Path, git_env: dict[str, str]) -> None:
+    repo = tmp_path / "r.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(repo)], check=True)
+    writer = PackWriter(repo / "objects")
+    blobs = [writer.write("blob", f"blob {i}\n".encode() * (i + 1)) for i in range(100)]
+    tree = writer.write(
+        "tree", format_tree(sorted((b"100644", f"f{i:03}".encode(), b) for i, b in enumerate(blobs)))
+    )
+    writer.flush()
+    packs = list((repo / "objects" / "pack").glob("pack-*.idx"))
+    assert len(packs) == 1 and not list((repo / "objects").glob("??/*"))  # one pack, nothing loose
+    subprocess.run(["git", "verify-pack", str(packs[0])], check=True, capture_output=True)
+    subprocess.run(["git", "fsck", "--strict", "--no-dangling"], cwd=repo, check=True, capture_output=True)
+    shown = subprocess.run(
+        ["git", "cat-file", "-p", f"{tree}:f042"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    assert shown == "blob 42\n" * 43
+    # A small batch is written loose.
+    small = writer.write("blob", b"small\n")
+    writer.flush()
+    assert (repo / "objects" / small[:2] / small[2:]).is_file()
