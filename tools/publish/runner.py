@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
 
+from publish import git
 from publish.deps import Sibling
 from publish.errors import PublishError
 from publish.rules import PackageRule, Rules
@@ -26,6 +28,18 @@ def selected(rules: Rules, names: tuple[str, ...]) -> list[PackageRule]:
     return [p for p in rules.packages if p.name in wanted]
 
 
+def check_source(rules: Rules) -> None:
+    """The root must be the top of a git repository whose objects are SHA-1 (the published SHAs are)."""
+    proc = git.run(["rev-parse", "--show-toplevel", "--show-object-format"], rules.root, check=False)
+    lines = proc.stdout.decode().split()
+    if proc.returncode != 0 or len(lines) != 2:
+        raise PublishError(f"{rules.root}: not a git repository")
+    if Path(lines[0]).resolve() != rules.root.resolve():
+        raise PublishError(f"{rules.root}: must be the top of its git repository ({lines[0]})")
+    if lines[1] != "sha1":
+        raise PublishError(f"{rules.root}: {lines[1]} repositories are not supported (only sha1)")
+
+
 def sync_all(
     rules: Rules,
     names: tuple[str, ...],
@@ -35,6 +49,7 @@ def sync_all(
     log: Log,
     done: Callable[[PackageResult], None] = lambda r: None,
 ) -> list[PackageResult]:
+    check_source(rules)
     packages = selected(rules, names)
     pinned = {d for p in packages if p.pin == "commit" for d in p.dependencies}
     results: dict[str, PackageResult] = {}
