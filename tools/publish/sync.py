@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish import dest, git, split
+from publish import dest, git, split, tags
 from publish.deps import Rewriter, Sibling
 from publish.errors import GitError, PublishError
 from publish.git import CatFile, ObjectWriter, PackWriter
@@ -126,7 +126,18 @@ class PackageSync:
                 if update:
                     result.updates.append(update)
             if rule.tags:
-                result.updates += self._tags(repo, pub, known)
+                for t in tags.plan(
+                    self.source,
+                    rule,
+                    pub.tags,
+                    known,
+                    forced=self.forced,
+                    load_known=lambda: self._load_known(repo, known),
+                ):
+                    commits = [f"{t.new[:7]} <- {t.source_tag}"]
+                    result.updates.append(
+                        RefUpdate(f"refs/tags/{t.name}", t.old, t.new, self.forced(t.name), commits)
+                    )
             result.sibling = Sibling(self.rule.name, self.rule.source, self.rule.install_url)
             if want_sibling:  # some dependent pins this package by commit
                 self._load_known(repo, known)
@@ -264,49 +275,6 @@ class PackageSync:
             for src, sha in dest.all_known(repo, self.rules.trailer).items():
                 known.setdefault(src, sha)
             self.full_known = True
-
-    def _tags(self, repo: Path, pub: dest.Published, known: dict[str, str]) -> list[RefUpdate]:
-        assert self.rule.tags is not None
-        updates = []
-        source_tags = dest.refs(self.source, "refs/tags/")
-        mapped: dict[str, str] = {}
-        for name, target in sorted(source_tags.items()):
-            new_name = self.rule.tags.map(name)
-            if new_name is None:
-                continue
-            if new_name in mapped:
-                raise PublishError(
-                    f"package {self.rule.name!r}: tags {mapped[new_name]!r} and {name!r} both map "
-                    f"to {new_name!r}"
-                )
-            mapped[new_name] = name
-            old = pub.tags.get(new_name)
-            if old is not None and not self.forced(new_name):
-                continue  # published tags never move; --force NAME checks and moves one
-            self._load_known(repo, known)
-            published = self._published_for(target, known)
-            if published is None or old == published:
-                continue  # the tagged commit holds nothing of this package, or the tag is right
-            updates.append(
-                RefUpdate(
-                    f"refs/tags/{new_name}",
-                    old,
-                    published,
-                    self.forced(new_name),
-                    [f"{published[:7]} <- {name}"],
-                )
-            )
-        return updates
-
-    def _published_for(self, source_commit: str, known: dict[str, str]) -> str | None:
-        if source_commit in known:
-            return known[source_commit]
-        dirs = sorted({b.dir for b in self.rule.branches})
-        for d in dirs:
-            found = git.out(["rev-list", "-1", source_commit, "--", d], self.source)
-            if found in known:
-                return known[found]
-        return None
 
     def _by_tree(self, cat: CatFile, known: dict[str, str]) -> dict[str, str]:
         """Source directory tree -> published commit (the earliest source commit with that tree)."""
