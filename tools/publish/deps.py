@@ -48,11 +48,20 @@ def requirement_strings(project: dict[str, object]) -> list[str]:
     return found
 
 
+def toml_string(value: str) -> str:
+    """A TOML string for a requirement: basic (double quotes), or literal when it holds double quotes."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def rewrite_text(text: str, new_for: dict[str, str]) -> str:
     """Replace each quoted requirement string (`"old"` or `'old'`) by its new form."""
     for old, new in sorted(new_for.items()):
-        for q in ('"', "'"):
-            text = text.replace(f"{q}{old}{q}", f'"{new}"')
+        for quoted in sorted({toml_string(old), f'"{old}"', f"'{old}'"}):
+            text = text.replace(quoted, toml_string(new))
     return text
 
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pub_fixtures import heads, log, make_monorepo, publish, pyproject
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -144,3 +150,18 @@ def test_verify_rules_directories(
     assert publish(repo.path, "verify-rules") == 1
     out = capsys.readouterr().out
     assert any(message in line for line in out.splitlines()), out
+
+
+def test_extras_and_markers_survive_the_rewrite(tmp_path: Path) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    text = pyproject("prov", deps=("fw>=0.1",)) + (
+        '\n[project.optional-dependencies]\nfull = ["fw[speed]>=0.1; python_version >= \'3.8\'", "other"]\n'
+    )
+    repo.commit("prov: extras", {"staging/prov/pyproject.toml": text})
+    assert publish(repo.path, "sync") == 0
+    fw_head = heads(tmp_path / "dest/fw.git")["refs/heads/main"]
+    published = show(tmp_path / "dest/prov.git", "main:pyproject.toml")
+    url = f"git+https://example.com/fw.git@{fw_head}"
+    assert f'"fw @ {url}"' in published
+    optional = tomllib.loads(published)["project"]["optional-dependencies"]["full"]
+    assert optional == [f'fw[speed] @ {url} ; python_version >= "3.8"', "other"]
