@@ -12,7 +12,7 @@ from pub_fixtures import heads, log, make_monorepo, publish, pyproject
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
