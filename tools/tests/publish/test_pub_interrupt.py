@@ -57,3 +57,31 @@ def test_killed_runs_resume_to_the_same_result(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert {name: heads(tmp_path / "dest" / name) for name in ("fw.git", "prov.git")} == expected
     check_published(repo.path, tmp_path / "dest/fw.git", "main", "staging/fw")
+
+
+def test_two_runs_at_once_the_second_stops_with_a_clear_message(tmp_path: Path) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest", smoke="sleep 2")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    first = subprocess.Popen(
+        [*PUBLISH, "--root", str(repo.path), "sync", "--package", "fw"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lock = repo.path / "_work" / "publish.lock"
+    for _ in range(200):  # wait until the first run holds the lock
+        if lock.exists() and lock.read_text().strip() == str(first.pid):
+            break
+        time.sleep(0.02)
+    second = subprocess.run(
+        [*PUBLISH, "--root", str(repo.path), "sync"], env=env, capture_output=True, text=True, check=False
+    )
+    out, err = first.communicate(timeout=60)
+    assert second.returncode == 2
+    assert second.stderr.strip() == (
+        f"publish: error: another publish run (pid {first.pid}) holds {lock}; wait for it to finish"
+    )
+    assert first.returncode == 0, out + err
+    assert heads(tmp_path / "dest/fw.git")
