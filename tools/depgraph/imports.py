@@ -68,9 +68,10 @@ EXTRACTOR_VERSION = 1  # bump whenever extraction output may change: it invalida
 
 def extract(data: bytes, module: str, is_package: bool) -> FileImports:
     """Every import of one file (the bytes as read from disk), exactly as the `ast` would find them."""
-    from depgraph import oracle  # noqa: PLC0415 - oracle imports this module
+    from depgraph import oracle, scanner  # noqa: PLC0415 - both import this module
 
-    return oracle.extract(data, module, is_package)
+    found = scanner.extract(data, module, is_package)
+    return found if found is not None else oracle.extract(data, module, is_package)
 
 
 def scan(

@@ -1,0 +1,368 @@
+"""The fast import extractor: exact like the `ast` oracle, without building a syntax tree.
+
+``import`` is a hard keyword, so every occurrence of the word outside strings and comments belongs to an
+import statement. The scanner finds the word with a C-level search, finds the strings and comments with one
+compiled regular expression, and parses only each import statement's own text. The kind of an import that
+does not start a line at column 0 comes from the file's block structure (indentation of logical lines,
+their headers), computed only for files that need it.
+
+Whenever the scanner meets something it cannot decide with certainty (an encoding cookie it cannot
+honour, an unterminated string, an f-string whose braces do not balance, a tab in indentation, a dynamic
+import inside an f-string, an odd continuation), ``extract`` returns None and the caller falls back to
+the oracle for that file. Syntax errors away from import statements are NOT detected: finding them all
+takes CPython's parser, several times slower than this whole scanner.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import re
+import tokenize
+from bisect import bisect_right
+
+from depgraph import importrules as rules
+from depgraph.imports import FileImports, ImportKind, ImportRecord, Suppression
+from depgraph.structure import Structure
+
+_BOM = b"\xef\xbb\xbf"
+_KEYWORDS = frozenset(keyword.kwlist)
+
+# Comments and complete string literals (prefixes are looked at separately), or a quote that opens a
+# string which never closes (a syntax error, or a 3.12 f-string spanning lines: either way, not ours).
+_TOKEN_RE = re.compile(
+    r"""(\#[^\n]*)"""
+    r'''|("""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*""")'''
+    r"""|('''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*''')"""
+    r"""|("[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*")"""
+    r"""|('[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*')"""
+    r"""|(["'])"""
+)
+_UNTERMINATED = 6
+_WORD_TAIL_RE = re.compile(r"[^\W\d]\w*\Z|\w+\Z")
+_FROM_BACK_RE = re.compile(r"(?<![\w.])from(?!\w)(?:[ \t\f.]|\\\n|\w)*\Z")
+_PLAIN_END_RE = re.compile(r"(?:[^\n;#\\(]|\\\n)*")
+_PAREN_RE = re.compile(r"[ \t\f]*(?:\\\n[ \t\f]*)*\((?:[^)#]|#[^\n]*)*\)")
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_DOTTED = rf"{_NAME}(?:\.{_NAME})*"
+_IMPORT_RE = re.compile(rf"import ({_DOTTED}(?: as {_NAME})?(?:, {_DOTTED}(?: as {_NAME})?)*)")
+_NAMES = rf"{_NAME}(?: as {_NAME})?(?:, {_NAME}(?: as {_NAME})?)*"
+_FROM_RE = re.compile(rf"from (\.*)({_DOTTED})? import (\*|{_NAMES}|\({_NAMES},?\))")
+_NAME_RE = re.compile(_NAME)
+_STRING_PREFIX_RE = re.compile(r"(?i)(?:[rub]|br|rb|f|fr|rf|t|tr|rt)\Z")
+_DYNAMIC_NAMES = ("__import__", "import_module")
+
+
+def decode(data: bytes) -> str | None:
+    """The source text, or None when only the oracle can say (cookie, BOM, bad bytes, NUL)."""
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    head = data if second < 0 else data[:second]
+    encoding = "utf-8"
+    if data.startswith(_BOM) or b"coding" in head:
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:
+            return None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if "\0" in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+class _Tokens:
+    """Where the strings and comments of a file are."""
+
+    __slots__ = ("comment", "ends", "fstring", "starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.comment: list[bool] = []
+        self.fstring: list[bool] = []
+
+    def scan(self) -> bool:
+        """False when the file has a string the scanner cannot delimit with certainty."""
+        text = self.text
+        for match in _TOKEN_RE.finditer(text):
+            group = match.lastindex
+            start, end = match.span()
+            if group == _UNTERMINATED:
+                return False
+            is_f = False
+            if group != 1 and start and _is_word(text[start - 1]):
+                prefix = _WORD_TAIL_RE.search(text, max(0, start - 3), start)
+                if prefix is None or not _STRING_PREFIX_RE.match(prefix.group()):
+                    return False  # a word glued to a quote that is not a prefix: not Python we know
+                if "f" in prefix.group().lower() or "t" in prefix.group().lower():
+                    is_f = True
+                    if not _balanced_fields(match.group(), prefix.group()):
+                        return False
+            self.starts.append(start)
+            self.ends.append(end)
+            self.comment.append(group == 1)
+            self.fstring.append(is_f)
+        return True
+
+    def find(self, pos: int) -> int:
+        """Index of the string or comment holding pos, or -1."""
+        index = bisect_right(self.starts, pos) - 1
+        if index >= 0 and self.ends[index] > pos:
+            return index
+        return -1
+
+
+def _balanced_fields(literal: str, prefix: str) -> bool:
+    """Whether an f-string's replacement fields close inside it (3.12 nested quotes make them not)."""
+    quote = 3 if literal[:3] in ('"""', "'''") else 1
+    body = literal[quote:-quote]
+    if "r" not in prefix.lower():
+        body = re.sub(r"\\[\s\S]", "", body)
+    body = body.replace("{{", "").replace("}}", "")
+    depth = 0
+    for char in body:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+class _Parsed:
+    __slots__ = ("aliases", "dynamic", "line_of", "records", "statements", "tokens")
+
+    def __init__(self, tokens: _Tokens) -> None:
+        self.tokens = tokens
+        self.statements: list[tuple[int, int, str, ast.Import | ast.ImportFrom]] = []  # start, line, text
+        self.dynamic: list[int] = []  # positions of `__import__` / `import_module` / aliases
+        self.aliases = rules.Aliases()
+        self.records: list[ImportRecord] = []
+
+
+def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
+    """The imports of one file, or None when the oracle must decide (see the module's docstring)."""
+    text = decode(data)
+    if text is None:
+        return None
+    if "import" not in text and rules.SUPPRESSION_MARK not in text:
+        return FileImports(())
+    tokens = _Tokens(text)
+    if not tokens.scan():
+        return None
+    parsed = _Parsed(tokens)
+    if not _find_candidates(text, parsed):
+        return None
+    records: list[ImportRecord] = []
+    structure: Structure | None = None
+    for start, line, stmt_text, node in parsed.statements:
+        line_start = text.rfind("\n", 0, start) + 1
+        if start == line_start and not (line_start >= 2 and text[line_start - 2] == "\\"):
+            kind = ImportKind.TOP_LEVEL
+        else:
+            if structure is None:
+                structure = Structure.build(text, tokens.starts, tokens.ends, tokens.comment, parsed.aliases)
+                if structure is None:
+                    return None
+            found = structure.kind_at(line, start - line_start)
+            if found is None:
+                return None
+            kind = found
+        records.extend(rules.records_for(node, module, is_package, kind, stmt_text))
+    for pos in parsed.dynamic:
+        sure, record = _dynamic(text, pos, parsed, module, is_package)
+        if not sure:
+            return None
+        if record is not None:
+            records.append(record)
+    return FileImports(tuple(sorted(records)), None, _suppressions(text, tokens))
+
+
+def _suppressions(text: str, tokens: _Tokens) -> tuple[Suppression, ...]:
+    if rules.SUPPRESSION_MARK not in text:
+        return ()
+    found: list[Suppression] = []
+    line = 1
+    last = 0
+    for start, end, is_comment in zip(tokens.starts, tokens.ends, tokens.comment, strict=True):
+        if not is_comment:
+            continue
+        comment = text[start:end]
+        if rules.SUPPRESSION_MARK in comment:
+            line += text.count("\n", last, start)
+            last = start
+            sup = rules.parse_suppression(comment, line)
+            if sup is not None:
+                found.append(sup)
+    return tuple(sorted(found))
+
+
+def _find_candidates(text: str, parsed: _Parsed) -> bool:
+    """Collect import statements (parsed) and dynamic-import positions; False to fall back."""
+    tokens = parsed.tokens
+    line = 1
+    last = 0
+    pos = text.find("import")
+    while pos >= 0:
+        after = pos + 6
+        before_char = text[pos - 1] if pos else "\n"
+        after_char = text[after] if after < len(text) else "\n"
+        word_before = _is_word(before_char)
+        if not word_before and not _is_word(after_char):
+            index = tokens.find(pos)
+            if index < 0:
+                start = _statement_start(text, pos, tokens)
+                line += text.count("\n", last, start)
+                last = start
+                statement = _statement(text, start, pos, line)
+                if statement is None:
+                    return False
+                parsed.statements.append(statement)
+                parsed.aliases.add(statement[3])
+        elif (before_char == "_" and text.startswith("__import__", pos - 2)) or (
+            not word_before and text.startswith("import_module", pos)
+        ):
+            begin = pos - 2 if before_char == "_" else pos
+            end = begin + (10 if before_char == "_" else 13)
+            if (begin == 0 or not _is_word(text[begin - 1])) and (
+                end >= len(text) or not _is_word(text[end])
+            ):
+                index = tokens.find(begin)
+                if index < 0:
+                    parsed.dynamic.append(begin)
+                elif tokens.fstring[index] and not tokens.comment[index]:
+                    return False  # maybe inside a replacement field: only the parser can tell
+        pos = text.find("import", after)
+    extra = parsed.aliases.import_module_names - {"import_module"}
+    for name in sorted(extra):
+        for match in re.finditer(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
+            index = tokens.find(match.start())
+            if index < 0:
+                parsed.dynamic.append(match.start())
+            elif tokens.fstring[index]:
+                return False
+    return True
+
+
+def _statement_start(text: str, pos: int, tokens: _Tokens) -> int:
+    """Where the statement whose `import` keyword is at pos starts (at `from`, or at pos)."""
+    low = text.rfind("\n", 0, pos) + 1
+    while low >= 2 and text[low - 2] == "\\":  # backslash-continued: the statement may start above
+        low = text.rfind("\n", 0, low - 2) + 1
+    match = _FROM_BACK_RE.search(text, low, pos)
+    if match is not None and tokens.find(match.start()) < 0:
+        return match.start()
+    return pos
+
+
+def _statement(
+    text: str, start: int, keyword_pos: int, line: int
+) -> tuple[int, int, str, ast.Import | ast.ImportFrom] | None:
+    after = keyword_pos + 6
+    paren = _PAREN_RE.match(text, after)
+    end = paren.end() if paren is not None else _PLAIN_END_RE.match(text, after).end()  # type: ignore[union-attr]
+    stmt_text = rules.statement_text(text[start:end])
+    node = _parse_statement(stmt_text)
+    if node is None:
+        return None
+    node.lineno = line
+    return start, line, stmt_text, node
+
+
+def _parse_statement(stmt_text: str) -> ast.Import | ast.ImportFrom | None:
+    match = _IMPORT_RE.fullmatch(stmt_text)
+    if match is not None and not _has_keyword(match.group(1)):
+        names = [ast.alias(*part.split(" as ")) for part in match.group(1).split(", ")]
+        return ast.Import(names=names)
+    match = _FROM_RE.fullmatch(stmt_text)
+    if match is not None and not _has_keyword(stmt_text[5:]):
+        dots, module, what = match.groups()
+        if dots or module:
+            what = what.strip("()").rstrip(",")
+            names = [ast.alias(*part.split(" as ")) for part in what.split(", ")]
+            return ast.ImportFrom(module=module, names=names, level=len(dots))
+    try:
+        tree = ast.parse(stmt_text)
+    except (SyntaxError, ValueError):
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
+        return None
+    return tree.body[0]
+
+
+def _has_keyword(names: str) -> bool:
+    return any(word in _KEYWORDS for word in _NAME_RE.findall(names) if word not in ("as", "import"))
+
+
+def _dynamic(
+    text: str, pos: int, parsed: _Parsed, module: str, is_package: bool
+) -> tuple[bool, ImportRecord | None]:
+    """(sure, record) for a dynamic import named at pos; record None: not one; not sure: fall back."""
+    tokens = parsed.tokens
+    start = pos
+    while start > 0 and (text[start - 1] == "." or _is_word(text[start - 1])):
+        start -= 1
+    if text[start] == ".":
+        # `<something>.import_module`: an attribute of a non-name, never a dynamic import by the rules,
+        # unless the something is a name separated by blanks (`importlib .import_module`).
+        back = start
+        while back > 0 and text[back - 1] in " \t\f\\\n":
+            back -= 1
+        return (not (back < start and back > 0 and _is_word(text[back - 1])), None)
+    back = start
+    while back > 0 and text[back - 1] in " \t\f\\\n":
+        back -= 1
+    if back < start and back > 0 and text[back - 1] == ".":
+        return False, None
+    name_end = pos
+    while name_end < len(text) and _is_word(text[name_end]):
+        name_end += 1
+    open_at = name_end
+    while open_at < len(text) and text[open_at] in " \t\f":
+        open_at += 1
+    if open_at >= len(text) or text[open_at] != "(":
+        return not (open_at < len(text) and text[open_at] == "\\"), None
+    close = _matching_paren(text, open_at, tokens)
+    if close < 0:
+        return False, None
+    snippet = text[start : close + 1]
+    try:
+        tree = ast.parse("(" + snippet + "\n)", mode="eval")
+    except (SyntaxError, ValueError):
+        return False, None
+    call = tree.body
+    if not isinstance(call, ast.Call):
+        return False, None
+    call.lineno = text.count("\n", 0, start) + 1
+    return True, rules.dynamic_record(call, module, is_package, parsed.aliases)
+
+
+_BRACKETS_RE = re.compile(r"[()\[\]{}]")
+
+
+def _matching_paren(text: str, open_at: int, tokens: _Tokens) -> int:
+    depth = 0
+    for match in _BRACKETS_RE.finditer(text, open_at):
+        at = match.start()
+        index = tokens.find(at)
+        if index >= 0:
+            continue
+        if match.group() in "([{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return at
+    return -1
