@@ -9,6 +9,8 @@ In a dry run it reports what it would do and makes no call that changes the clou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cloud_provider import Interface, LoadBalancer, LoadBalancerStatus, Node
 
 from cloud_controller_manager.changes import Report
@@ -87,7 +89,11 @@ def _sync(
     elif managed is not None and managed.nodes != hosts:
         if not report.dry_run:
             lb.update_load_balancer(state.cluster_name, service, nodes)
-        report.change("service", svc.key, f"updated load balancer hosts to {_names(hosts)}")
+        diff = [f"-{n}" for n in set(managed.nodes) - set(hosts)] + [
+            f"+{n}" for n in set(hosts) - set(managed.nodes)
+        ]
+        diff.sort(key=lambda d: (d[1:], d[0]))
+        report.change("service", svc.key, f"updated load balancer hosts: {_names(diff)} (now {len(hosts)})")
     state.load_balancers[svc.key] = record
     if status is not None and status != svc.status:
         svc.status = status
@@ -95,5 +101,9 @@ def _sync(
         report.change("service", svc.key, f"set load balancer ingress {ingress}")
 
 
-def _names(hosts: tuple[str, ...]) -> str:
-    return ", ".join(hosts) if hosts else "(none)"
+def _names(names: Sequence[str], most: int = 10) -> str:
+    """A readable list, cut after ``most`` names so that big clusters still print one short line."""
+    if not names:
+        return "(none)"
+    shown = ", ".join(names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"

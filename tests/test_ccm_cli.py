@@ -187,7 +187,7 @@ def test_baremetal_provider_writes_haproxy_and_routes(tmp_path: Path) -> None:
     third = ccm(tmp_path, *args)
     assert third.stdout.splitlines() == [
         "node/node-b: deleted (its instance no longer exists)",
-        "service/default/web: updated load balancer hosts to node-a",
+        "service/default/web: updated load balancer hosts: -node-b (now 1)",
         "route/10.244.2.0/24: deleted route to node node-b (blackhole)",
     ]
     assert (

@@ -114,7 +114,7 @@ def test_aws_provider_through_a_moto_server(endpoint: str, tmp_path: Path) -> No
     assert third.returncode == 0, third.stderr
     assert third.stdout.splitlines() == [
         "node/node-b: deleted (its instance no longer exists)",
-        "service/default/web: updated load balancer hosts to node-a",
+        "service/default/web: updated load balancer hosts: -node-b (now 1)",
         "route/10.244.2.0/24: deleted route to node node-b (blackhole)",
     ]
     elb = boto3.client("elbv2", region_name=REGION, endpoint_url=endpoint)

@@ -108,7 +108,7 @@ def test_gone_and_shutdown_instances(provider: Interface) -> None:
         "node/node-a: added taint node.cloudprovider.kubernetes.io/shutdown:NoSchedule"
         " (instance is shut down)",
         "node/node-b: deleted (its instance no longer exists)",
-        "service/default/web: updated load balancer hosts to (none)",
+        "service/default/web: updated load balancer hosts: -node-a, -node-b (now 0)",
         "route/10.244.2.0/24: deleted route to node node-b (blackhole)",
     ]
     assert [n.name for n in state.nodes] == ["node-a"]
@@ -116,7 +116,7 @@ def test_gone_and_shutdown_instances(provider: Interface) -> None:
     cloud.set_state("node-a", "running")
     assert _lines(reconcile(provider, state)) == [
         "node/node-a: removed taint node.cloudprovider.kubernetes.io/shutdown",
-        "service/default/web: updated load balancer hosts to node-a",
+        "service/default/web: updated load balancer hosts: +node-a (now 1)",
     ]
 
 
@@ -160,7 +160,7 @@ def test_excluded_nodes_and_changed_pod_cidrs(provider: Interface) -> None:
     node_b.labels["node.kubernetes.io/exclude-from-external-load-balancers"] = ""
     node_b.pod_cidr = "10.244.9.0/24"
     assert _lines(reconcile(provider, state)) == [
-        "service/default/web: updated load balancer hosts to node-a",
+        "service/default/web: updated load balancer hosts: -node-b (now 1)",
         "route/10.244.2.0/24: deleted route to node node-b (no node has this pod CIDR)",
         "route/10.244.9.0/24: created route to node node-b",
     ]

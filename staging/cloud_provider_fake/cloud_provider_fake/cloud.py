@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +53,12 @@ class FakeCloud:
     lb_network: str = "192.0.2.0/24"
     state_file: Path | None = None
     calls: list[str] = field(default_factory=list)
+    #: When true, ``save`` writes at most once a second and ``flush`` writes what is left (the provider
+    #: turns this on when its caller gives it a stop event, and flushes when the event is set).
+    deferred: bool = False
+    _dirty: bool = field(default=False, repr=False)
+    _last_write: float = field(default=0.0, repr=False)
+    _ids: dict[str, str] = field(default_factory=dict, repr=False)  # instance id -> name (a cache)
 
     # -- the explicit API tests and configs use to shape the cloud ------------------------------------
     def add_instance(
@@ -87,7 +94,11 @@ class FakeCloud:
         self.save()
 
     def instance_by_id(self, instance_id: str) -> FakeInstance | None:
-        return next((i for i in self.instances.values() if i.id == instance_id), None)
+        inst = self.instances.get(self._ids.get(instance_id, ""))
+        if inst is None or inst.id != instance_id:  # not cached, or the cache is stale: rebuild it
+            self._ids = {i.id: name for name, i in self.instances.items()}
+            inst = self.instances.get(self._ids.get(instance_id, ""))
+        return inst
 
     def allocate_ip(self) -> str:
         used = {lb.ip for lb in self.load_balancers.values()}
@@ -107,9 +118,22 @@ class FakeCloud:
     def save(self) -> None:
         if self.state_file is None:
             return
-        tmp = self.state_file.with_name(self.state_file.name + ".tmp")
+        if self.deferred:
+            self._dirty = True
+            if time.monotonic() - self._last_write < 1.0:
+                return
+        self._write(self.state_file)
+
+    def flush(self) -> None:
+        """Write the changes ``save`` deferred."""
+        if self._dirty and self.state_file is not None:
+            self._write(self.state_file)
+
+    def _write(self, path: Path) -> None:
+        self._dirty, self._last_write = False, time.monotonic()
+        tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(self.to_mapping(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(self.state_file)
+        tmp.replace(path)
 
     def to_mapping(self) -> dict[str, Any]:
         return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from cloud_provider import (
@@ -39,6 +40,19 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
         self.cluster_id = cluster_id
 
     # -- Interface ------------------------------------------------------------------------------------
+    def initialize(self, client_builder: object | None = None, stop: threading.Event | None = None) -> None:
+        """With a stop event and a state file, save at most once a second, and for good when stopped."""
+        if stop is None or self.cloud.state_file is None:
+            return
+        self.cloud.deferred = True
+        cloud = self.cloud
+
+        def flush_when_stopped() -> None:
+            stop.wait()
+            cloud.flush()
+
+        threading.Thread(target=flush_when_stopped, name="fake-cloud-flush", daemon=False).start()
+
     def load_balancer(self) -> LoadBalancer:
         return self
 

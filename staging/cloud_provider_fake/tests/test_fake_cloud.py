@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,17 @@ def test_routes_to_deleted_nodes_are_blackholes() -> None:
     provider.create_route("k", "a", Route("node-a", "10.244.0.0/24"))
     provider.cloud.remove_instance("node-a")
     assert [r.blackhole for r in provider.list_routes("k")] == [True]
+
+
+def test_with_a_stop_event_saves_are_batched_and_flushed_on_stop(tmp_path: Path) -> None:
+    state = tmp_path / "cloud.json"
+    provider = create_provider({"state_file": str(state)})
+    stop = threading.Event()
+    provider.initialize(None, stop)
+    provider.cloud.add_instance("node-a")  # written less than a second after the file was created:
+    provider.cloud.add_instance("node-b")  # these changes wait for the next second, or the stop
+    assert json.loads(state.read_text())["instances"] == []
+    stop.set()
+    flusher = next(t for t in threading.enumerate() if t.name == "fake-cloud-flush")
+    flusher.join(timeout=10)
+    assert [i["name"] for i in json.loads(state.read_text())["instances"]] == ["node-a", "node-b"]
