@@ -53,9 +53,10 @@ class FakeCloud:
     lb_network: str = "192.0.2.0/24"
     state_file: Path | None = None
     calls: list[str] = field(default_factory=list)
-    #: When true, ``save`` writes at most once a second and ``flush`` writes what is left (the provider
+    #: When true, ``save`` writes at most once per ``save_interval`` and ``flush`` writes what is left (the provider
     #: turns this on when its caller gives it a stop event, and flushes when the event is set).
     deferred: bool = False
+    save_interval: float = 1.0  # seconds between deferred writes
     _dirty: bool = field(default=False, repr=False)
     _last_write: float = field(default=0.0, repr=False)
     _ids: dict[str, str] = field(default_factory=dict, repr=False)  # instance id -> name (a cache)
@@ -120,7 +121,7 @@ class FakeCloud:
             return
         if self.deferred:
             self._dirty = True
-            if time.monotonic() - self._last_write < 1.0:
+            if time.monotonic() - self._last_write < self.save_interval:
                 return
         self._write(self.state_file)
 

@@ -113,8 +113,9 @@ def test_with_a_stop_event_saves_are_batched_and_flushed_on_stop(tmp_path: Path)
     provider = create_provider({"state_file": str(state)})
     stop = threading.Event()
     provider.initialize(None, stop)
-    provider.cloud.add_instance("node-a")  # written less than a second after the file was created:
-    provider.cloud.add_instance("node-b")  # these changes wait for the next second, or the stop
+    provider.cloud.save_interval = 3600  # the file was just written: these changes wait for the stop
+    provider.cloud.add_instance("node-a")
+    provider.cloud.add_instance("node-b")
     assert json.loads(state.read_text())["instances"] == []
     stop.set()
     flusher = next(t for t in threading.enumerate() if t.name == "fake-cloud-flush")
