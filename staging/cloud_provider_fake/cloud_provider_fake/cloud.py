@@ -53,8 +53,8 @@ class FakeCloud:
     lb_network: str = "192.0.2.0/24"
     state_file: Path | None = None
     calls: list[str] = field(default_factory=list)
-    #: When true, ``save`` writes at most once per ``save_interval`` and ``flush`` writes what is left (the provider
-    #: turns this on when its caller gives it a stop event, and flushes when the event is set).
+    #: When true, ``save`` writes at most once per ``save_interval`` and ``flush`` writes what is left
+    #: (the provider turns this on when its caller gives it a stop event, and flushes once it is set).
     deferred: bool = False
     save_interval: float = 1.0  # seconds between deferred writes
     _dirty: bool = field(default=False, repr=False)
