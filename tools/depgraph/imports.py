@@ -79,14 +79,8 @@ def scan(
 ) -> dict[str, FileImports]:
     """Extract every file; ``cache_dir=None`` disables the cache; ``jobs`` processes (default: CPUs).
 
-    A file that cannot be read gives a FileImports with ``error`` set, like a syntax error.
+    A file that cannot be read gives a FileImports with ``error`` set (line 0), like a syntax error.
     """
-    result: dict[str, FileImports] = {}
-    for source in files:
-        try:
-            data = Path(source.path).read_bytes()
-        except OSError as exc:
-            result[source.path] = FileImports((), (0, f"cannot read: {exc.strerror or exc}"))
-            continue
-        result[source.path] = extract(data, source.module, source.is_package)
-    return result
+    from depgraph import pool  # noqa: PLC0415 - it imports this module
+
+    return pool.scan(files, cache_dir=cache_dir, jobs=jobs)

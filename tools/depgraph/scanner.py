@@ -31,15 +31,15 @@ _KEYWORDS = frozenset(keyword.kwlist)
 
 # Comments and complete string literals (prefixes are looked at separately), or a quote that opens a
 # string which never closes (a syntax error, or a 3.12 f-string spanning lines: either way, not ours).
+# No capturing groups: with them `re` loses its fast skip to the first possible character (4x slower).
 _TOKEN_RE = re.compile(
-    r"""(\#[^\n]*)"""
-    r'''|("""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*""")'''
-    r"""|('''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*''')"""
-    r"""|("[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*")"""
-    r"""|('[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*')"""
-    r"""|(["'])"""
+    r"""(?:\#[^\n]*"""
+    r'''|"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'''
+    r"""|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"""
+    r'''|"[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'''
+    r"""|'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"""
+    r"""|["'])"""
 )
-_UNTERMINATED = 6
 _WORD_TAIL_RE = re.compile(r"[^\W\d]\w*\Z|\w+\Z")
 _FROM_BACK_RE = re.compile(r"(?<![\w.])from(?!\w)(?:[ \t\f.]|\\\n|\w)*\Z")
 _PLAIN_END_RE = re.compile(r"(?:[^\n;#\\(]|\\\n)*")
@@ -95,24 +95,29 @@ class _Tokens:
     def scan(self) -> bool:
         """False when the file has a string the scanner cannot delimit with certainty."""
         text = self.text
+        starts = self.starts
+        ends = self.ends
+        comment = self.comment
+        fstring = self.fstring
         for match in _TOKEN_RE.finditer(text):
-            group = match.lastindex
             start, end = match.span()
-            if group == _UNTERMINATED:
-                return False
+            first = text[start]
+            if end - start == 1 and first != "#":
+                return False  # a quote that opens a string which never closes
             is_f = False
-            if group != 1 and start and _is_word(text[start - 1]):
+            if first != "#" and start and _is_word(text[start - 1]):
                 prefix = _WORD_TAIL_RE.search(text, max(0, start - 3), start)
                 if prefix is None or not _STRING_PREFIX_RE.match(prefix.group()):
                     return False  # a word glued to a quote that is not a prefix: not Python we know
-                if "f" in prefix.group().lower() or "t" in prefix.group().lower():
+                lowered = prefix.group().lower()
+                if "f" in lowered or "t" in lowered:
                     is_f = True
-                    if not _balanced_fields(match.group(), prefix.group()):
+                    if "{" in match.group() and not _balanced_fields(match.group(), lowered):
                         return False
-            self.starts.append(start)
-            self.ends.append(end)
-            self.comment.append(group == 1)
-            self.fstring.append(is_f)
+            starts.append(start)
+            ends.append(end)
+            comment.append(first == "#")
+            fstring.append(is_f)
         return True
 
     def find(self, pos: int) -> int:

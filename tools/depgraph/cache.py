@@ -1,0 +1,108 @@
+"""The extraction cache: one pack file mapping file *content* (plus module name and kind) to its imports.
+
+Keyed by a BLAKE2b digest of the bytes, never by mtime, so a checkout, a touch or a copy of the tree does
+not invalidate it and an edit always does. The whole pack is loaded once (one `marshal` read) and written
+once per run, atomically (temporary file + ``os.replace``): two runs sharing a cache directory each
+write a complete pack and the last one wins; a reader never sees half a file, and a missing, truncated
+or foreign pack is simply empty. The file name holds the extractor version and the Python version (the
+oracle's grammar is the interpreter's), so either change starts a fresh pack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from depgraph.imports import EXTRACTOR_VERSION, FileImports, ImportKind, ImportRecord, Suppression
+
+_KINDS = {kind.value: kind for kind in ImportKind}
+Key = tuple[bytes, str, bool]
+
+
+def pack_path(cache_dir: Path) -> Path:
+    tag = f"v{EXTRACTOR_VERSION}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return cache_dir / f"imports-{tag}.marshal"
+
+
+def key(data: bytes, module: str, is_package: bool) -> Key:
+    return (hashlib.blake2b(data, digest_size=16).digest(), module, is_package)
+
+
+def _freeze(found: FileImports) -> tuple[Any, ...]:
+    records = tuple((r.line, r.module, r.names, r.kind.value, r.text, r.level) for r in found.records)
+    sups = tuple((s.line, s.checks, s.reason) for s in found.suppressions)
+    return (records, found.error, sups)
+
+
+def _thaw(frozen: tuple[Any, ...]) -> FileImports:
+    records, error, sups = frozen
+    kinds = _KINDS
+    return FileImports(
+        tuple(
+            ImportRecord(line, mod, names, kinds[kind], text, level)
+            for line, mod, names, kind, text, level in records
+        ),
+        error,
+        tuple(Suppression(*sup) for sup in sups),
+    )
+
+
+class Pack:
+    """The cache of one run: what was loaded, what this run used and added."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stored: dict[Key, tuple[Any, ...]] = {}
+        self._used: dict[Key, tuple[Any, ...]] = {}
+        self.changed = False
+
+    @classmethod
+    def load(cls, cache_dir: Path) -> Pack:
+        pack = cls(pack_path(cache_dir))
+        try:
+            with pack.path.open("rb") as handle:
+                stored = marshal.load(handle)
+        except (OSError, EOFError, ValueError, TypeError):
+            return pack
+        if isinstance(stored, dict):
+            pack._stored = stored
+        return pack
+
+    def get(self, entry: Key) -> FileImports | None:
+        frozen = self._stored.get(entry)
+        if frozen is None:
+            return None
+        try:
+            found = _thaw(frozen)
+        except (TypeError, ValueError, KeyError):
+            return None  # a foreign or damaged entry: extract again
+        self._used[entry] = frozen
+        return found
+
+    def put(self, entry: Key, found: FileImports) -> None:
+        self._used[entry] = _freeze(found)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the entries this run used (so the pack does not grow forever), unless nothing changed."""
+        if not self.changed and len(self._used) == len(self._stored):
+            return
+        directory = self.path.parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=directory)
+        except OSError:
+            return  # a read-only or vanished cache directory only costs speed
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                marshal.dump(self._used, handle)
+            Path(tmp).replace(self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()

@@ -1,0 +1,87 @@
+"""Running the extractor over many files: cache look-ups first, then the misses, in parallel when worth it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from depgraph.imports import FileImports, SourceFile, extract
+
+# Below this many bytes to extract, starting worker processes (~50 ms) costs more than it saves.
+PARALLEL_MIN_BYTES = 2_000_000
+
+
+def _read(path: str) -> bytes | FileImports:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        return FileImports((), (0, f"cannot read: {exc.strerror or exc}"))
+
+
+def _extract_chunk(chunk: list[tuple[str, str, bool]]) -> list[FileImports]:
+    out: list[FileImports] = []
+    for path, module, is_package in chunk:
+        data = _read(path)
+        out.append(data if isinstance(data, FileImports) else extract(data, module, is_package))
+    return out
+
+
+def scan(
+    files: Sequence[SourceFile], *, cache_dir: Path | None = None, jobs: int | None = None
+) -> dict[str, FileImports]:
+    from depgraph import cache  # noqa: PLC0415 - only when caching
+
+    result: dict[str, FileImports] = {}
+    pack = cache.Pack.load(cache_dir) if cache_dir is not None else None
+    misses: list[tuple[SourceFile, bytes, cache.Key | None]] = []
+    for source in files:
+        data = _read(source.path)
+        if isinstance(data, FileImports):
+            result[source.path] = data
+            continue
+        entry = cache.key(data, source.module, source.is_package) if pack is not None else None
+        found = pack.get(entry) if pack is not None and entry is not None else None
+        if found is not None:
+            result[source.path] = found
+        else:
+            misses.append((source, data, entry))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    total = sum(len(data) for _, data, _ in misses)
+    if workers > 1 and total >= PARALLEL_MIN_BYTES and len(misses) > 1:
+        extracted = _parallel(
+            [(s.path, s.module, s.is_package) for s, _, _ in misses], [len(d) for _, d, _ in misses], workers
+        )
+    else:
+        extracted = [extract(data, s.module, s.is_package) for s, data, _ in misses]
+    for (source, _, entry), found in zip(misses, extracted, strict=True):
+        result[source.path] = found
+        if pack is not None and entry is not None and not (found.error and found.error[0] == 0):
+            pack.put(entry, found)
+    if pack is not None:
+        pack.save()
+    return result
+
+
+def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int) -> list[FileImports]:
+    """Extract in `workers` processes; chunks interleave files so each process gets a similar share."""
+    count = min(workers * 4, len(items))
+    order = sorted(range(len(items)), key=lambda i: -sizes[i])
+    chunks: list[list[int]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for i in order:  # largest first onto the lightest chunk
+        target = loads.index(min(loads))
+        chunks[target].append(i)
+        loads[target] += sizes[i]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    out: list[FileImports | None] = [None] * len(items)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+        for chunk, found in zip(
+            chunks, executor.map(_extract_chunk, [[items[i] for i in c] for c in chunks]), strict=True
+        ):
+            for i, one in zip(chunk, found, strict=True):
+                out[i] = one
+    return [one if one is not None else FileImports((), (0, "not extracted")) for one in out]
