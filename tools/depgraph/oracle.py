@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 
 from depgraph import importrules as rules
@@ -19,6 +20,7 @@ from depgraph.imports import FileImports, ImportKind, ImportRecord, Suppression
 
 _Context = tuple[bool, bool, bool]  # (in a function, under TYPE_CHECKING, in a guarded try body)
 _TOP: _Context = (False, False, False)
+_LINES_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 def decode(data: bytes) -> str:
@@ -53,7 +55,7 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports:
         text = decode(data)
     except SyntaxError as exc:  # pragma: no cover - ast.parse decoded it already
         return FileImports((), (1, str(exc)))
-    lines = text.splitlines(keepends=True)
+    lines = _LINES_RE.findall(text)  # like the parser: only \r\n, \r and \n end lines (not \f, \v, ...)
     aliases = rules.Aliases()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -102,6 +104,17 @@ class _Walker:
         self.lines = lines
         self.records: list[ImportRecord] = []
 
+    def segment(self, node: ast.stmt) -> str:
+        """The source of a statement (ast offsets count UTF-8 bytes); ast.get_source_segment re-splits
+        the whole file on every call, which makes big files quadratic."""
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        end_col = node.end_col_offset if node.end_col_offset is not None else None
+        if first == last:
+            return self.lines[first].encode()[node.col_offset : end_col].decode()
+        head = self.lines[first].encode()[node.col_offset :].decode()
+        tail = self.lines[last].encode()[:end_col].decode()
+        return head + "".join(self.lines[first + 1 : last]) + tail
+
     def body(self, stmts: list[ast.stmt], ctx: _Context) -> None:
         for stmt in stmts:
             self.stmt(stmt, ctx)
@@ -109,7 +122,7 @@ class _Walker:
     def stmt(self, node: ast.stmt, ctx: _Context) -> None:
         fn, tc, guarded = ctx
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            segment = ast.get_source_segment(self.text, node) or ""
+            segment = self.segment(node)
             self.records.extend(
                 rules.records_for(
                     node, self.module, self.is_package, _kind(ctx), rules.statement_text(segment)
