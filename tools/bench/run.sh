@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Benchmarks against repositories that are not part of this one (`make bench`). Not part of CI.
-# One section per benchmark script; each is skipped, with a message, when the variables it needs are unset.
+# `make bench`: every benchmark, one script each, against outside code named by BENCH_* variables.
+# A benchmark whose variable is unset is skipped with a message. Not part of CI.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-PY=${PY:-.venv/bin/python}
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+PY="${PYTHON:-$ROOT/.venv/bin/python}"
+status=0
 
-# --- publish: full and incremental split vs git subtree split and git filter-repo -------------------------
-# BENCH_PUBLISH_REPO: a git repository with a long history (e.g. a clone of git/git);
-# BENCH_PUBLISH_DIR: a directory of it touched by thousands of commits (e.g. contrib).
-if [ -n "${BENCH_PUBLISH_REPO:-}" ] && [ -n "${BENCH_PUBLISH_DIR:-}" ]; then
-  "$PY" tools/bench/publish_bench.py
-else
-  echo "bench: publish skipped (set BENCH_PUBLISH_REPO and BENCH_PUBLISH_DIR)"
-fi
+run() {  # run NAME VARIABLE COMMAND...: one benchmark, skipped when VARIABLE is empty
+  local name="$1" var="$2"; shift 2
+  if [[ -z "${!var:-}" ]]; then
+    echo "bench: $name: skipped (set $var)"
+    return 0
+  fi
+  echo "bench: $name"
+  "$@" || status=1
+}
+
+# depgraph vs grimp: BENCH_DEPGRAPH_TARGET = folder of a large import package, e.g. an installed sympy or
+# django (`pip download --no-deps --no-binary :all: django` and unpack). BENCH_REPS: repetitions (5).
+run depgraph BENCH_DEPGRAPH_TARGET \
+  "$PY" "$HERE/depgraph_bench.py" "${BENCH_DEPGRAPH_TARGET:-}" --reps "${BENCH_REPS:-5}"
+
+exit "$status"
