@@ -9,6 +9,7 @@ service, cluster and virtual IP, so the provider can read its own state back. Lo
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,8 +125,20 @@ class FragmentStore:
     def delete(self, lb_name: str) -> None:
         self.path(lb_name).unlink(missing_ok=True)
 
+    def vips(self) -> set[str]:
+        """The virtual IPs of every fragment, read from their headers only."""
+        if not self.directory.is_dir():
+            return set()
+        used = set()
+        for path in sorted(self.directory.glob("*.cfg")):
+            with path.open(encoding="utf-8") as f:
+                for line in itertools.islice(f, 8):
+                    if line.startswith("# vip: "):
+                        used.add(line[len("# vip: ") :].strip())
+        return used
+
     def allocate_vip(self, pool: str, requested: str = "") -> str:
-        used = {f.vip for f in self.all()}
+        used = self.vips()
         network = ipaddress.ip_network(pool)
         if requested:
             if ipaddress.ip_address(requested) not in network:

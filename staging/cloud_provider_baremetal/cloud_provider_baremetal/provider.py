@@ -38,6 +38,7 @@ class Inventory:
         self.path = path
         self._text: bytes | None = None
         self._machines: dict[str, Machine] = {}
+        self._by_id: dict[str, Machine] = {}
 
     def machines(self) -> dict[str, Machine]:
         try:
@@ -46,6 +47,7 @@ class Inventory:
             text = None
         if text is None or text != self._text:
             self._machines = parse_inventory(self.path)  # names the file in its error when it cannot be read
+            self._by_id = {m.id: m for m in self._machines.values()}
             self._text = text
         return self._machines
 
@@ -60,10 +62,11 @@ class Inventory:
             scheme, machine_id = split_provider_id(provider_id)
         except ValueError as exc:
             raise InstanceNotFound(str(exc)) from None
-        found = [m for m in self.machines().values() if m.id == machine_id] if scheme == PROVIDER_NAME else []
-        if not found:
+        self.machines()
+        found = self._by_id.get(machine_id) if scheme == PROVIDER_NAME else None
+        if found is None:
             raise InstanceNotFound(f"no machine with provider ID {provider_id!r} in {self.path}")
-        return found[0]
+        return found
 
 
 class BareMetalInstances(Instances, Zones):
@@ -154,32 +157,32 @@ class HAProxyLoadBalancer(LoadBalancer):
 
 class FileRoutes(Routes):
     def __init__(self, path: Path, inventory: Inventory) -> None:
-        self.path, self.inventory = path, inventory
+        self.file, self.inventory = routes_file.RoutesFile(path), inventory
 
     def list_routes(self, cluster_name: str) -> list[Route]:
         machines = self.inventory.machines()
         return [
             Route(e.node, e.destination_cidr, name=e.destination_cidr, blackhole=e.node not in machines)
-            for e in routes_file.read(self.path)
+            for e in self.file.read()
             if e.cluster == cluster_name
         ]
 
     def create_route(self, cluster_name: str, name_hint: str, route: Route) -> None:
         machine = self.inventory.by_name(route.target_node)
-        entries = [e for e in routes_file.read(self.path) if e.destination_cidr != route.destination_cidr]
+        entries = [e for e in self.file.read() if e.destination_cidr != route.destination_cidr]
         entries.append(
             routes_file.RouteEntry(
                 cluster_name, route.destination_cidr, machine.name, machine.backend_address
             )
         )
-        routes_file.write(self.path, entries)
+        self.file.write(entries)
 
     def delete_route(self, cluster_name: str, route: Route) -> None:
         key = (cluster_name, route.destination_cidr, route.target_node)
-        entries = routes_file.read(self.path)
+        entries = self.file.read()
         kept = [e for e in entries if (e.cluster, e.destination_cidr, e.node) != key]
-        if kept != entries:
-            routes_file.write(self.path, kept)
+        if len(kept) != len(entries):
+            self.file.write(kept)
 
 
 class BareMetalProvider(Interface):
