@@ -92,6 +92,14 @@ class CloudHarness(abc.ABC):
         raise Unsupported("load_balancer_targets")
 
 
+def _eq(actual: object, expected: object) -> None:
+    """assert actual == expected (identity for booleans), with both values in the message: assertions in
+    this module are not rewritten by pytest, which only rewrites test modules and plugins."""
+    same = actual is expected if isinstance(expected, bool) else actual == expected
+    if not same:
+        raise AssertionError(f"got {actual!r}, expected {expected!r}")
+
+
 def _service(name: str, uid: str, port: int = 80, node_port: int = 30080) -> Service:
     return Service(
         namespace="default",
@@ -135,10 +143,10 @@ class ProviderConformance:
 
     # -- identity and capabilities --------------------------------------------------------------------
     def test_registered_under_its_name(self, provider: Interface) -> None:
-        assert self.provider_name in available_providers()
-        assert isinstance(provider, Interface)
-        assert provider.provider_name() == self.provider_name
-        assert isinstance(provider.has_cluster_id(), bool)
+        assert self.provider_name in available_providers(), f"{self.provider_name!r} has no entry point"
+        assert isinstance(provider, Interface), f"{type(provider).__name__} is not a cloud_provider.Interface"
+        _eq(provider.provider_name(), self.provider_name)
+        assert isinstance(provider.has_cluster_id(), bool), "has_cluster_id() must return a bool"
 
     def test_capabilities_match_accessors(self, provider: Interface) -> None:
         unknown = set(self.capabilities) - set(CAPABILITIES)
@@ -159,21 +167,21 @@ class ProviderConformance:
         inst = self._instance(cloud)
         by_name = instances.node_addresses(inst.name)
         assert by_name, "an instance has at least one address"
-        assert sorted(by_name) == sorted(instances.node_addresses_by_provider_id(inst.provider_id))
-        assert all(isinstance(a.type, NodeAddressType) and a.address for a in by_name)
-        assert instances.instance_type(inst.name) == inst.instance_type
-        assert instances.instance_type_by_provider_id(inst.provider_id) == inst.instance_type
-        assert (
-            make_provider_id(provider.provider_name(), instances.instance_id(inst.name)) == inst.provider_id
+        _eq(sorted(by_name), sorted(instances.node_addresses_by_provider_id(inst.provider_id)))
+        assert all(isinstance(a.type, NodeAddressType) and a.address for a in by_name), (
+            f"bad addresses: {by_name}"
         )
-        assert instances.instance_exists_by_provider_id(inst.provider_id) is True
-        assert instances.instance_shutdown_by_provider_id(inst.provider_id) is False
+        _eq(instances.instance_type(inst.name), inst.instance_type)
+        _eq(instances.instance_type_by_provider_id(inst.provider_id), inst.instance_type)
+        _eq(make_provider_id(provider.provider_name(), instances.instance_id(inst.name)), inst.provider_id)
+        _eq(instances.instance_exists_by_provider_id(inst.provider_id), True)
+        _eq(instances.instance_shutdown_by_provider_id(inst.provider_id), False)
 
     def test_instances_are_told_apart(self, provider: Interface, cloud: CloudHarness) -> None:
         instances: Instances = self._need(provider, "instances")
         a, b = self._instance(cloud, "node-a", 0), self._instance(cloud, "node-b", 1)
-        assert instances.instance_id("node-a") != instances.instance_id("node-b")
-        assert a.provider_id != b.provider_id
+        assert instances.instance_id("node-a") != instances.instance_id("node-b"), "two instances, one ID"
+        assert a.provider_id != b.provider_id, "the harness gave two instances one provider ID"
 
     def test_unknown_instance_is_not_found(self, provider: Interface, cloud: CloudHarness) -> None:
         instances: Instances = self._need(provider, "instances")
@@ -187,39 +195,39 @@ class ProviderConformance:
             instances.node_addresses_by_provider_id(unknown)
         with pytest.raises(InstanceNotFound):
             instances.instance_type_by_provider_id(unknown)
-        assert instances.instance_exists_by_provider_id(unknown) is False
+        _eq(instances.instance_exists_by_provider_id(unknown), False)
 
     def test_shutdown_and_removed_instances(self, provider: Interface, cloud: CloudHarness) -> None:
         instances: Instances = self._need(provider, "instances")
         inst = self._instance(cloud)
         cloud.shutdown_instance(inst.name)
-        assert instances.instance_exists_by_provider_id(inst.provider_id) is True
-        assert instances.instance_shutdown_by_provider_id(inst.provider_id) is True
+        _eq(instances.instance_exists_by_provider_id(inst.provider_id), True)
+        _eq(instances.instance_shutdown_by_provider_id(inst.provider_id), True)
         cloud.remove_instance(inst.name)
-        assert instances.instance_exists_by_provider_id(inst.provider_id) is False
+        _eq(instances.instance_exists_by_provider_id(inst.provider_id), False)
 
     def test_instances_v2(self, provider: Interface, cloud: CloudHarness) -> None:
         v2: InstancesV2 = self._need(provider, "instances_v2")
         inst = self._instance(cloud)
         node = Node(name=inst.name, provider_id=inst.provider_id)
-        assert v2.instance_exists(node) is True
-        assert v2.instance_shutdown(node) is False
+        _eq(v2.instance_exists(node), True)
+        _eq(v2.instance_shutdown(node), False)
         meta = v2.instance_metadata(node)
-        assert meta.provider_id == inst.provider_id
-        assert meta.instance_type == inst.instance_type
-        assert (meta.zone, meta.region) == (inst.zone.failure_domain, inst.zone.region)
-        assert meta.node_addresses
+        _eq(meta.provider_id, inst.provider_id)
+        _eq(meta.instance_type, inst.instance_type)
+        _eq((meta.zone, meta.region), (inst.zone.failure_domain, inst.zone.region))
+        assert meta.node_addresses, "instance_metadata() returned no address"
         by_name_only = v2.instance_metadata(Node(name=inst.name))
-        assert by_name_only.provider_id == inst.provider_id
-        assert v2.instance_exists(Node(name="no-such-node", provider_id=cloud.unknown_provider_id())) is False
+        _eq(by_name_only.provider_id, inst.provider_id)
+        _eq(v2.instance_exists(Node(name="no-such-node", provider_id=cloud.unknown_provider_id())), False)
 
     # -- zones ----------------------------------------------------------------------------------------
     def test_zones_by_provider_id_and_node_name(self, provider: Interface, cloud: CloudHarness) -> None:
         zones: Zones = self._need(provider, "zones")
         a, b = self._instance(cloud, "node-a", 0), self._instance(cloud, "node-b", 1)
         for inst in (a, b):
-            assert zones.get_zone_by_provider_id(inst.provider_id) == inst.zone
-            assert zones.get_zone_by_node_name(inst.name) == inst.zone
+            _eq(zones.get_zone_by_provider_id(inst.provider_id), inst.zone)
+            _eq(zones.get_zone_by_node_name(inst.name), inst.zone)
         with pytest.raises(InstanceNotFound):
             zones.get_zone_by_node_name("no-such-node")
         with pytest.raises(InstanceNotFound):
@@ -231,7 +239,7 @@ class ProviderConformance:
             zone = zones.get_zone()
         except Unsupported:
             return
-        assert isinstance(zone, Zone) and zone.failure_domain and zone.region
+        assert isinstance(zone, Zone) and zone.failure_domain and zone.region, f"get_zone() returned {zone!r}"
 
     # -- load balancers -------------------------------------------------------------------------------
     def _nodes(self, provider: Interface, cloud: CloudHarness, names: tuple[str, ...]) -> list[Node]:
@@ -249,21 +257,21 @@ class ProviderConformance:
         lb: LoadBalancer = self._need(provider, "load_balancer")
         nodes = self._nodes(provider, cloud, ("node-a", "node-b", "node-c"))
         svc = _service("web", "0f6c2a3e-5b1d-4c1e-9d9a-6a7e1c2b3d41")
-        assert lb.get_load_balancer(self.cluster_name, svc) == (None, False)
+        _eq(lb.get_load_balancer(self.cluster_name, svc), (None, False))
 
         status = lb.ensure_load_balancer(self.cluster_name, svc, nodes[:2])
-        assert isinstance(status, LoadBalancerStatus) and status.ingress
-        assert all(i.ip or i.hostname for i in status.ingress)
-        assert lb.get_load_balancer(self.cluster_name, svc) == (status, True)
+        assert isinstance(status, LoadBalancerStatus) and status.ingress, f"ensure returned {status!r}"
+        assert all(i.ip or i.hostname for i in status.ingress), f"empty ingress in {status!r}"
+        _eq(lb.get_load_balancer(self.cluster_name, svc), (status, True))
         assert lb.ensure_load_balancer(self.cluster_name, svc, nodes[:2]) == status, "ensure is idempotent"
         self._check_targets(cloud, svc, {"node-a", "node-b"})
 
         lb.update_load_balancer(self.cluster_name, svc, [nodes[1], nodes[2]])
         self._check_targets(cloud, svc, {"node-b", "node-c"})
-        assert lb.get_load_balancer(self.cluster_name, svc) == (status, True)
+        _eq(lb.get_load_balancer(self.cluster_name, svc), (status, True))
 
         lb.ensure_load_balancer_deleted(self.cluster_name, svc)
-        assert lb.get_load_balancer(self.cluster_name, svc) == (None, False)
+        _eq(lb.get_load_balancer(self.cluster_name, svc), (None, False))
         lb.ensure_load_balancer_deleted(self.cluster_name, svc)  # idempotent
 
     def test_load_balancer_ports_change(self, provider: Interface, cloud: CloudHarness) -> None:
@@ -273,18 +281,22 @@ class ProviderConformance:
         lb.ensure_load_balancer(self.cluster_name, svc, nodes)
         moved = _service("web", svc.uid, port=8080, node_port=30081)
         status = lb.ensure_load_balancer(self.cluster_name, moved, nodes)
-        assert status.ingress and lb.get_load_balancer(self.cluster_name, moved) == (status, True)
+        assert status.ingress, f"ensure returned {status!r}"
+        _eq(lb.get_load_balancer(self.cluster_name, moved), (status, True))
         self._check_targets(cloud, moved, {"node-a"})
         lb.ensure_load_balancer_deleted(self.cluster_name, moved)
-        assert lb.get_load_balancer(self.cluster_name, moved) == (None, False)
+        _eq(lb.get_load_balancer(self.cluster_name, moved), (None, False))
 
     def test_load_balancer_names(self, provider: Interface) -> None:
         lb: LoadBalancer = self._need(provider, "load_balancer")
         one = _service("web", "0f6c2a3e-5b1d-4c1e-9d9a-6a7e1c2b3d41")
         two = _service("api", "7d3e91b0-2c4f-4a8b-8e1d-0b9c5f6a7e12")
         name = lb.get_load_balancer_name(self.cluster_name, one)
-        assert name and name == lb.get_load_balancer_name(self.cluster_name, one)
-        assert name != lb.get_load_balancer_name(self.cluster_name, two)
+        assert name, "get_load_balancer_name() returned an empty name"
+        _eq(lb.get_load_balancer_name(self.cluster_name, one), name)
+        assert name != lb.get_load_balancer_name(self.cluster_name, two), (
+            f"two services share the name {name}"
+        )
 
     def test_deleting_a_missing_load_balancer_is_not_an_error(self, provider: Interface) -> None:
         lb: LoadBalancer = self._need(provider, "load_balancer")
@@ -297,14 +309,14 @@ class ProviderConformance:
             targets = cloud.load_balancer_targets(self.cluster_name, svc)
         except Unsupported:
             return
-        assert targets == expected
+        _eq(targets, expected)
 
     # -- routes ---------------------------------------------------------------------------------------
     def test_routes_create_list_delete(self, provider: Interface, cloud: CloudHarness) -> None:
         routes: Routes = self._need(provider, "routes")
         self._instance(cloud, "node-a", 0)
         self._instance(cloud, "node-b", 1)
-        assert routes.list_routes(self.cluster_name) == []
+        _eq(routes.list_routes(self.cluster_name), [])
         routes.create_route(
             self.cluster_name, "hint-a", Route(target_node="node-a", destination_cidr="10.244.1.0/24")
         )
@@ -312,16 +324,17 @@ class ProviderConformance:
             self.cluster_name, "hint-b", Route(target_node="node-b", destination_cidr="10.244.2.0/24")
         )
         listed = routes.list_routes(self.cluster_name)
-        assert sorted((r.target_node, r.destination_cidr) for r in listed) == [
-            ("node-a", "10.244.1.0/24"),
-            ("node-b", "10.244.2.0/24"),
-        ]
-        assert not any(r.blackhole for r in listed)
+        _eq(
+            sorted((r.target_node, r.destination_cidr) for r in listed),
+            [("node-a", "10.244.1.0/24"), ("node-b", "10.244.2.0/24")],
+        )
+        assert not any(r.blackhole for r in listed), f"routes to live nodes reported as blackholes: {listed}"
         gone = next(r for r in listed if r.target_node == "node-a")
         routes.delete_route(self.cluster_name, gone)
-        assert [(r.target_node, r.destination_cidr) for r in routes.list_routes(self.cluster_name)] == [
-            ("node-b", "10.244.2.0/24")
-        ]
+        _eq(
+            [(r.target_node, r.destination_cidr) for r in routes.list_routes(self.cluster_name)],
+            [("node-b", "10.244.2.0/24")],
+        )
         routes.delete_route(self.cluster_name, gone)  # deleting a missing route is not an error
 
     def test_route_to_a_node_without_instance_is_refused(
@@ -334,12 +347,14 @@ class ProviderConformance:
                 "ghost",
                 Route(target_node="no-such-node", destination_cidr="10.244.9.0/24"),
             )
-        assert routes.list_routes(self.cluster_name) == []
+        _eq(routes.list_routes(self.cluster_name), [])
 
     # -- clusters -------------------------------------------------------------------------------------
     def test_clusters(self, provider: Interface) -> None:
         clusters: Clusters = self._need(provider, "clusters")
         names = clusters.list_clusters()
-        assert isinstance(names, list) and all(isinstance(n, str) for n in names)
+        assert isinstance(names, list) and all(isinstance(n, str) for n in names), (
+            f"list_clusters(): {names!r}"
+        )
         for name in names:
-            assert isinstance(clusters.master(name), str)
+            assert isinstance(clusters.master(name), str), f"master({name!r}) must return a str"
