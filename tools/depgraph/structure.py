@@ -2,10 +2,14 @@
 
 Built from a *skeleton* of the source: comments removed, every string literal replaced by ``""`` with each
 newline it held turned into a backslash-continuation (so lines inside or after a multi-line string are
-continuation lines). On the skeleton, logical lines are physical lines outside brackets and continuations;
-their indentation gives the nesting; a header (``def``, ``if``, ``elif``, ``else``, ``try``) gives its body
-the context the rules in ``depgraph.importrules`` define. Only `if`/`elif` conditions and `except` clauses
-that mention a relevant name are parsed (each alone, with `ast`).
+continuation lines). Only *header* lines are looked at (a line starting with a compound-statement keyword,
+found by one regular expression over the skeleton), never every line: in valid code, the block enclosing
+a logical line of indentation k is the nearest logical line above it with indentation below k, and that
+is always a header. A header candidate is a logical line when the bracket depth at its start is zero
+(counted with ``str.count`` between consecutive points) and the line before it is not continued.
+A header (``def``, ``if``, ``elif``, ``else``, ``try``) gives its body the context the rules in
+``depgraph.importrules`` define. Only `if`/`elif` conditions and `except` clauses that mention a relevant
+name are parsed (each alone, with `ast`).
 """
 
 from __future__ import annotations
@@ -13,14 +17,21 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 from depgraph import importrules as rules
 from depgraph.imports import ImportKind
 
 _Context = tuple[bool, bool, bool]  # (in a function, under TYPE_CHECKING, in a guarded try body)
 _TOP: _Context = (False, False, False)
-_HEAD_RE = re.compile(r"(async[ \t\f]+|async\\\n[ \t\f]*)?([A-Za-z_]\w*)")
+_HEADER_RE = re.compile(
+    r"^([ \t\f]*)(?:async[ \t\f]+)?(def|class|if|elif|else|try|except|finally|for|while|with|match|case)\b",
+    re.MULTILINE,
+)
+_INDENT_RE = re.compile(r"[ \t\f]*")
 _SEMANTIC = frozenset({"def", "if", "elif", "else", "try"})
+_OPEN = "([{"
+_CLOSE = ")]}"
 
 
 def kind_of(ctx: _Context) -> ImportKind:
@@ -34,25 +45,50 @@ def kind_of(ctx: _Context) -> ImportKind:
     return ImportKind.TOP_LEVEL
 
 
-class Structure:
-    __slots__ = ("aliases", "body", "ctx", "first_line", "first_off", "indent", "last_line", "lines", "word")
+def _brackets(text: str, start: int, end: int) -> int:
+    return (
+        text.count("(", start, end)
+        + text.count("[", start, end)
+        + text.count("{", start, end)
+        - text.count(")", start, end)
+        - text.count("]", start, end)
+        - text.count("}", start, end)
+    )
 
-    def __init__(self, lines: list[str], aliases: rules.Aliases) -> None:
-        self.lines = lines
+
+class Structure:
+    __slots__ = (
+        "_body",
+        "_sibling_tc",
+        "aliases",
+        "h_depth",
+        "h_indent",
+        "h_line",
+        "h_pos",
+        "h_word",
+        "line_starts",
+        "sk",
+    )
+
+    def __init__(self, skeleton: str, aliases: rules.Aliases) -> None:
+        self.sk = skeleton
         self.aliases = aliases
-        self.first_line: list[int] = []  # 1-based
-        self.last_line: list[int] = []
-        self.first_off: list[int] = []  # characters before the first token on its physical line
-        self.indent: list[int] = []
-        self.word: list[str] = []  # first keyword/name ("def" for async def)
-        self.ctx: list[_Context] = []
-        self.body: list[_Context] = []
+        # Offsets of line starts, all in C: accumulate(len + 1 of each line), from 0.
+        self.line_starts = list(accumulate(map((1).__add__, map(len, skeleton.split("\n"))), initial=0))
+        # Headers that are logical lines: position, 1-based line, indentation, keyword, depth at start.
+        self.h_pos: list[int] = []
+        self.h_line: list[int] = []
+        self.h_indent: list[int] = []
+        self.h_word: list[str] = []
+        self.h_depth: list[int] = [0]  # depth at h_pos[i] is h_depth[i + 1]; h_depth[0] for position 0
+        self._body: dict[int, _Context] = {}
+        self._sibling_tc: dict[int, bool] = {}
 
     @classmethod
     def build(
         cls, text: str, starts: list[int], ends: list[int], comment: list[bool], aliases: rules.Aliases
     ) -> Structure | None:
-        """The structure, or None when the file's layout is beyond the scanner (tabs, unbalanced brackets)."""
+        """The structure, or None when the layout is beyond the scanner (tabs, unbalanced brackets)."""
         pieces: list[str] = []
         prev = 0
         for start, end, is_comment in zip(starts, ends, comment, strict=True):
@@ -61,97 +97,130 @@ class Structure:
                 pieces.append('""' + "\\\n" * text.count("\n", start, end))
             prev = end
         pieces.append(text[prev:])
-        self = cls("".join(pieces).split("\n"), aliases)
-        if not self._logical_lines():
+        self = cls("".join(pieces), aliases)
+        sk = self.sk
+        if _brackets(sk, 0, len(sk)) != 0:
             return None
-        self._contexts()
+        depth = 0
+        last = 0
+        for match in _HEADER_RE.finditer(sk):
+            pos = match.start()
+            depth += _brackets(sk, last, pos)
+            last = pos
+            if depth < 0:
+                return None
+            if depth or (pos >= 2 and sk[pos - 2] == "\\"):
+                continue  # inside brackets, or continuing the line above: not a statement
+            white = match.group(1)
+            if "\t" in white:
+                return None
+            self.h_pos.append(pos)
+            self.h_line.append(bisect_right(self.line_starts, pos))
+            self.h_indent.append(len(white) - (white.rfind("\f") + 1))
+            self.h_word.append(match.group(2))
+            self.h_depth.append(depth)
         return self
 
-    def _logical_lines(self) -> bool:
+    def _depth_before_line(self, line: int) -> int:
+        pos = self.line_starts[line - 1]
+        index = bisect_right(self.h_pos, pos) - 1
+        base, at = (self.h_depth[index + 1], self.h_pos[index]) if index >= 0 else (0, 0)
+        return base + _brackets(self.sk, at, pos)
+
+    def _logical_start(self, line: int) -> tuple[int, int, str] | None:
+        """(line, indentation, first word) of the logical line holding physical line `line`."""
+        while True:
+            pos = self.line_starts[line - 1]
+            continued = pos >= 2 and self.sk[pos - 2] == "\\"
+            if not continued and self._depth_before_line(line) == 0:
+                white = _INDENT_RE.match(self.sk, pos)
+                assert white is not None
+                if "\t" in white.group():
+                    return None
+                word = re.match(r"(?:async[ \t\f]+)?([A-Za-z_]\w*)", self.sk[white.end() : white.end() + 40])
+                indent = len(white.group()) - (white.group().rfind("\f") + 1)
+                return line, indent, word.group(1) if word else ""
+            if line == 1:
+                return None
+            line -= 1
+
+    def _enclosing(self, line: int, indent: int) -> int:
+        """Index of the header whose block holds a logical line at (line, indent); -1 at module level."""
+        index = bisect_right(self.h_line, line - 1) - 1
+        while index >= 0 and indent > 0:
+            if self.h_indent[index] < indent:
+                return index
+            index -= 1
+        return -1
+
+    def _context(self, line: int, indent: int) -> _Context:
+        enclosing = self._enclosing(line, indent)
+        return _TOP if enclosing < 0 else self._body_of(enclosing)
+
+    def _body_of(self, index: int) -> _Context:
+        """The context of the statements in header `index`'s block."""
+        found = self._body.get(index)
+        if found is None:
+            parent = self._context(self.h_line[index], self.h_indent[index])
+            found = self._apply(index, parent)
+            self._body[index] = found
+        return found
+
+    def _apply(self, index: int, parent: _Context) -> _Context:
+        fn, tc, guarded = parent
+        word = self.h_word[index]
+        if word == "def":
+            return (True, tc, guarded)
+        if word in ("if", "elif"):
+            inherited = word == "elif" and self._chain_tc(index)
+            return (fn, tc or inherited or self._condition(index) is True, guarded)
+        if word == "else":
+            return (fn, tc or self._chain_tc(index), guarded)
+        if word == "try":
+            return (fn, tc, guarded or self._try_catches(index))
+        return parent
+
+    def _previous_sibling(self, index: int) -> int:
+        indent = self.h_indent[index]
+        prev = index - 1
+        while prev >= 0 and self.h_indent[prev] > indent:
+            prev -= 1
+        return prev if prev >= 0 and self.h_indent[prev] == indent else -1
+
+    def _chain_tc(self, index: int) -> bool:
+        """Whether reaching the `elif`/`else` at `index` means TYPE_CHECKING holds (an earlier `if not TC`)."""
+        prev = self._previous_sibling(index)
+        if prev < 0 or self.h_word[prev] not in ("if", "elif"):
+            return False
+        found = self._sibling_tc.get(prev)
+        if found is None:
+            found = self._condition(prev) is False or (self.h_word[prev] == "elif" and self._chain_tc(prev))
+            self._sibling_tc[prev] = found
+        return found
+
+    def _header_text(self, index: int) -> str:
+        """The skeleton of a header's logical line, continuations joined."""
+        start = self.h_pos[index]
+        end = start
         depth = 0
-        cont = False
-        open_index = -1
-        for number, line in enumerate(self.lines, 1):
-            continuing = depth > 0 or cont
-            if not continuing:
-                stripped = line.lstrip(" \t\f")
-                if not stripped:
-                    continue
-                if stripped:
-                    white = line[: len(line) - len(stripped)]
-                    if "\t" in white or stripped[0] == "\\":
-                        return False
-                    match = _HEAD_RE.match(stripped)
-                    word = ""
-                    if match is not None:
-                        word = "def" if match.group(1) and match.group(2) == "def" else match.group(2)
-                    self.first_line.append(number)
-                    self.last_line.append(number)
-                    self.first_off.append(len(white))
-                    self.indent.append(len(white) - (white.rfind("\f") + 1))
-                    self.word.append(word)
-                    open_index = len(self.first_line) - 1
-            if "(" in line or ")" in line or "[" in line or "]" in line or "{" in line or "}" in line:
-                depth += line.count("(") + line.count("[") + line.count("{")
-                depth -= line.count(")") + line.count("]") + line.count("}")
-                if depth < 0:
-                    return False
-            cont = line.endswith("\\")
-            if open_index >= 0:
-                self.last_line[open_index] = number
-        return depth == 0 and not cont
-
-    def _text(self, index: int) -> str:
-        """The skeleton of one logical line, continuations joined."""
-        first, last = self.first_line[index], self.last_line[index]
-        return " ".join(line.rstrip("\\") for line in self.lines[first - 1 : last]).strip(" \t\f")
-
-    def _contexts(self) -> None:
-        stack: list[tuple[int, _Context]] = []
-        siblings: list[tuple[int, int]] = []
-        else_tc: dict[int, bool] = {}
-        for index, indent in enumerate(self.indent):
-            while stack and stack[-1][0] >= indent:
-                stack.pop()
-            parent = stack[-1][1] if stack else _TOP
-            while siblings and siblings[-1][0] > indent:
-                siblings.pop()
-            prev = -1
-            if siblings and siblings[-1][0] == indent:
-                prev = siblings[-1][1]
-                siblings[-1] = (indent, index)
-            else:
-                siblings.append((indent, index))
-            fn, tc, guarded = parent
-            word = self.word[index]
-            body = parent
-            if word == "def":
-                body = (True, tc, guarded)
-            elif word in ("if", "elif"):
-                inherited = word == "elif" and else_tc.get(prev, False)
-                test = self._condition(index, word)
-                body = (fn, tc or inherited or test is True, guarded)
-                else_tc[index] = inherited or test is False
-            elif word == "else":
-                body = (fn, tc or else_tc.get(prev, False), guarded)
-            elif word == "try":
-                body = (fn, tc, guarded or self._try_catches(index))
-            self.ctx.append(parent)
-            self.body.append(body)
-            if self._text_end(index).endswith(":"):
-                stack.append((indent, body))
-
-    def _text_end(self, index: int) -> str:
-        return self.lines[self.last_line[index] - 1].rstrip(" \t\f")
+        sk = self.sk
+        while True:
+            newline = sk.find("\n", end)
+            if newline < 0:
+                newline = len(sk)
+            depth += _brackets(sk, end, newline)
+            end = newline
+            if newline >= len(sk) or (depth <= 0 and sk[newline - 1] != "\\"):
+                break
+            end += 1
+        return sk[start:end].replace("\\\n", " ").strip(" \t\f")
 
     @staticmethod
-    def _header(text: str, wrap: str) -> ast.Module | None:
+    def _parse_header(text: str, wrap: str) -> ast.Module | None:
         """Parse a header (its text up to the block colon) wrapped as `wrap % header`."""
         for match in re.finditer(r":(?!=)", text):
             head = text[: match.start()]
-            if head.count("(") != head.count(")") or head.count("[") != head.count("]"):
-                continue
-            if head.count("{") != head.count("}"):
+            if _brackets(head, 0, len(head)) != 0:
                 continue
             try:
                 return ast.parse(wrap % head)
@@ -159,46 +228,47 @@ class Structure:
                 continue
         return None
 
-    def _condition(self, index: int, word: str) -> bool | None:
-        text = self._text(index)
+    def _condition(self, index: int) -> bool | None:
+        text = self._header_text(index)
         markers = self.aliases.tc_names | {"TYPE_CHECKING"}
         if not any(marker in text for marker in markers):
             return None
-        tree = self._header("if" + text[len(word) :], "%s:\n pass")
-        if tree is None:
+        word = self.h_word[index]
+        tree = self._parse_header("if" + text[len(word) :], "%s:\n pass")
+        if tree is None or not isinstance(tree.body[0], ast.If):
             return None
-        node = tree.body[0]
-        if not isinstance(node, ast.If):
-            return None
-        return rules.type_checking_test(node.test, self.aliases)
+        return rules.type_checking_test(tree.body[0].test, self.aliases)
 
     def _try_catches(self, index: int) -> bool:
-        indent = self.indent[index]
+        indent = self.h_indent[index]
         following = index + 1
-        count = len(self.indent)
-        while following < count:
-            if self.indent[following] > indent:
+        while following < len(self.h_pos):
+            if self.h_indent[following] > indent:
                 following += 1
                 continue
-            if self.indent[following] < indent or self.word[following] != "except":
+            if self.h_indent[following] < indent or self.h_word[following] != "except":
                 return False
-            text = self._text(following)
+            text = self._header_text(following)
             if any(name in text for name in rules.IMPORT_ERRORS):
-                tree = self._header(text, "try:\n pass\n%s:\n pass")
-                if tree is not None:
-                    handler = tree.body[0].handlers[0]  # type: ignore[attr-defined]
-                    if rules.catches_import_error(handler.type):
-                        return True
+                tree = self._parse_header(text, "try:\n pass\n%s:\n pass")
+                handler = tree.body[0] if tree is not None else None
+                if isinstance(handler, ast.Try) and rules.catches_import_error(handler.handlers[0].type):
+                    return True
             following += 1
         return False
 
     def kind_at(self, line: int, column: int) -> ImportKind | None:
         """The kind of an import statement starting at (line, column)."""
-        index = bisect_right(self.first_line, line) - 1
-        if index < 0:
+        logical = self._logical_start(line)
+        if logical is None:
             return None
-        if self.first_line[index] == line and self.first_off[index] == column:
-            return kind_of(self.ctx[index])
-        if self.word[index] in _SEMANTIC:
-            return kind_of(self.body[index])
-        return kind_of(self.ctx[index])
+        first, indent, word = logical
+        pos = self.line_starts[first - 1]
+        own = first == line and _INDENT_RE.match(self.sk, pos).end() - pos == column  # type: ignore[union-attr]
+        if own or word not in _SEMANTIC:
+            return kind_of(self._context(first, indent))
+        # A one-line compound statement (`if TYPE_CHECKING: import x`): the header is this logical line.
+        index = bisect_right(self.h_line, first) - 1
+        if index < 0 or self.h_line[index] != first:
+            return None
+        return kind_of(self._body_of(index))
