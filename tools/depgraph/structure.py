@@ -188,7 +188,7 @@ class Structure:
         return prev if prev >= 0 and self.h_indent[prev] == indent else -1
 
     def _chain_tc(self, index: int) -> bool:
-        """Whether reaching the `elif`/`else` at `index` means TYPE_CHECKING holds (an earlier `if not TC`)."""
+        """Whether reaching the `elif`/`else` at `index` means TYPE_CHECKING holds (after `if not TC`)."""
         prev = self._previous_sibling(index)
         if prev < 0 or self.h_word[prev] not in ("if", "elif"):
             return False
