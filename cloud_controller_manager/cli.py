@@ -7,9 +7,9 @@ stderr), 2 for bad input (unknown provider, unreadable or malformed state or clo
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -101,19 +101,21 @@ def run(args: argparse.Namespace) -> int:
     if args.interval < 0 or args.iterations < 0:
         raise UsageError("--interval and --iterations must not be negative")
     stop = threading.Event()  # set when the command ends, as Kubernetes closes the stop channel
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     try:
         provider = _provider(args, stop)
         passes = (args.iterations or None) if args.loop else 1
         failed = False
         n = 0
         while passes is None or n < passes:
-            if n:
-                time.sleep(args.interval)
+            if n and stop.wait(args.interval):  # SIGTERM: stop between passes, the state file is whole
+                break
             failed = bool(_one_pass(provider, args).failures)
             n += 1
         return 1 if failed else 0
     finally:
         stop.set()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

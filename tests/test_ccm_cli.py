@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,27 @@ def test_objects_the_provider_refuses_are_errors_and_exit_1(tmp_path: Path) -> N
     assert "service/default/web: set load balancer ingress 192.0.2.17" in proc.stdout.splitlines()
     saved = json.loads((tmp_path / "state.json").read_text())
     assert [lb["name"] for lb in saved["load_balancers"]] == ["web"]  # what succeeded is kept
+
+
+def test_sigterm_ends_a_loop_between_passes(fake_cluster: Path) -> None:
+    cmd = [str(CCM), "--cloud-provider", "fake", "--cloud-config", "cloud.toml", "--state", "state.json"]
+    with subprocess.Popen(
+        [*cmd, "--loop", "--interval", "600"],
+        cwd=fake_cluster,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the first pass has begun printing
+        proc.send_signal(signal.SIGTERM)
+        assert proc.stderr is not None
+        out, err = (
+            first + proc.stdout.read(),
+            proc.stderr.read(),
+        )  # not communicate(): it skips buffered lines
+        proc.wait(timeout=60)
+    assert first == "node/node-a: set provider ID fake://i-a\n"
+    assert (proc.returncode, err) == (0, "")
+    assert out.splitlines()[-1] == "route/10.244.2.0/24: created route to node node-b"  # the pass completed
+    assert json.loads((fake_cluster / "cloud.json").read_text())["routes"] != []  # and the cloud was saved
