@@ -119,6 +119,7 @@ class Classifier:
         self._memo: dict[tuple[str, str], tuple[str | None, Origin]] = {}
         self._deep: dict[str, dict[str, set[str]]] = {}
         self._requirements: dict[str, dict[str, str]] = {}
+        self._shared: dict[str, bool] = {}
 
     def _named(self, dist: str) -> tuple[str, Origin]:
         own = self.by_norm.get(normalize(dist))
@@ -193,12 +194,17 @@ class Classifier:
 
     def shared_namespace(self, module: str) -> bool:
         """Whether `module` lies in a namespace package several installed distributions share (`google`)."""
-        top = module.partition(".")[0]
-        if top in _STDLIB or self.first_party(module, "") is not None:
-            return False
-        if self._installed is None:
-            self._installed = installed_packages(self.cache_dir)
-        return len(self._installed.get(top, ())) > 1
+        known = self._shared.get(module)
+        if known is None:
+            top = module.partition(".")[0]
+            if top in _STDLIB or self.first_party(module, "") is not None:
+                known = False
+            else:
+                if self._installed is None:
+                    self._installed = installed_packages(self.cache_dir)
+                known = len(self._installed.get(top, ())) > 1
+            self._shared[module] = known
+        return known
 
     def _disambiguate(self, top: str, dists: tuple[str, ...], module: str) -> str:
         """Several distributions share a top-level name (a namespace package): look at their files.
