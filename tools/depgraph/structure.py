@@ -30,8 +30,7 @@ _HEADER_RE = re.compile(
 )
 _INDENT_RE = re.compile(r"[ \t\f]*")
 _SEMANTIC = frozenset({"def", "if", "elif", "else", "try"})
-_OPEN = "([{"
-_CLOSE = ")]}"
+_TRY_NODES = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
 
 
 def kind_of(ctx: _Context) -> ImportKind:
@@ -252,7 +251,7 @@ class Structure:
             if any(name in text for name in rules.IMPORT_ERRORS):
                 tree = self._parse_header(text, "try:\n pass\n%s:\n pass")
                 handler = tree.body[0] if tree is not None else None
-                if isinstance(handler, ast.Try) and rules.catches_import_error(handler.handlers[0].type):
+                if isinstance(handler, _TRY_NODES) and rules.catches_import_error(handler.handlers[0].type):
                     return True
             following += 1
         return False

@@ -1,0 +1,130 @@
+"""The fast scanner's own behaviour: where it defers to the oracle, and newer syntax on every Python here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from depgraph import imports, oracle, scanner
+from depgraph.imports import ImportKind
+
+TOOLS = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("x = f\"{__import__('os').sep}\"\n", id="dynamic import inside an f-string"),
+        pytest.param("import a\nx = 'never closed\n", id="unterminated string"),
+        pytest.param("def f():\n\timport a\n", id="tab indentation"),
+        pytest.param("import a\x00\n", id="NUL byte"),
+        pytest.param("x = importlib .import_module('a')\n", id="blank before the attribute dot"),
+        pytest.param("x = f'{y['a']}'\nimport b\n", id="3.12 nested quotes in an f-string"),
+    ],
+)
+def test_scanner_defers_to_the_oracle_when_unsure(source: str) -> None:
+    data = source.encode()
+    assert scanner.extract(data, "m", False) is None
+    assert imports.extract(data, "m", False) == oracle.extract(data, "m", False)
+
+
+def test_dynamic_import_in_an_fstring_is_found_through_the_fallback() -> None:
+    found = imports.extract(b"x = f\"{__import__('os').sep}\"\n", "m", False)
+    assert [(r.module, r.kind) for r in found.records] == [("os", ImportKind.DYNAMIC)]
+
+
+def test_file_without_imports_is_cheap_and_empty() -> None:
+    found = scanner.extract(b"x = 1\n" * 1000, "m", False)
+    assert found is not None
+    assert found.records == ()
+    assert found.error is None
+
+
+def test_crlf_and_cr_line_endings_keep_line_numbers() -> None:
+    data = b"import a\r\n\r\ndef f():\r\n    import b\rimport c\n"
+    found = scanner.extract(data, "m", False)
+    assert found == oracle.extract(data, "m", False)
+    assert found is not None
+    assert [(r.line, r.module, r.kind) for r in found.records] == [
+        (1, "a", ImportKind.TOP_LEVEL),
+        (4, "b", ImportKind.DEFERRED),
+        (5, "c", ImportKind.TOP_LEVEL),
+    ]
+
+
+def test_bom_and_utf8_cookie() -> None:
+    data = b"\xef\xbb\xbf# -*- coding: utf-8 -*-\nimport a\n"
+    found = scanner.extract(data, "m", False)
+    assert found is not None
+    assert [r.module for r in found.records] == ["a"]
+
+
+SNIPPETS = {
+    "match": (
+        "match x:\n    case [a, *_]:\n        import m1\n"
+        "    case {'k': v} if v:\n        def g():\n            import m2\n"
+    ),
+    "except-star": "try:\n    import m3\nexcept* ImportError:\n    import m4\n",
+    "pep701": 'x = f"{"import m5"}"\ny = f"{\n    1\n}"\nimport m6\nz = f"{f"{"a"}"}"\n',
+    "walrus-header": "if (n := 1):\n    import m7\nif TYPE_CHECKING and n:\n    import m8\n",
+    "type-params": "def f[T](x: T) -> T:\n    import m9\n    return x\n",
+}
+
+_PROBE = textwrap.dedent(
+    """
+    import json, sys
+    sys.path.insert(0, sys.argv[1])
+    from depgraph import oracle, scanner
+    out = {}
+    for name, source in json.loads(sys.argv[2]).items():
+        data = source.encode()
+        ref = oracle.extract(data, "m", False)
+        fast = scanner.extract(data, "m", False)
+        out[name] = {
+            "error": ref.error is not None,
+            "fallback": fast is None,
+            # where this Python rejects the file, the scanner need not notice (test_dg_imports says why)
+            "same": fast is None or ref.error is not None or fast == ref,
+            "records": [[r.line, r.module, r.kind.value] for r in ref.records],
+        }
+    print(json.dumps(out))
+    """
+)
+
+
+def _interpreters() -> list[str]:
+    found = [sys.executable]
+    for minor in (10, 11, 12, 13):
+        found += [
+            str(p) for p in sorted((Path.home() / ".pyenv/versions").glob(f"3.{minor}.*/bin/python3.{minor}"))
+        ][:1]
+    return found
+
+
+@pytest.mark.parametrize("python", _interpreters())
+def test_newer_syntax_on_each_interpreter(python: str) -> None:
+    """On every Python here, the scanner agrees with that interpreter's own ast (or defers to it)."""
+    result = subprocess.run(
+        [python, "-c", _PROBE, str(TOOLS), json.dumps(SNIPPETS)], capture_output=True, text=True, check=True
+    )
+    report = json.loads(result.stdout)
+    for name, row in report.items():
+        assert row["same"], f"{python}: {name}: scanner and oracle disagree"
+    version = subprocess.run(
+        [python, "-c", "import sys; print(sys.version_info[1])"], capture_output=True, text=True, check=True
+    )
+    minor = int(version.stdout)
+    assert report["match"]["records"] == [[3, "m1", "top-level"], [6, "m2", "deferred"]]
+    if minor >= 11:
+        assert report["except-star"]["records"] == [[2, "m3", "guarded"], [4, "m4", "top-level"]]
+    if minor >= 12:
+        assert not report["pep701"]["error"]
+        assert [r[1] for r in report["pep701"]["records"]] == ["m6"]
+        assert report["type-params"]["records"] == [[2, "m9", "deferred"]]
+    else:
+        assert report["pep701"]["error"]
