@@ -164,3 +164,17 @@ def test_find_root_without_configuration(tmp_path: Path) -> None:
     make_repo(tmp_path, {"pyproject.toml": "[project]\nname = 'a'\n"})
     with pytest.raises(ConfigError, match=r"no pyproject.toml with a \[tool.depgraph\] table"):
         find_root(tmp_path)
+
+
+def test_find_root_from_inside_a_vendor_link(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": "[tool.depgraph]\nstaging = ['staging/*']\n",
+            "staging/a/pyproject.toml": "[project]\nname = 'a'\n",
+            "staging/a/a/__init__.py": "",
+        },
+    )
+    (root / "vendor").mkdir()
+    (root / "vendor/a").symlink_to("../staging/a/a")
+    assert find_root(root / "vendor/a") == root.resolve()
