@@ -38,7 +38,7 @@ def moto_vpc(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 class TestAWSConformance(ProviderConformance):
     provider_name = "aws"
-    capabilities = frozenset({"load_balancer", "instances", "zones", "routes"})
+    capabilities = frozenset({"load_balancer", "instances", "instances_v2", "zones", "routes"})
 
     @pytest.fixture
     def provider_config(self, moto_vpc: Any) -> Mapping[str, Any]:

@@ -9,8 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from cloud_provider import (
+    InstanceMetadata,
     InstanceNotFound,
     Instances,
+    InstancesV2,
+    Node,
     NodeAddress,
     NodeAddressType,
     Unsupported,
@@ -152,3 +155,36 @@ class AWSInstances(Instances, Zones):
 
     def get_zone_by_node_name(self, node_name: str) -> Zone:
         return Zone(self.directory.by_name(node_name)["Placement"]["AvailabilityZone"], self.config.region)
+
+
+class AWSInstancesV2(InstancesV2):
+    """The whole-Node questions, each answered by one DescribeInstances call."""
+
+    def __init__(self, config: AWSConfig, directory: Directory) -> None:
+        self.config, self.directory = config, directory
+
+    def _lookup(self, node: Node) -> dict[str, Any]:
+        if node.provider_id:
+            return self.directory.by_provider_id(node.provider_id)
+        return self.directory.by_name(node.name)
+
+    def instance_exists(self, node: Node) -> bool:
+        try:
+            self._lookup(node)
+        except InstanceNotFound:
+            return False
+        return True
+
+    def instance_shutdown(self, node: Node) -> bool:
+        return self._lookup(node)["State"]["Name"] in STOPPED
+
+    def instance_metadata(self, node: Node) -> InstanceMetadata:
+        instance = self._lookup(node)
+        zone = instance["Placement"]["AvailabilityZone"]
+        return InstanceMetadata(
+            provider_id=f"aws:///{zone}/{instance['InstanceId']}",
+            instance_type=str(instance["InstanceType"]),
+            node_addresses=tuple(addresses_of(instance)),
+            zone=zone,
+            region=self.config.region,
+        )

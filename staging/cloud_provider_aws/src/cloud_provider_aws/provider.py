@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from cloud_provider import Clusters, Instances, Interface, LoadBalancer, Routes, Zones
+from cloud_provider import Clusters, Instances, InstancesV2, Interface, LoadBalancer, Routes, Zones
 
 from cloud_provider_aws.client import Clients
 from cloud_provider_aws.config import AWSConfig
-from cloud_provider_aws.instances import PROVIDER_NAME, AWSInstances, Directory
+from cloud_provider_aws.instances import PROVIDER_NAME, AWSInstances, AWSInstancesV2, Directory
 from cloud_provider_aws.load_balancer import AWSLoadBalancer
 from cloud_provider_aws.routes import AWSRoutes
 
@@ -19,6 +19,7 @@ class AWSProvider(Interface):
         self.clients = clients or Clients(config)
         directory = Directory(config, self.clients)
         self._instances = AWSInstances(config, directory)
+        self._instances_v2 = AWSInstancesV2(config, directory)
         self._load_balancer = AWSLoadBalancer(config, self.clients, directory)
         self._routes = AWSRoutes(config, self.clients, directory)
 
@@ -27,6 +28,9 @@ class AWSProvider(Interface):
 
     def instances(self) -> Instances:
         return self._instances
+
+    def instances_v2(self) -> InstancesV2:
+        return self._instances_v2
 
     def zones(self) -> Zones:
         return self._instances
