@@ -53,6 +53,24 @@ def _thaw(frozen: tuple[Any, ...]) -> FileImports:
     )
 
 
+def _shared(entries: dict[Key, tuple[Any, ...]]) -> dict[Key, tuple[Any, ...]]:
+    """Equal strings and name tuples made one object, which marshal then writes once: a smaller pack
+    that loads faster (module names and statement texts repeat across files)."""
+    pool: dict[Any, Any] = {}
+
+    def one(value: Any) -> Any:
+        return pool.setdefault(value, value)
+
+    shared: dict[Key, tuple[Any, ...]] = {}
+    for entry, (records, error, sups) in entries.items():
+        same = tuple(
+            (line, one(mod), one(tuple(one(n) for n in names)), one(kind), one(text), level)
+            for line, mod, names, kind, text, level in records
+        )
+        shared[entry] = (same, error, sups)
+    return shared
+
+
 class Pack:
     """The cache of one run: what was loaded, what this run used and added."""
 
@@ -66,8 +84,9 @@ class Pack:
     def load(cls, cache_dir: Path) -> Pack:
         pack = cls(pack_path(cache_dir))
         try:
-            with pack.path.open("rb") as handle:
-                stored = marshal.load(handle)
+            stored = marshal.loads(
+                pack.path.read_bytes()
+            )  # marshal.load(file) reads in small pieces: 7x slower
         except (OSError, EOFError, ValueError, TypeError):
             return pack
         if isinstance(stored, dict):
@@ -101,7 +120,7 @@ class Pack:
             return  # a read-only or vanished cache directory only costs speed
         try:
             with os.fdopen(fd, "wb") as handle:
-                marshal.dump(self._used, handle)
+                marshal.dump(_shared(self._used), handle)
             Path(tmp).replace(self.path)
         except OSError:
             with contextlib.suppress(OSError):

@@ -16,7 +16,8 @@ PARALLEL_MIN_BYTES = 2_000_000
 
 def _read(path: str) -> bytes | FileImports:
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:  # noqa: PTH123 - pathlib costs ~10 us per file on the warm path
+            return handle.read()
     except OSError as exc:
         return FileImports((), (0, f"cannot read: {exc.strerror or exc}"))
 
