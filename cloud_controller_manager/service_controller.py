@@ -4,12 +4,12 @@ It ensures the load balancer when the service is new or its ports changed (or th
 missing), updates its hosts when the set of eligible nodes changed, writes the load balancer status back
 into the service, and deletes load balancers whose service is gone or is no longer of type LoadBalancer.
 In a dry run it reports what it would do and makes no call that changes the cloud.
-
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from cloud_provider import Interface, LoadBalancer, LoadBalancerStatus, Node
 
@@ -49,19 +49,21 @@ def reconcile_services(provider: Interface, state: ClusterState, report: Report)
 
 def _delete(
     lb: LoadBalancer, state: ClusterState, managed: ManagedLoadBalancer, report: Report, why: str
-) -> None:
+) -> bool:
+    """Delete the load balancer and forget it; False (and a failure reported) when the cloud refused."""
     try:
         if not report.dry_run:
             lb.ensure_load_balancer_deleted(state.cluster_name, managed.to_service())
     except Exception as exc:
         report.fail("service", managed.key, exc)
-        return
+        return False
     del state.load_balancers[managed.key]
     report.change("service", managed.key, f"deleted load balancer ({why})")
     for svc in state.services:
         if svc.key == managed.key and svc.status.ingress:
             svc.status = LoadBalancerStatus()
             report.change("service", svc.key, "cleared load balancer status")
+    return True
 
 
 def _sync(
@@ -69,21 +71,21 @@ def _sync(
 ) -> None:
     managed = state.load_balancers.get(svc.key)
     if managed is not None and managed.uid != svc.uid:  # deleted and re-created under the same name
-        _delete(lb, state, managed, report, "service was re-created")
+        if not _delete(lb, state, managed, report, "service was re-created"):
+            return  # the old load balancer must go first; retried next pass
         managed = None
     service = svc.to_service()
     hosts = tuple(n.name for n in nodes)
     record = ManagedLoadBalancer(svc.namespace, svc.name, svc.uid, service.ports, svc.load_balancer_ip, hosts)
     status, exists = lb.get_load_balancer(state.cluster_name, service)
-    spec_changed = managed is None or (managed.ports, managed.load_balancer_ip) != (
-        record.ports,
-        record.load_balancer_ip,
-    )
+    spec = (record.ports, record.load_balancer_ip)
+    spec_changed = managed is None or managed.pending or (managed.ports, managed.load_balancer_ip) != spec
     if spec_changed or not exists:
-        why = "created" if managed is None else ("spec changed" if spec_changed else "was missing")
+        why = _why(managed, spec_changed)
         if report.dry_run:  # the status is only known once the cloud has built the load balancer
             report.change("service", svc.key, f"ensured load balancer ({why}) with hosts {_names(hosts)}")
             return
+        state.load_balancers[svc.key] = replace(record, pending=True)  # the finalizer, before the cloud call
         status = lb.ensure_load_balancer(state.cluster_name, service, nodes)
         report.change("service", svc.key, f"ensured load balancer ({why}) with hosts {_names(hosts)}")
     elif managed is not None and managed.nodes != hosts:
@@ -99,6 +101,14 @@ def _sync(
         svc.status = status
         ingress = ", ".join(i.ip or i.hostname for i in status.ingress)
         report.change("service", svc.key, f"set load balancer ingress {ingress}")
+
+
+def _why(managed: ManagedLoadBalancer | None, spec_changed: bool) -> str:
+    if managed is None:
+        return "created"
+    if managed.pending:
+        return "retry after a failure"
+    return "spec changed" if spec_changed else "was missing"
 
 
 def _names(names: Sequence[str], most: int = 10) -> str:

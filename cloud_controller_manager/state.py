@@ -85,7 +85,11 @@ class ServiceState:
 
 @dataclass(frozen=True)
 class ManagedLoadBalancer:
-    """A load balancer the service controller built, and for what."""
+    """A load balancer the service controller built (or began to build: ``pending``), and for what.
+
+    The record is written before the first ensure call, as Kubernetes adds its finalizer first, so a load
+    balancer half-built by a failed call is still deleted once its service goes.
+    """
 
     namespace: str
     name: str
@@ -93,6 +97,7 @@ class ManagedLoadBalancer:
     ports: tuple[ServicePort, ...]
     load_balancer_ip: str
     nodes: tuple[str, ...]
+    pending: bool = False  # the last ensure call did not succeed
 
     @property
     def key(self) -> str:
@@ -200,6 +205,12 @@ class _Reader:
             raise self.fail(_join(at, key), f"expected a port number, got {value!r}")
         return value
 
+    def flag(self, table: Mapping[str, Any], key: str, at: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(_join(at, key), f"expected true or false, got {value!r}")
+        return value
+
     def cidr(self, value: str, at: str) -> None:
         try:
             ipaddress.ip_network(value)
@@ -291,6 +302,7 @@ class _Reader:
             tuple(sorted(self.ports(t, at))),
             self.text(t, "load_balancer_ip", at, ""),
             tuple(sorted(nodes)),
+            self.flag(t, "pending", at),
         )
 
 
@@ -337,4 +349,5 @@ def _managed_out(m: ManagedLoadBalancer) -> dict[str, Any]:
         "ports": _ports_out(m.ports),
         "load_balancer_ip": m.load_balancer_ip,
         "nodes": list(m.nodes),
+        **({"pending": True} if m.pending else {}),
     }

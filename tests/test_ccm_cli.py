@@ -242,7 +242,11 @@ def test_objects_the_provider_refuses_are_errors_and_exit_1(tmp_path: Path) -> N
     ]
     assert "service/default/web: set load balancer ingress 192.0.2.17" in proc.stdout.splitlines()
     saved = json.loads((tmp_path / "state.json").read_text())
-    assert [lb["name"] for lb in saved["load_balancers"]] == ["web"]  # what succeeded is kept
+    # What succeeded is kept; the refused one is remembered as pending, to retry or clean up.
+    assert [(lb["name"], lb.get("pending", False)) for lb in saved["load_balancers"]] == [
+        ("dns", True),
+        ("web", False),
+    ]
 
 
 def test_sigterm_ends_a_loop_between_passes(fake_cluster: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from cloud_provider import Interface, NodeAddress, Route, Zone, get_provider
 
@@ -212,3 +214,34 @@ def test_recreated_service_gets_a_new_load_balancer(provider: Interface) -> None
     ]
     lbs = provider.cloud.load_balancers  # type: ignore[attr-defined]
     assert list(lbs) == [provider.load_balancer().get_load_balancer_name("demo", web.to_service())]  # type: ignore[union-attr]
+
+
+def test_a_failed_ensure_is_retried_and_its_load_balancer_still_deleted(provider: Interface) -> None:
+    state = _state()
+    lb = provider.load_balancer()
+    assert lb is not None
+    real_ensure = lb.ensure_load_balancer
+
+    def half_built(cluster_name: str, service: Any, nodes: Any) -> Any:
+        real_ensure(cluster_name, service, nodes)  # the cloud built it, then the call failed
+        raise RuntimeError("quota exceeded")
+
+    lb.ensure_load_balancer = half_built  # type: ignore[method-assign]
+    report = reconcile(provider, state)
+    assert [str(f) for f in report.failures] == ["service/default/web: RuntimeError: quota exceeded"]
+    assert state.load_balancers["default/web"].pending
+    lb.ensure_load_balancer = real_ensure  # type: ignore[method-assign]
+    assert _lines(reconcile(provider, state)) == [
+        "service/default/web: ensured load balancer (retry after a failure) with hosts node-a, node-b",
+        "service/default/web: set load balancer ingress 192.0.2.1",
+    ]
+    assert not state.load_balancers["default/web"].pending
+
+    lb.ensure_load_balancer = half_built  # type: ignore[method-assign]
+    state.services[0].ports[0] = type(state.services[0].ports[0])(81, 30081)
+    reconcile(provider, state)  # fails again, half-building the new spec
+    state.services.clear()  # then the service goes: the half-built load balancer goes too
+    assert _lines(reconcile(provider, state)) == [
+        "service/default/web: deleted load balancer (service is gone or no longer of type LoadBalancer)"
+    ]
+    assert provider.cloud.load_balancers == {}  # type: ignore[attr-defined]
