@@ -79,6 +79,10 @@ def test_round_trip_is_sorted_and_stable(tmp_path: Path) -> None:
         ),
         ({"cluster_name": 3}, "state.json: cluster_name: expected a string, got int"),
         (
+            {"load_balancers": [{"namespace": "n", "name": "s", "uid": "u", "pending": "yes"}]},
+            "load_balancers[0].pending: expected true or false, got 'yes'",
+        ),
+        (
             {"load_balancers": [{"namespace": "n", "name": "s", "uid": "u", "nodes": [1]}]},
             "load_balancers[0].nodes: expected a list of node names",
         ),
