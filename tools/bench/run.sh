@@ -22,4 +22,9 @@ run() {  # run NAME VARIABLE COMMAND...: one benchmark, skipped when VARIABLE is
 run depgraph BENCH_DEPGRAPH_TARGET \
   "$PY" "$HERE/depgraph_bench.py" "${BENCH_DEPGRAPH_TARGET:-}" --reps "${BENCH_REPS:-5}"
 
+# publish vs git filter-repo and git subtree split: BENCH_PUBLISH_REPO = a git repository with a long history
+# (e.g. a clone of git/git), BENCH_PUBLISH_DIR = one of its directories touched by thousands of commits
+# (e.g. contrib). BENCH_PUBLISH_RUNS (3), BENCH_SUBTREE_TIMEOUT (900 s): see tools/bench/publish_bench.py.
+run publish BENCH_PUBLISH_REPO "$PY" "$HERE/publish_bench.py"
+
 exit "$status"
