@@ -84,13 +84,21 @@ def statement_text(segment: str) -> str:
 
 
 def records_for(
-    node: ast.Import | ast.ImportFrom, module: str, is_package: bool, kind: ImportKind, text: str
+    node: ast.Import | ast.ImportFrom,
+    module: str,
+    is_package: bool,
+    kind: ImportKind,
+    text: str,
+    *,
+    line: int | None = None,
 ) -> list[ImportRecord]:
+    """The records of one statement (`line` overrides the node's, for nodes parsed out of place)."""
+    at = node.lineno if line is None else line
     if isinstance(node, ast.Import):
-        return [ImportRecord(node.lineno, alias.name, (), kind, text, 0) for alias in node.names]
+        return [ImportRecord(at, alias.name, (), kind, text, 0) for alias in node.names]
     target = resolve(node.module, node.level, module, is_package)
     names = tuple(alias.name for alias in node.names)
-    return [ImportRecord(node.lineno, target, names, kind, text, node.level)]
+    return [ImportRecord(at, target, names, kind, text, node.level)]
 
 
 def type_checking_test(test: ast.expr, aliases: Aliases) -> bool | None:

@@ -51,7 +51,9 @@ _NAMES = rf"{_NAME}(?: as {_NAME})?(?:, {_NAME}(?: as {_NAME})?)*"
 _FROM_RE = re.compile(rf"from (\.*)({_DOTTED})? import (\*|{_NAMES}|\({_NAMES},?\))")
 _NAME_RE = re.compile(_NAME)
 _STRING_PREFIX_RE = re.compile(r"(?i)(?:[rub]|br|rb|f|fr|rf|t|tr|rt)\Z")
-_DYNAMIC_NAMES = ("__import__", "import_module")
+# Statement text -> its parsed node (never modified: the line is passed separately). The same statements
+# recur across a code base (`from __future__ import annotations`, `import os`, ...).
+_PARSED: dict[str, ast.Import | ast.ImportFrom] = {}
 
 
 def decode(data: bytes) -> str | None:
@@ -93,31 +95,37 @@ class _Tokens:
         self.fstring: list[bool] = []
 
     def scan(self) -> bool:
-        """False when the file has a string the scanner cannot delimit with certainty."""
+        """False when the file has a string the scanner cannot delimit with certainty.
+
+        Per-token work is kept to list comprehensions; only prefixed strings get a closer look.
+        """
         text = self.text
-        starts = self.starts
-        ends = self.ends
-        comment = self.comment
-        fstring = self.fstring
-        for match in _TOKEN_RE.finditer(text):
-            start, end = match.span()
-            first = text[start]
-            if end - start == 1 and first != "#":
-                return False  # a quote that opens a string which never closes
-            is_f = False
-            if first != "#" and start and _is_word(text[start - 1]):
-                prefix = _WORD_TAIL_RE.search(text, max(0, start - 3), start)
-                if prefix is None or not _STRING_PREFIX_RE.match(prefix.group()):
-                    return False  # a word glued to a quote that is not a prefix: not Python we know
-                lowered = prefix.group().lower()
-                if "f" in lowered or "t" in lowered:
-                    is_f = True
-                    if "{" in match.group() and not _balanced_fields(match.group(), lowered):
-                        return False
-            starts.append(start)
-            ends.append(end)
-            comment.append(first == "#")
-            fstring.append(is_f)
+        spans = [m.span() for m in _TOKEN_RE.finditer(text)]
+        if not spans:
+            return True
+        starts = [s for s, _ in spans]
+        self.starts = starts
+        self.ends = [e for _, e in spans]
+        self.comment = comment = [text[s] == "#" for s in starts]
+        self.fstring = fstring = [False] * len(starts)
+        if any(text[s] != "#" for s, e in spans if e - s == 1):
+            return False  # a quote that opens a string which never closes
+        glued = [
+            i
+            for i, s in enumerate(starts)
+            if s and (text[s - 1].isalnum() or text[s - 1] == "_") and not comment[i]
+        ]
+        for index in glued:
+            start = starts[index]
+            prefix = _WORD_TAIL_RE.search(text, max(0, start - 3), start)
+            if prefix is None or not _STRING_PREFIX_RE.match(prefix.group()):
+                return False  # a word glued to a quote that is not a prefix: not Python we know
+            lowered = prefix.group().lower()
+            if "f" in lowered or "t" in lowered:
+                fstring[index] = True
+                literal = text[start : self.ends[index]]
+                if "{" in literal and not _balanced_fields(literal, lowered):
+                    return False
         return True
 
     def find(self, pos: int) -> int:
@@ -185,7 +193,7 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
             if found is None:
                 return None
             kind = found
-        records.extend(rules.records_for(node, module, is_package, kind, stmt_text))
+        records.extend(rules.records_for(node, module, is_package, kind, stmt_text, line=line))
     for pos in parsed.dynamic:
         sure, record = _dynamic(text, pos, parsed, module, is_package)
         if not sure:
@@ -279,10 +287,14 @@ def _statement(
     paren = _PAREN_RE.match(text, after)
     end = paren.end() if paren is not None else _PLAIN_END_RE.match(text, after).end()  # type: ignore[union-attr]
     stmt_text = rules.statement_text(text[start:end])
-    node = _parse_statement(stmt_text)
+    node = _PARSED.get(stmt_text)
     if node is None:
-        return None
-    node.lineno = line
+        node = _parse_statement(stmt_text)
+        if node is None:
+            return None
+        if len(_PARSED) > 100_000:
+            _PARSED.clear()
+        _PARSED[stmt_text] = node
     return start, line, stmt_text, node
 
 
