@@ -67,7 +67,13 @@ EXTRACTOR_VERSION = 1  # bump whenever extraction output may change: it invalida
 
 
 def extract(data: bytes, module: str, is_package: bool) -> FileImports:
-    """Every import of one file (the bytes as read from disk), exactly as the `ast` would find them."""
+    """Every import of one file (the bytes as read from disk), as the `ast` oracle would find them.
+
+    The fast scanner (``depgraph.scanner``) decides almost every file; whatever it cannot decide with
+    certainty goes to the oracle (``depgraph.oracle``). Known limit: a syntax error far from every import
+    statement, string and bracket (a Python 2 ``print "x"``) is not reported; finding those takes
+    CPython's full parser, several times the cost of the whole scan.
+    """
     from depgraph import oracle, scanner  # noqa: PLC0415 - both import this module
 
     found = scanner.extract(data, module, is_package)
