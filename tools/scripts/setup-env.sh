@@ -10,6 +10,8 @@ need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 # headless Chromium: the report page is tested in a real browser
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# HAProxy: the baremetal provider's tests check the configuration it writes with `haproxy -c`
+command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} with apt-get"
