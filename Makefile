@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 SETUP_INPUTS := requirements-dev.txt pyproject.toml tools/pyproject.toml $(wildcard staging/*/pyproject.toml) tools/scripts/setup-env.sh
 
-.PHONY: help setup test update-vendor verify-vendor verify-deps verify-rules lint graph report footprint publish bench clean
+.PHONY: help setup test update-vendor verify-vendor verify-deps verify-rules lint graph report footprint demo publish bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ report: setup ## Write the self-contained HTML report to _output/depgraph-report
 
 footprint: setup ## What each distribution costs the core, with and without each staging package
 	$(BIN)/depgraph footprint
+
+demo: setup ## One reconcile pass of the core against the fake and baremetal providers (examples/)
+	bash examples/demo.sh
 
 publish: setup ## Publish every staging package to the demo destinations (local bare repositories)
 	$(BIN)/publish sync
