@@ -222,7 +222,9 @@ def test_test_modules_with_the_same_name_resolve_to_their_own_distribution(tmp_p
 
 def test_parse_errors_are_findings_and_the_rest_goes_on(tmp_path: Path) -> None:
     files = monorepo_files()
-    files["staging/fw/fw/api.py"] = "import os\ndef broken(:\n"
+    # A syntax error the extractor sees (one far from any import, string or bracket it may not: see
+    # depgraph.imports.extract); the graph's part is to turn the extractor's error into a finding.
+    files["staging/fw/fw/api.py"] = 'import os\nname = "unterminated\n'
     root = make_repo(tmp_path, files)
     (root / "staging/prov_a/prov_a/latin.py").write_bytes(b"import sys\nx = '\xff'\n")
     g = graph(root)
@@ -239,7 +241,7 @@ def test_parse_error_level_follows_config(tmp_path: Path) -> None:
     files["pyproject.toml"] = files["pyproject.toml"].replace(
         'vendor = "vendor"', 'checks = { parse-error = "warn" }'
     )
-    files["app/bad.py"] = "def (\n"
+    files["app/bad.py"] = "from x import (a,\n"
     (finding,) = graph(make_repo(tmp_path, files)).findings
     assert finding.level is Level.WARN
 
