@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,15 +52,32 @@ def _prepare(package: Path, work: Path) -> tuple[Path, str, Path]:
     return root, name, changed
 
 
-def _median(run: Callable[[], None], reps: int, before: Callable[[], None] | None = None) -> float:
-    times: list[float] = []
+def _pair(
+    ours: Callable[[], None],
+    theirs: Callable[[], None],
+    reps: int,
+    before: Callable[[], None] | None = None,
+    *,
+    processes: bool = False,
+) -> dict[str, float]:
+    """Median wall times of both, run alternately (ABAB...) so a busy machine slows both alike; for whole
+    processes also the median CPU time (user + system of the children), which load barely moves."""
+    wall: dict[str, list[float]] = {"depgraph": [], "grimp": []}
+    cpu: dict[str, list[float]] = {"depgraph": [], "grimp": []}
     for _ in range(reps):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, run in (("depgraph", ours), ("grimp", theirs)):
+            if before is not None:
+                before()
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            run()
+            wall[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(after.ru_utime - children.ru_utime + after.ru_stime - children.ru_stime)
+    row = {name: statistics.median(times) for name, times in wall.items()}
+    if processes:
+        row.update({f"{name} cpu": statistics.median(times) for name, times in cpu.items()})
+    return row
 
 
 def _process(argv: list[str], cwd: Path) -> Callable[[], None]:
@@ -81,13 +99,13 @@ def main() -> int:
         print(f"depgraph_bench: {package}: not an import package (no __init__.py)", file=sys.stderr)
         return 2
     try:
-        import grimp
+        import grimp  # noqa: PLC0415 - optional: say so in one line when missing
     except ImportError:
         print("depgraph_bench: grimp is not installed in this interpreter", file=sys.stderr)
         return 2
     sys.path.insert(0, str(TOOLS))
-    from depgraph.config import load_config
-    from depgraph.graph import build_graph
+    from depgraph.config import load_config  # noqa: PLC0415 - tools/ goes on sys.path first
+    from depgraph.graph import build_graph  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="depgraph-bench-") as tmp:
         work = Path(tmp)
@@ -105,9 +123,16 @@ def main() -> int:
         jobs = [] if args.jobs is None else ["--jobs", str(args.jobs)]
         entry = "import sys; from depgraph.cli import main; main(sys.argv[1:])"  # = the `depgraph` script
         ours = [sys.executable, "-c", entry, "stats", "--root", str(root), *jobs]
-        theirs = "import sys; sys.path.insert(0, {root!r}); import grimp; grimp.build_graph({name!r}, cache_dir={cache})"
+        theirs = (
+            "import sys; sys.path.insert(0, {root!r}); import grimp; "
+            "grimp.build_graph({name!r}, cache_dir={cache})"
+        )
         grimp_cold = [sys.executable, "-c", theirs.format(root=str(root), name=name, cache="None")]
-        grimp_warm = [sys.executable, "-c", theirs.format(root=str(root), name=name, cache=repr(str(grimp_cache)))]
+        grimp_warm = [
+            sys.executable,
+            "-c",
+            theirs.format(root=str(root), name=name, cache=repr(str(grimp_cache))),
+        ]
         config = load_config(root)
         rows: dict[str, dict[str, float]] = {}
 
@@ -115,41 +140,39 @@ def main() -> int:
         subprocess.run(ours, cwd=root, check=True, stdout=subprocess.DEVNULL)
         subprocess.run(grimp_warm, cwd=root, check=True, stdout=subprocess.DEVNULL)
         reps = args.reps
-        rows["whole process, cold"] = {
-            "depgraph": _median(_process([*ours, "--no-cache"], root), reps),
-            "grimp": _median(_process(grimp_cold, root), reps),
-        }
-        rows["whole process, warm"] = {
-            "depgraph": _median(_process(ours, root), reps),
-            "grimp": _median(_process(grimp_warm, root), reps),
-        }
-        rows["whole process, one file changed"] = {
-            "depgraph": _median(_process(ours, root), reps, change),
-            "grimp": _median(_process(grimp_warm, root), reps, change),
-        }
+        cold = (_process([*ours, "--no-cache"], root), _process(grimp_cold, root))
+        warm = (_process(ours, root), _process(grimp_warm, root))
+        rows["whole process, cold"] = _pair(*cold, reps, processes=True)
+        rows["whole process, warm"] = _pair(*warm, reps, processes=True)
+        rows["whole process, one file changed"] = _pair(*warm, reps, change, processes=True)
         changed.write_bytes(original)
         subprocess.run(ours, cwd=root, check=True, stdout=subprocess.DEVNULL)
         subprocess.run(grimp_warm, cwd=root, check=True, stdout=subprocess.DEVNULL)
-        rows["in process, cold"] = {
-            "depgraph": _median(lambda: build_graph(root, config, use_cache=False, jobs=args.jobs), reps),
-            "grimp": _median(lambda: grimp.build_graph(name, cache_dir=None), reps),
-        }
-        rows["in process, warm"] = {
-            "depgraph": _median(lambda: build_graph(root, config, use_cache=True, jobs=args.jobs), reps),
-            "grimp": _median(lambda: grimp.build_graph(name, cache_dir=str(grimp_cache)), reps),
-        }
-        rows["in process, one file changed"] = {
-            "depgraph": _median(lambda: build_graph(root, config, use_cache=True, jobs=args.jobs), reps, change),
-            "grimp": _median(lambda: grimp.build_graph(name, cache_dir=str(grimp_cache)), reps, change),
-        }
+        rows["in process, cold"] = _pair(
+            lambda: build_graph(root, config, use_cache=False, jobs=args.jobs),
+            lambda: grimp.build_graph(name, cache_dir=None),
+            reps,
+        )
+        warm_ours = lambda: build_graph(root, config, use_cache=True, jobs=args.jobs)  # noqa: E731
+        warm_theirs = lambda: grimp.build_graph(name, cache_dir=str(grimp_cache))  # noqa: E731
+        rows["in process, warm"] = _pair(warm_ours, warm_theirs, reps)
+        rows["in process, one file changed"] = _pair(warm_ours, warm_theirs, reps, change)
 
-    print(f"depgraph vs grimp {getattr(grimp, '__version__', '?')} on {package} ({files} files), median of {reps}")
-    print(f"{'measure':34} {'depgraph':>10} {'grimp':>10} {'ratio':>7}")
+    print(
+        f"depgraph vs grimp {getattr(grimp, '__version__', '?')} on {package} ({files} files), "
+        f"median of {reps}"
+    )
+    print(f"{'measure (wall; cpu = user+sys)':34} {'depgraph':>10} {'grimp':>10} {'ratio':>7}")
     for label, row in rows.items():
         ratio = row["depgraph"] / row["grimp"]
         print(f"{label:34} {row['depgraph']:9.3f}s {row['grimp']:9.3f}s {ratio:7.2f}")
+        if "depgraph cpu" in row:
+            cpu_ratio = row["depgraph cpu"] / row["grimp cpu"]
+            print(f"{'  cpu':34} {row['depgraph cpu']:9.3f}s {row['grimp cpu']:9.3f}s {cpu_ratio:7.2f}")
     if args.json is not None:
-        args.json.write_text(json.dumps({"package": str(package), "files": files, "reps": reps, "rows": rows}, indent=2))
+        args.json.write_text(
+            json.dumps({"package": str(package), "files": files, "reps": reps, "rows": rows}, indent=2)
+        )
     return 0
 
 
