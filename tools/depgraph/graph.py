@@ -2,7 +2,10 @@
 
 `build_graph` = workspace discovery + extraction (`depgraph.imports.scan`, cached by content) + resolution:
 `from pkg import name` reaches `pkg.name` when that is a module (or namespace package) of the repository,
-else `pkg`; every target is then classified (core, staging, first-party, third-party, stdlib, unknown).
+or when `pkg` is a namespace package several installed distributions share (`from google.cloud import
+storage`), else `pkg`; every target is then classified (core, staging, first-party, third-party, stdlib,
+unknown; see `depgraph.classify`). A test importing a helper by its bare name (`import fixtures`, which
+pytest's rootdir insertion makes work) reaches that helper in its own distribution's tests folders.
 No graph library here: the checks bring networkx when they need algorithms.
 """
 
