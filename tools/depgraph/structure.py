@@ -33,6 +33,16 @@ _SEMANTIC = frozenset({"def", "if", "elif", "else", "try"})
 _TRY_NODES = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
 
 
+class _Unsure(Exception):
+    """The layout is one only the tokenizer can judge."""
+
+
+def _widths(white: str) -> tuple[int, int]:
+    """Indentation width with tabs to multiples of 8, and with tabs as 1 (a form feed restarts both)."""
+    white = white[white.rfind("\f") + 1 :]
+    return len(white.expandtabs(8)), len(white)
+
+
 def kind_of(ctx: _Context) -> ImportKind:
     fn, tc, guarded = ctx
     if tc:
@@ -60,6 +70,7 @@ class Structure:
         "_body",
         "_sibling_tc",
         "aliases",
+        "h_alt",
         "h_depth",
         "h_indent",
         "h_line",
@@ -77,7 +88,8 @@ class Structure:
         # Headers that are logical lines: position, 1-based line, indentation, keyword, depth at start.
         self.h_pos: list[int] = []
         self.h_line: list[int] = []
-        self.h_indent: list[int] = []
+        self.h_indent: list[int] = []  # tabs to the next multiple of 8, as the tokenizer counts
+        self.h_alt: list[int] = []  # tabs as 1: the tokenizer's consistency check (TabError)
         self.h_word: list[str] = []
         self.h_depth: list[int] = [0]  # depth at h_pos[i] is h_depth[i + 1]; h_depth[0] for position 0
         self._body: dict[int, _Context] = {}
@@ -111,11 +123,11 @@ class Structure:
             if depth or (pos >= 2 and sk[pos - 2] == "\\"):
                 continue  # inside brackets, or continuing the line above: not a statement
             white = match.group(1)
-            if "\t" in white:
-                return None
             self.h_pos.append(pos)
             self.h_line.append(bisect_right(self.line_starts, pos))
-            self.h_indent.append(len(white) - (white.rfind("\f") + 1))
+            width, alt = _widths(white)
+            self.h_indent.append(width)
+            self.h_alt.append(alt)
             self.h_word.append(match.group(2))
             self.h_depth.append(depth)
         return self
@@ -126,41 +138,42 @@ class Structure:
         base, at = (self.h_depth[index + 1], self.h_pos[index]) if index >= 0 else (0, 0)
         return base + _brackets(self.sk, at, pos)
 
-    def _logical_start(self, line: int) -> tuple[int, int, str] | None:
-        """(line, indentation, first word) of the logical line holding physical line `line`."""
+    def _logical_start(self, line: int) -> tuple[int, int, int, str] | None:
+        """(line, indentation, tabs-as-1 indentation, first word) of the logical line holding `line`."""
         while True:
             pos = self.line_starts[line - 1]
             continued = pos >= 2 and self.sk[pos - 2] == "\\"
             if not continued and self._depth_before_line(line) == 0:
                 white = _INDENT_RE.match(self.sk, pos)
                 assert white is not None
-                if "\t" in white.group():
-                    return None
                 word = re.match(r"(?:async[ \t\f]+)?([A-Za-z_]\w*)", self.sk[white.end() : white.end() + 40])
-                indent = len(white.group()) - (white.group().rfind("\f") + 1)
-                return line, indent, word.group(1) if word else ""
+                indent, alt = _widths(white.group())
+                return line, indent, alt, word.group(1) if word else ""
             if line == 1:
                 return None
             line -= 1
 
-    def _enclosing(self, line: int, indent: int) -> int:
+    def _enclosing(self, line: int, indent: int, alt: int) -> int:
         """Index of the header whose block holds a logical line at (line, indent); -1 at module level."""
         index = bisect_right(self.h_line, line - 1) - 1
         while index >= 0 and indent > 0:
-            if self.h_indent[index] < indent:
+            less = self.h_indent[index] < indent
+            if less != (self.h_alt[index] < alt):
+                raise _Unsure  # tabs and spaces mixed so that the tokenizer would raise TabError
+            if less:
                 return index
             index -= 1
         return -1
 
-    def _context(self, line: int, indent: int) -> _Context:
-        enclosing = self._enclosing(line, indent)
+    def _context(self, line: int, indent: int, alt: int) -> _Context:
+        enclosing = self._enclosing(line, indent, alt)
         return _TOP if enclosing < 0 else self._body_of(enclosing)
 
     def _body_of(self, index: int) -> _Context:
         """The context of the statements in header `index`'s block."""
         found = self._body.get(index)
         if found is None:
-            parent = self._context(self.h_line[index], self.h_indent[index])
+            parent = self._context(self.h_line[index], self.h_indent[index], self.h_alt[index])
             found = self._apply(index, parent)
             self._body[index] = found
         return found
@@ -261,11 +274,17 @@ class Structure:
         logical = self._logical_start(line)
         if logical is None:
             return None
-        first, indent, word = logical
+        first, indent, alt, word = logical
         pos = self.line_starts[first - 1]
         own = first == line and _INDENT_RE.match(self.sk, pos).end() - pos == column  # type: ignore[union-attr]
-        if own or word not in _SEMANTIC:
-            return kind_of(self._context(first, indent))
+        try:
+            if own or word not in _SEMANTIC:
+                return kind_of(self._context(first, indent, alt))
+            return self._one_liner(first)
+        except _Unsure:
+            return None
+
+    def _one_liner(self, first: int) -> ImportKind | None:
         # A one-line compound statement (`if TYPE_CHECKING: import x`): the header is this logical line.
         index = bisect_right(self.h_line, first) - 1
         if index < 0 or self.h_line[index] != first:

@@ -227,6 +227,13 @@ CASES: dict[str, tuple[str, str, bool, list[tuple[int, str, ImportKind]]]] = {
         False,
         [(7, "a", D), (8, "b", T)],
     ),
+    "tab indentation": (
+        "try:\n\timport a\nexcept ImportError:\n\tpass\nclass C:\n\tdef f(self):\n\t\timport b\n"
+        "\tif TYPE_CHECKING:\n\t        import c\n",
+        "m",
+        False,
+        [(2, "a", G), (7, "b", D), (9, "c", TC)],
+    ),
     "relative imports in a module": (
         """
         from . import x

@@ -21,7 +21,7 @@ TOOLS = Path(__file__).resolve().parents[2]
     [
         pytest.param("x = f\"{__import__('os').sep}\"\n", id="dynamic import inside an f-string"),
         pytest.param("import a\nx = 'never closed\n", id="unterminated string"),
-        pytest.param("def f():\n\timport a\n", id="tab indentation"),
+        pytest.param("if x:\n\tif y:\n        import a\n", id="tabs and spaces the tokenizer rejects"),
         pytest.param("import a\x00\n", id="NUL byte"),
         pytest.param("x = importlib .import_module('a')\n", id="blank before the attribute dot"),
         pytest.param("x = f'{y['a']}'\nimport b\n", id="3.12 nested quotes in an f-string"),
