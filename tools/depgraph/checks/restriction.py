@@ -3,7 +3,8 @@
 A rule applies to an import when the importer matches `from` (distribution-name globs, compared after PEP 503
 normalisation) and `from-modules` (dotted module prefixes, matched segment by segment, globs allowed per
 segment) - both, when both are given - and the import's kind is in `kinds` (default: all kinds).
-With a deny list (`deny`/`deny-modules`): a target matching it and not matching the allow lists violates.
+With a deny list (`deny`/`deny-modules`): a target matching it and not matching the allow lists violates;
+`deny` (distributions) never matches the importer's own distribution, `deny-modules` may (layering).
 With only allow lists: every first- or third-party target outside the importer's own distribution that
 matches no allow entry violates (the standard library and unknown modules never do).
 """
@@ -56,7 +57,10 @@ def violates(rule: Restriction, edge: Edge) -> bool:
         edge.imported, rule.allow_modules
     )
     if rule.deny or rule.deny_modules:
-        denied = dist_matches(edge.imported_distribution, rule.deny) or module_matches(
+        # A distribution does not depend on itself: `deny` never matches the importer's own distribution,
+        # while `deny-modules` does, so module rules can layer the inside of one distribution.
+        own = edge.imported_distribution == edge.importer_distribution
+        denied = (not own and dist_matches(edge.imported_distribution, rule.deny)) or module_matches(
             edge.imported, rule.deny_modules
         )
         return denied and not allowed

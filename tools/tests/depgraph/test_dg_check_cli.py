@@ -296,7 +296,7 @@ def test_this_repository_keeps_the_core_vendor_neutral_and_providers_apart(tmp_p
         "restriction `vendor-neutral-core`"
     ) in done.stdout
     fake_rel = (fake / "planted.py").relative_to(copy).as_posix()
-    assert f"{fake_rel}:3: [error]" in done.stdout and "restriction `fake-stands-alone`" in done.stdout
+    assert f"{fake_rel}:3: [error]" in done.stdout and "restriction `providers-stand-alone`" in done.stdout
     assert "restriction (2 errors)" in done.stdout
 
 

@@ -270,6 +270,17 @@ def test_restrictions_deny_allow_and_allow_only(tmp_path: Path) -> None:
     assert not any(violates(exempt, e) for e in g.edges)
 
 
+def test_deny_never_matches_the_importers_own_distribution_but_deny_modules_does(tmp_path: Path) -> None:
+    g = monorepo().imp("prov_a", "prov_a.impl", 2, dist="prov-a", origin=Origin.STAGING)
+    g.imp("prov_a", "fw", 3, dist="fw", origin=Origin.STAGING)
+    siblings = Restriction("providers-stand-alone", from_distributions=("prov-*",), deny=("prov-*", "fw"))
+    layering = Restriction("layers", from_modules=("prov_a",), deny_modules=("prov_a.impl",))
+    own = [e for e in g.edges if e.imported == "prov_a.impl"]
+    assert own and not any(violates(siblings, e) for e in own)
+    assert all(violates(layering, e) for e in own)
+    assert sorted(e.imported for e in g.edges if violates(siblings, e)) == ["fw", "fw.api"]
+
+
 @pytest.mark.parametrize(
     ("specs", "ok"),
     [
