@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from depgraph.draw.model import Drawing
+from depgraph.report.machine import finding_dict
 
 JSON_VERSION = 1
 
@@ -47,19 +48,7 @@ def as_dict(drawing: Drawing) -> dict[str, Any]:
             "red_edges": sum(1 for e in drawing.edges if e.red),
             "findings": len(drawing.findings),
         },
-        "findings": [
-            {
-                "check": f.check,
-                "level": f.level.value,
-                "path": f.path,
-                "line": f.line,
-                "message": f.message,
-                "text": f.text,
-                "chain": list(f.chain),
-                "hint": f.hint,
-            }
-            for f in drawing.findings
-        ],
+        "findings": [finding_dict(f) for f in drawing.findings],
     }
 
 

@@ -5,10 +5,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from depgraph.model import Level
+from depgraph.model import Finding, Level
 from depgraph.report import Report, summary_line
 
 JSON_VERSION = 1
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    """One finding as the JSON schema has it (shared by `check -f json` and `graph -f json`)."""
+    return {
+        "check": f.check,
+        "level": f.level.value,
+        "path": f.path,
+        "line": f.line,
+        "message": f.message,
+        "text": f.text,
+        "chain": list(f.chain),
+        "hint": f.hint,
+        "key": f.key,
+    }
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -26,20 +41,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "checks_run": list(report.checks),
             "by_check": report.by_check,
         },
-        "findings": [
-            {
-                "check": f.check,
-                "level": f.level.value,
-                "path": f.path,
-                "line": f.line,
-                "message": f.message,
-                "text": f.text,
-                "chain": list(f.chain),
-                "hint": f.hint,
-                "key": f.key,
-            }
-            for f in report.findings
-        ],
+        "findings": [finding_dict(f) for f in report.findings],
     }
 
 
