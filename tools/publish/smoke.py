@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import venv
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from publish import git
 
 TIMEOUT = 1800
+VENV_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def run_smoke(repo: Path, commit: str, command: str, use_venv: bool) -> SmokeRes
         env["PUBLISH_COMMIT"] = commit
         if use_venv:
             env_dir = Path(tmp) / "venv"
-            venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+            with VENV_LOCK:  # one at a time: a fork while another thread writes a file -> ETXTBSY
+                venv.EnvBuilder(with_pip=True, clear=True, symlinks=True).create(env_dir)
             env["VIRTUAL_ENV"] = str(env_dir)
             env["PATH"] = f"{env_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}"
             env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"

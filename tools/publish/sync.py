@@ -82,6 +82,8 @@ class PackageSync:
             result.error = f"git {command}{where.get(command, '')} failed: {exc.message}"
         except PublishError as exc:
             result.error = str(exc)
+        except OSError as exc:  # the disk, a temporary folder, a command that cannot start
+            result.error = f"{type(exc).__name__}: {exc}"
         result.processed = self.processed
         return result
 
