@@ -163,6 +163,11 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"publish: error: {exc}", err=True)
         sys.exit(EXIT_FAILED if getattr(exc, "exit_code", None) == EXIT_FAILED else EXIT_USAGE)
+    except OSError as exc:  # e.g. a work directory that cannot be created
+        if debug:
+            raise
+        click.echo(f"publish: error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
