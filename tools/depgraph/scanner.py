@@ -334,15 +334,10 @@ def _dynamic(
     if text[start] == ".":
         # `<something>.import_module`: an attribute of a non-name, never a dynamic import by the rules,
         # unless the something is a name separated by blanks (`importlib .import_module`).
-        back = start
-        while back > 0 and text[back - 1] in " \t\f\\\n":
-            back -= 1
-        return (not (back < start and back > 0 and _is_word(text[back - 1])), None)
-    back = start
-    while back > 0 and text[back - 1] in " \t\f\\\n":
-        back -= 1
-    if back < start and back > 0 and text[back - 1] == ".":
-        return False, None
+        previous = _previous_significant(text, start, tokens)
+        return (not (previous and _is_word(previous)), None)
+    if _previous_significant(text, start, tokens) == ".":
+        return False, None  # `importlib. import_module` across blanks or lines: leave it to the parser
     name_end = pos
     while name_end < len(text) and _is_word(text[name_end]):
         name_end += 1
@@ -364,6 +359,21 @@ def _dynamic(
         return False, None
     call.lineno = text.count("\n", 0, start) + 1
     return True, rules.dynamic_record(call, module, is_package, parsed.aliases)
+
+
+def _previous_significant(text: str, pos: int, tokens: _Tokens) -> str:
+    """The last character before pos that is not blank, a line break or inside a comment ("" if none)."""
+    while pos > 0:
+        char = text[pos - 1]
+        if char in " \t\f\\\n":
+            pos -= 1
+            continue
+        index = tokens.find(pos - 1)
+        if index >= 0 and tokens.comment[index]:
+            pos = tokens.starts[index]
+            continue
+        return char
+    return ""
 
 
 _BRACKETS_RE = re.compile(r"[()\[\]{}]")

@@ -65,7 +65,7 @@ def test_scanner_matches_ast_oracle_on_the_whole_stdlib() -> None:
     missed = [m for r in results for m in r[3]]
     assert mismatches == []
     # The scanner decides almost every file itself; the oracle is the exception, not the rule.
-    assert fallbacks < len(files) // 50, f"{fallbacks} fallbacks out of {len(files)} files"
+    assert fallbacks < len(files) // 100, f"{fallbacks} fallbacks out of {len(files)} files"
     # Files the oracle rejects and the scanner could not see as broken: only errors away from every
     # import statement, string and bracket (Python 2 print statements, 0777 literals, stray characters).
     for path in missed:
