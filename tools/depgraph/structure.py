@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from depgraph import importrules as rules
 from depgraph.imports import ImportKind
@@ -100,15 +100,14 @@ class Structure:
         cls, text: str, starts: list[int], ends: list[int], comment: list[bool], aliases: rules.Aliases
     ) -> Structure | None:
         """The structure, or None when the layout is beyond the scanner (tabs, unbalanced brackets)."""
-        pieces: list[str] = []
-        prev = 0
-        for start, end, is_comment in zip(starts, ends, comment, strict=True):
-            pieces.append(text[prev:start])
-            if not is_comment:
-                pieces.append('""' + "\\\n" * text.count("\n", start, end))
-            prev = end
-        pieces.append(text[prev:])
-        self = cls("".join(pieces), aliases)
+        # Code between tokens, each followed by its token's stand-in; comprehensions, not a loop of appends.
+        code = [text[a:b] for a, b in zip([0, *ends], [*starts, len(text)], strict=True)]
+        stand_ins = [
+            "" if is_comment else '""' + "\\\n" * text.count("\n", a, b)
+            for a, b, is_comment in zip(starts, ends, comment, strict=True)
+        ]
+        stand_ins.append("")
+        self = cls("".join(chain.from_iterable(zip(code, stand_ins, strict=True))), aliases)
         sk = self.sk
         if _brackets(sk, 0, len(sk)) != 0:
             return None
