@@ -34,13 +34,13 @@ def key(data: bytes, module: str, is_package: bool) -> Key:
     return (hashlib.blake2b(data, digest_size=16).digest(), module, is_package)
 
 
-def _freeze(found: FileImports) -> tuple[Any, ...]:
+def freeze(found: FileImports) -> tuple[Any, ...]:
     records = tuple((r.line, r.module, r.names, r.kind.value, r.text, r.level) for r in found.records)
     sups = tuple((s.line, s.checks, s.reason) for s in found.suppressions)
     return (records, found.error, sups)
 
 
-def _thaw(frozen: tuple[Any, ...]) -> FileImports:
+def thaw(frozen: tuple[Any, ...]) -> FileImports:
     records, error, sups = frozen
     kinds = _KINDS
     return FileImports(
@@ -97,14 +97,14 @@ class Pack:
         if frozen is None:
             return None
         try:
-            found = _thaw(frozen)
+            found = thaw(frozen)
         except (TypeError, ValueError, KeyError):
             return None  # a foreign or damaged entry: extract again
         self._used[entry] = frozen
         return found
 
     def put(self, entry: Key, found: FileImports) -> None:
-        self._used[entry] = _shared(_freeze(found), self._pool)
+        self._used[entry] = _shared(freeze(found), self._pool)
         self.changed = True
 
     def save(self) -> None:

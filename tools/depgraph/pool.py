@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from depgraph.imports import FileImports, SourceFile, extract
 
@@ -22,11 +23,15 @@ def _read(path: str) -> bytes | FileImports:
         return FileImports((), (0, f"cannot read: {exc.strerror or exc}"))
 
 
-def _extract_chunk(chunk: list[tuple[str, str, bool]]) -> list[FileImports]:
-    out: list[FileImports] = []
+def _extract_chunk(chunk: list[tuple[str, str, bool]]) -> list[tuple[Any, ...]]:
+    """In a worker: results as plain tuples, which cross the process boundary much faster than
+    frozen dataclasses (pickle rebuilds those attribute by attribute)."""
+    from depgraph.cache import freeze  # noqa: PLC0415 - workers only
+
+    out: list[tuple[Any, ...]] = []
     for path, module, is_package in chunk:
         data = _read(path)
-        out.append(data if isinstance(data, FileImports) else extract(data, module, is_package))
+        out.append(freeze(data if isinstance(data, FileImports) else extract(data, module, is_package)))
     return out
 
 
@@ -79,10 +84,11 @@ def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     out: list[FileImports | None] = [None] * len(items)
+    from depgraph.cache import thaw  # noqa: PLC0415
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
-        for chunk, found in zip(
-            chunks, executor.map(_extract_chunk, [[items[i] for i in c] for c in chunks]), strict=True
-        ):
+        batches = executor.map(_extract_chunk, [[items[i] for i in c] for c in chunks])
+        for chunk, found in zip(chunks, batches, strict=True):
             for i, one in zip(chunk, found, strict=True):
-                out[i] = one
+                out[i] = thaw(one)
     return [one if one is not None else FileImports((), (0, "not extracted")) for one in out]
