@@ -26,20 +26,28 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "setup: creating $VENV with $($PYTHON --version)"
   "$PYTHON" -m venv "$VENV"
 fi
-pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
-"${pip[@]}" install --upgrade pip >/dev/null
-"${pip[@]}" install -r requirements-dev.txt
+# pip's output is shown only when it fails (editable installs warn at length about nothing wrong).
+pip() {
+  local out
+  if ! out=$("$VENV/bin/python" -m pip --disable-pip-version-check -q "$@" 2>&1); then
+    printf '%s\n' "$out" | grep -v '^WARNING: Location' >&2
+    echo "setup: pip $* failed" >&2
+    return 1
+  fi
+}
+pip install --upgrade pip
+pip install -r requirements-dev.txt
 
 # Our tools, then what the staging packages need from outside (read from their own pyproject.toml).
-"${pip[@]}" install --no-deps --no-build-isolation -e tools
+pip install --no-deps --no-build-isolation -e tools
 "$VENV/bin/depgraph" vendor requirements --extras test > "$VENV/staging-requirements.txt"
-"${pip[@]}" install -r "$VENV/staging-requirements.txt"
+pip install -r "$VENV/staging-requirements.txt"
 
 # Metadata (entry points, console scripts) of the core and of every staging package. The code itself is
 # imported through vendor/, which comes first on sys.path, exactly as the published packages will be.
 for dir in staging/*/ .; do
   [ -f "$dir/pyproject.toml" ] || continue
-  "${pip[@]}" install --no-deps --no-build-isolation -e "$dir" >/dev/null
+  pip install --no-deps --no-build-isolation -e "$dir"
 done
 site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 echo "$root/vendor" > "$site/00_monorepo_vendor.pth"
