@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import click
 
 from depgraph.config import find_root, load_config
 from depgraph.errors import ConfigError
-from depgraph.graph import Graph, build_graph
+from depgraph.graph import BuildInfo, Graph, build_graph
 from depgraph.imports import ImportKind
 from depgraph.model import Origin
 
@@ -31,29 +32,36 @@ _FORMAT = click.option(
 )
 
 
-def _build(root: Path | None, no_cache: bool, jobs: int | None) -> tuple[Graph, float]:
+def _build(
+    root: Path | None, no_cache: bool, jobs: int | None, info: BuildInfo | None = None
+) -> tuple[Graph, float]:
     start = time.perf_counter()
     where = root if root is not None else find_root()
     if not where.is_dir():
         raise ConfigError(f"{where}: --root: no such folder")
-    graph = build_graph(where, load_config(where), use_cache=not no_cache, jobs=jobs)
+    graph = build_graph(where, load_config(where), use_cache=not no_cache, jobs=jobs, info=info)
     return graph, time.perf_counter() - start
 
 
 def summary(graph: Graph) -> dict[str, Any]:
     """Counts of everything in the graph, every key always present (zeros included), for text and JSON."""
     origins = Counter(d.origin.value for d in graph.distributions)
-    kinds = Counter(e.kind.value for e in graph.edges)
-    targets = Counter(e.imported_origin.value for e in graph.edges)
+    # Counted by member, named after: an enum's `.value` is a Python-level property, ~1 us a read.
+    by_kind = Counter(map(attrgetter("kind"), graph.edges))
+    by_target = Counter(map(attrgetter("imported_origin"), graph.edges))
+    kinds = {k.value: n for k, n in by_kind.items()}
+    targets = {o.value: n for o, n in by_target.items()}
     return {
         "distributions": len(graph.distributions),
         "distributions_by_origin": {o.value: origins[o.value] for o in Origin if o.value in origins},
         "modules": len(graph.modules),
         "test_modules": sum(m.is_test for m in graph.modules),
-        "files_with_imports": sum(1 for f in graph.imports.values() if f.records),
+        # Every import record reaches at least one target, so the files with imports are the files with
+        # edges; counting those leaves the cached imports frozen (`Graph.imports` thaws on access).
+        "files_with_imports": len({e.path for e in graph.edges}),
         "edges": len(graph.edges),
-        "edges_by_kind": {k.value: kinds[k.value] for k in ImportKind},
-        "edges_by_target": {o.value: targets[o.value] for o in Origin},
+        "edges_by_kind": {k.value: kinds.get(k.value, 0) for k in ImportKind},
+        "edges_by_target": {o.value: targets.get(o.value, 0) for o in Origin},
         "distribution_dependencies": len(graph.dependency_counts()),
         "parse_errors": len(graph.findings),
     }
@@ -67,7 +75,8 @@ def summary(graph: Graph) -> dict[str, Any]:
 @click.option("--time", "show_time", is_flag=True, help="Also print the build time (to stderr).")
 def stats(root: Path | None, no_cache: bool, jobs: int | None, fmt: str, show_time: bool) -> None:
     """Build the import graph and print what it holds."""
-    graph, elapsed = _build(root, no_cache, jobs)
+    info = BuildInfo()
+    graph, elapsed = _build(root, no_cache, jobs, info)
     data = summary(graph)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True))
@@ -81,7 +90,10 @@ def stats(root: Path | None, no_cache: bool, jobs: int | None, fmt: str, show_ti
         click.echo(f"distribution dependencies: {data['distribution_dependencies']}")
         click.echo(f"parse errors: {data['parse_errors']}")
     if show_time:
-        click.echo(f"built in {elapsed:.3f} s", err=True)
+        reused = f"{info.stat_hits} unchanged by stat, {info.digest_hits} by content"
+        click.echo(
+            f"built in {elapsed:.3f} s ({info.files} files: {reused}, {info.resolved} resolved)", err=True
+        )
 
 
 @click.command()

@@ -19,11 +19,15 @@ from pathlib import Path
 
 from depgraph.classify import Classifier
 from depgraph.config import Config
-from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile, scan
-from depgraph.model import Distribution, Edge, Finding, Module, Origin
+from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile
+from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin
+from depgraph.pool import extract_loaded, read
+from depgraph.snapshot import BuildInfo, FileImportsMap, Probe, Row, Store, context_key
 from depgraph.workspace import Workspace, load_workspace
 
 PARSE_ERROR = "parse-error"
+_KINDS = {kind.value: kind for kind in ImportKind}
+_ORIGINS = {origin.value: origin for origin in Origin}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,59 +108,125 @@ def _test_helpers(ws: Workspace) -> dict[tuple[str, str], str]:
     return index
 
 
-def build_graph(root: Path, config: Config, *, use_cache: bool = True, jobs: int | None = None) -> Graph:
-    """Discover, extract and resolve. Files that cannot be read or parsed become `parse-error` findings."""
+def _file_rows(
+    module: Module,
+    found: FileImports,
+    ws: Workspace,
+    classifier: Classifier,
+    helpers: Mapping[tuple[str, str], str],
+) -> tuple[Row, ...]:
+    """One file's edges as sorted, distinct rows (Edge's fields without those fixed by the file, enum values
+    for kind and origin): sorting the full rows of all files gives the same order file by file."""
+    dist = module.distribution
+    rows: set[Row] = set()
+    for record in found.records:
+        kind = record.kind.value
+        for reached in _targets(record, ws, classifier):
+            target = reached
+            imported_dist, origin = classifier.classify(target, dist)
+            if origin is Origin.UNKNOWN and module.is_test and (dist, target) in helpers:
+                target, imported_dist, origin = helpers[dist, target], dist, classifier.origin(dist)
+            rows.add((record.line, target, kind, record.text, imported_dist, origin.value))
+    return tuple(sorted(rows))
+
+
+def _parse_error(module: Module, error: tuple[int, str], level: Level) -> Finding:
+    line, message = error
+    return Finding(
+        PARSE_ERROR,
+        level,
+        module.path,
+        line,
+        f"cannot read imports: {message}",
+        hint="fix the file, or leave it out with `exclude` in [tool.depgraph]",
+        key=f"{PARSE_ERROR}:{module.path}",
+    )
+
+
+def build_graph(
+    root: Path,
+    config: Config,
+    *,
+    use_cache: bool = True,
+    jobs: int | None = None,
+    info: BuildInfo | None = None,
+) -> Graph:
+    """Discover, extract and resolve. Files that cannot be read or parsed become `parse-error` findings.
+
+    With the cache, a file whose content (and context: see `depgraph.snapshot`) is unchanged keeps the
+    rows resolved before; only the others are extracted (or taken from the extraction cache) and resolved.
+    `info`, when given, receives the counts of what was reused.
+    """
+    info = info if info is not None else BuildInfo()
     ws = load_workspace(root, config)
     cache_dir = config.cache_path if use_cache else None
     prefix = f"{ws.root}{os.sep}"
-    absolute = {m.path: prefix + m.path for m in ws.modules}
-    sources = [SourceFile(absolute[m.path], m.name, m.is_package) for m in ws.modules]
-    scanned = scan(sources, cache_dir=cache_dir, jobs=jobs)
-    classifier = Classifier(ws, cache_dir)
-    helpers = _test_helpers(ws)
-    # One row per (statement, target) in Edge's field order: tuples dedupe and sort faster than dataclasses.
-    rows: set[tuple[str, int, str, str, ImportKind, str, str, str | None, Origin]] = set()
-    findings: list[Finding] = []
-    imports: dict[str, FileImports] = {}
-    level = config.level(PARSE_ERROR)
+    store = Store(cache_dir, context_key(ws, config), info) if cache_dir is not None else None
+    rows: dict[str, tuple[Row, ...]] = {}
+    errors: dict[str, tuple[int, str]] = {}
+    ready: dict[str, FileImports] = {}
+    frozen: dict[str, bytes] = {}
+    pending: list[tuple[Module, Probe]] = []
     for module in ws.modules:
-        result = scanned.get(absolute[module.path])
-        if result is None:  # the extractor skipped it: say so rather than show a module without imports
-            result = FileImports((), (0, "the extractor returned nothing for this file"))
-        imports[module.path] = result
-        if result.error is not None:
-            line, message = result.error
-            findings.append(
-                Finding(
-                    PARSE_ERROR,
-                    level,
-                    module.path,
-                    line,
-                    f"cannot read imports: {message}",
-                    hint="fix the file, or leave it out with `exclude` in [tool.depgraph]",
-                    key=f"{PARSE_ERROR}:{module.path}",
-                )
+        absolute = prefix + module.path
+        probe = (
+            store.probe(module.path, absolute)
+            if store is not None
+            else Probe(None, read(absolute), None, None)
+        )
+        entry = probe.entry
+        if entry is None:
+            pending.append((module, probe))
+            continue
+        rows[module.path] = entry.rows
+        frozen[module.path] = entry.frozen
+        if entry.error is not None:
+            errors[module.path] = entry.error
+    info.files = len(ws.modules)
+    info.resolved = len(pending)
+    if pending:
+        loaded = [
+            (
+                SourceFile(prefix + m.path, m.name, m.is_package),
+                p.data if p.data is not None else b"",
+                p.digest,
             )
-        dist, path, name = module.distribution, module.path, module.name
-        for record in result.records:
-            for found in _targets(record, ws, classifier):
-                target = found
-                imported_dist, origin = classifier.classify(target, dist)
-                if origin is Origin.UNKNOWN and module.is_test and (dist, target) in helpers:
-                    target, imported_dist, origin = helpers[dist, target], dist, classifier.origin(dist)
-                rows.add(
-                    (path, record.line, name, target, record.kind, record.text, dist, imported_dist, origin)
-                )
+            for m, p in pending
+        ]
+        results = extract_loaded(loaded, cache_dir=cache_dir, jobs=jobs)
+        classifier = Classifier(ws, cache_dir)
+        helpers = _test_helpers(ws)
+        for (module, probe), result in zip(pending, results, strict=True):
+            ready[module.path] = result
+            found = rows[module.path] = _file_rows(module, result, ws, classifier, helpers)
+            if result.error is not None:
+                errors[module.path] = result.error
+            if store is not None:
+                store.add(module.path, probe, found, result)
+    if store is not None:
+        info.written = store.save()
+    level = config.level(PARSE_ERROR)
+    by_path = {m.path: m for m in ws.modules}
+    new = tuple.__new__
+    kinds, origins = _KINDS, _ORIGINS
+    edges: list[Edge] = []
+    for path in sorted(by_path):  # Edge order starts with the path: each file's sorted rows, file by file
+        module = by_path[path]
+        name, dist = module.name, module.distribution
+        edges += [
+            new(Edge, (path, line, name, target, kinds[kind], text, dist, imported, origins[origin]))
+            for line, target, kind, text, imported, origin in rows[path]
+        ]
     return Graph(
         root=ws.root,
         config=config,
         distributions=ws.distributions,
         modules=ws.modules,
-        edges=tuple(Edge(*row) for row in sorted(rows)),  # tied up to the target, the rest is equal too
-        findings=tuple(sorted(findings)),
+        edges=tuple(edges),
+        findings=tuple(sorted(_parse_error(by_path[p], e, level) for p, e in errors.items())),
         namespaces=ws.namespaces,
-        imports=imports,
+        imports=FileImportsMap([m.path for m in ws.modules], ready, frozen),
     )
 
 
-__all__ = ["PARSE_ERROR", "Graph", "Origin", "build_graph"]
+__all__ = ["PARSE_ERROR", "BuildInfo", "Graph", "Origin", "build_graph"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from depgraph.imports import ImportKind
 
@@ -51,9 +52,13 @@ class Module:
     is_test: bool  # lives in a tests folder
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Edge:
-    """One import statement reaching one module."""
+class Edge(NamedTuple):
+    """One import statement reaching one module.
+
+    A named tuple rather than a frozen dataclass: immutable, hashable and ordered field by field all the
+    same, and ~4x cheaper to build (a frozen dataclass sets each field through object.__setattr__), which
+    matters when a warm run rebuilds ~20k of them from the graph cache.
+    """
 
     path: str  # importing file
     line: int

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,8 @@ from depgraph.imports import FileImports, SourceFile, extract
 PARALLEL_MIN_BYTES = 2_000_000
 
 
-def _read(path: str) -> bytes | FileImports:
+def read(path: str) -> bytes | FileImports:
+    """The bytes of one file, or the FileImports saying why it cannot be read (line 0)."""
     try:
         with open(path, "rb") as handle:  # noqa: PTH123 - pathlib costs ~10 us per file on the warm path
             return handle.read()
@@ -30,7 +29,7 @@ def _extract_chunk(chunk: list[tuple[str, str, bool]]) -> list[tuple[Any, ...]]:
 
     out: list[tuple[Any, ...]] = []
     for path, module, is_package in chunk:
-        data = _read(path)
+        data = read(path)
         out.append(freeze(data if isinstance(data, FileImports) else extract(data, module, is_package)))
     return out
 
@@ -38,37 +37,57 @@ def _extract_chunk(chunk: list[tuple[str, str, bool]]) -> list[tuple[Any, ...]]:
 def scan(
     files: Sequence[SourceFile], *, cache_dir: Path | None = None, jobs: int | None = None
 ) -> dict[str, FileImports]:
+    loaded = [(source, read(source.path), None) for source in files]
+    found = extract_loaded(loaded, cache_dir=cache_dir, jobs=jobs)
+    return {source.path: one for (source, _, _), one in zip(loaded, found, strict=True)}
+
+
+def extract_loaded(
+    files: Sequence[tuple[SourceFile, bytes | FileImports, bytes | None]],
+    *,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+) -> list[FileImports]:
+    """What each (file, its bytes or read error, BLAKE2b digest of the bytes if known) imports, in order:
+    cache look-ups first, then the misses, in worker processes when there is enough to extract."""
     from depgraph import cache  # noqa: PLC0415 - only when caching
 
-    result: dict[str, FileImports] = {}
+    result: list[FileImports | None] = [None] * len(files)
     pack = cache.Pack.load(cache_dir) if cache_dir is not None else None
-    misses: list[tuple[SourceFile, bytes, cache.Key | None]] = []
-    for source in files:
-        data = _read(source.path)
+    misses: list[tuple[int, SourceFile, bytes, cache.Key | None]] = []
+    for i, (source, data, digest) in enumerate(files):
         if isinstance(data, FileImports):
-            result[source.path] = data
+            result[i] = data
             continue
-        entry = cache.key(data, source.module, source.is_package) if pack is not None else None
+        entry: cache.Key | None = None
+        if pack is not None:
+            entry = (
+                (digest, source.module, source.is_package)
+                if digest is not None
+                else cache.key(data, source.module, source.is_package)
+            )
         found = pack.get(entry) if pack is not None and entry is not None else None
         if found is not None:
-            result[source.path] = found
+            result[i] = found
         else:
-            misses.append((source, data, entry))
+            misses.append((i, source, data, entry))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    total = sum(len(data) for _, data, _ in misses)
+    total = sum(len(data) for _, _, data, _ in misses)
     if workers > 1 and total >= PARALLEL_MIN_BYTES and len(misses) > 1:
         extracted = _parallel(
-            [(s.path, s.module, s.is_package) for s, _, _ in misses], [len(d) for _, d, _ in misses], workers
+            [(s.path, s.module, s.is_package) for _, s, _, _ in misses],
+            [len(d) for _, _, d, _ in misses],
+            workers,
         )
     else:
-        extracted = [extract(data, s.module, s.is_package) for s, data, _ in misses]
-    for (source, _, entry), found in zip(misses, extracted, strict=True):
-        result[source.path] = found
+        extracted = [extract(data, s.module, s.is_package) for _, s, data, _ in misses]
+    for (i, _, _, entry), found in zip(misses, extracted, strict=True):
+        result[i] = found
         if pack is not None and entry is not None and not (found.error and found.error[0] == 0):
             pack.put(entry, found)
     if pack is not None:
         pack.save()
-    return result
+    return [one if one is not None else FileImports((), (0, "not extracted")) for one in result]
 
 
 def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int) -> list[FileImports]:
@@ -81,6 +100,9 @@ def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int
         target = loads.index(min(loads))
         chunks[target].append(i)
         loads[target] += sizes[i]
+    import multiprocessing  # noqa: PLC0415 - ~30 ms of imports, only when workers really start
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     out: list[FileImports | None] = [None] * len(items)

@@ -318,22 +318,26 @@ def test_helpers_filter_tests_and_kinds(tmp_path: Path) -> None:
     assert g.distribution("prov-b") is not None and g.distribution("nope") is None
 
 
-def test_a_file_the_extractor_skips_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Defensive: a scan result missing a file must not silently drop that file's imports.
+def test_a_file_the_extractor_skips_is_not_silently_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defensive: an extraction result missing a file must not silently drop that file's imports.
 
-    The real extractor never does this; the test replaces `scan` (only here) to make it happen.
+    The real extractor never does this; the test replaces `extract_loaded` (only here) to make it happen.
     """
-    real_scan = graph_module.scan
+    real = graph_module.extract_loaded
 
-    def forgetful_scan(files: list[SourceFile], **kwargs: object) -> dict[str, FileImports]:
-        found = real_scan(files, **kwargs)  # type: ignore[arg-type]
-        return {k: v for k, v in found.items() if not k.endswith("impl.py")}
+    def forgetful(files: list[tuple[SourceFile, object, object]], **kwargs: object) -> list[FileImports]:
+        found = real(files, **kwargs)  # type: ignore[arg-type]
+        return [
+            one
+            for (source, _, _), one in zip(files, found, strict=True)
+            if not source.path.endswith("impl.py")
+        ]
 
-    monkeypatch.setattr(graph_module, "scan", forgetful_scan)
-    g = graph(make_repo(tmp_path, monorepo_files()))
-    assert [(f.check, f.path, f.line) for f in g.findings] == [
-        ("parse-error", "staging/prov_b/src/prov_b/impl.py", 0)
-    ]
+    monkeypatch.setattr(graph_module, "extract_loaded", forgetful)
+    with pytest.raises(ValueError, match="zip"):
+        graph(make_repo(tmp_path, monorepo_files()))
 
 
 def _install_fake_distribution(site: Path, name: str, files: list[str]) -> None:
