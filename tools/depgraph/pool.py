@@ -91,8 +91,10 @@ def extract_loaded(
 
 
 def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int) -> list[FileImports]:
-    """Extract in `workers` processes; chunks interleave files so each process gets a similar share."""
-    count = min(workers * 4, len(items))
+    """Extract in `workers` processes, this one included: it starts `workers - 1` children and takes its
+    share too. Chunks of similar load go to the children front first; this process takes them back
+    first, cancelling each before a child has picked it up, so both meet where the work is shared out."""
+    count = min(workers * 8, len(items))
     order = sorted(range(len(items)), key=lambda i: -sizes[i])
     chunks: list[list[int]] = [[] for _ in range(count)]
     loads = [0] * count
@@ -108,9 +110,16 @@ def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int
     out: list[FileImports | None] = [None] * len(items)
     from depgraph.cache import thaw  # noqa: PLC0415
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
-        batches = executor.map(_extract_chunk, [[items[i] for i in c] for c in chunks])
-        for chunk, found in zip(chunks, batches, strict=True):
-            for i, one in zip(chunk, found, strict=True):
+    with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as executor:
+        futures = [executor.submit(_extract_chunk, [items[i] for i in chunk]) for chunk in chunks]
+        mine = len(chunks)
+        while mine > 0 and futures[mine - 1].cancel():
+            mine -= 1
+            for i in chunks[mine]:
+                path, module, is_package = items[i]
+                data = read(path)
+                out[i] = data if isinstance(data, FileImports) else extract(data, module, is_package)
+        for chunk, future in zip(chunks[:mine], futures[:mine], strict=True):
+            for i, one in zip(chunk, future.result(), strict=True):
                 out[i] = thaw(one)
     return [one if one is not None else FileImports((), (0, "not extracted")) for one in out]
