@@ -16,6 +16,7 @@ import marshal
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,14 @@ class Pack:
             return None  # a foreign or damaged entry: extract again
         self._used[entry] = frozen
         return found
+
+    def keep(self, entries: Iterable[Key]) -> None:
+        """Count these entries as used without reading them (files the graph cache answered for), so
+        saving the pack does not prune them."""
+        for entry in entries:
+            frozen = self._stored.get(entry)
+            if frozen is not None:
+                self._used[entry] = frozen
 
     def put(self, entry: Key, found: FileImports) -> None:
         self._used[entry] = _shared(freeze(found), self._pool)

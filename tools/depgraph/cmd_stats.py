@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from operator import attrgetter
@@ -79,6 +78,8 @@ def stats(root: Path | None, no_cache: bool, jobs: int | None, fmt: str, show_ti
     graph, elapsed = _build(root, no_cache, jobs, info)
     data = summary(graph)
     if fmt == "json":
+        import json  # noqa: PLC0415 - only for this format
+
         click.echo(json.dumps(data, indent=2, sort_keys=True))
     else:
         by_origin = ", ".join(f"{n} {o}" for o, n in data["distributions_by_origin"].items())
@@ -125,6 +126,8 @@ def imports(
         and (not modules or any(e.importer == m or e.importer.startswith(m + ".") for m in modules))
     ]
     if fmt == "json":
+        import json  # noqa: PLC0415 - only for this format
+
         rows = [
             {
                 "path": e.path,

@@ -47,6 +47,7 @@ def extract_loaded(
     *,
     cache_dir: Path | None = None,
     jobs: int | None = None,
+    keep: Sequence[tuple[bytes, str, bool]] = (),
 ) -> list[FileImports]:
     """What each (file, its bytes or read error, BLAKE2b digest of the bytes if known) imports, in order:
     cache look-ups first, then the misses, in worker processes when there is enough to extract."""
@@ -54,6 +55,8 @@ def extract_loaded(
 
     result: list[FileImports | None] = [None] * len(files)
     pack = cache.Pack.load(cache_dir) if cache_dir is not None else None
+    if pack is not None:
+        pack.keep(keep)  # cache keys of files not passed here but still in use: kept in the pack
     misses: list[tuple[int, SourceFile, bytes, cache.Key | None]] = []
     for i, (source, data, digest) in enumerate(files):
         if isinstance(data, FileImports):

@@ -25,7 +25,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -158,6 +157,8 @@ class Store:
     def save(self) -> bool:
         if not self.changed and self.new.keys() == self.old.keys():
             return False
+        import tempfile  # noqa: PLC0415 - ~4 ms of imports, only when writing
+
         directory = self.path.parent
         try:
             directory.mkdir(parents=True, exist_ok=True)

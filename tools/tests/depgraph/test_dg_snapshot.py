@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo, monorepo_files
 
-from depgraph import snapshot
+from depgraph import cache, snapshot
 from depgraph.cli import main
 from depgraph.config import load_config
 from depgraph.graph import BuildInfo, Graph, build_graph
@@ -239,3 +239,17 @@ def test_two_processes_sharing_the_cache(tmp_path: Path) -> None:
         [DEPGRAPH, "stats", "--time"], cwd=root, capture_output=True, text=True, check=True
     )
     assert timed.stderr.endswith(" 0 resolved)\n")
+
+
+def test_files_the_graph_cache_answers_for_stay_in_the_extraction_cache(tmp_path: Path) -> None:
+    """A run resolving one changed file must not prune the other files' entries from the extraction pack
+    (the next change of context would extract every file again)."""
+    root = make_repo(tmp_path / "repo", files())
+    graph, _ = build(root)
+    (root / "app/main.py").write_text("import fw.api\n")
+    graph, info = build(root)
+    assert info.resolved == 1
+    pack = cache.Pack.load(root / ".depgraph-cache")
+    for module in graph.modules:
+        key = cache.key((root / module.path).read_bytes(), module.name, module.is_package)
+        assert pack.get(key) is not None, module.path
