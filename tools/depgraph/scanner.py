@@ -190,7 +190,7 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
                 structure = Structure.build(text, tokens.starts, tokens.ends, tokens.comment, parsed.aliases)
                 if structure is None:
                     return None
-            found = structure.kind_at(line, start - line_start)
+            found = structure.kind_at(start)
             if found is None:
                 return None
             kind = found

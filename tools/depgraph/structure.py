@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain
 
 from depgraph import importrules as rules
@@ -84,23 +84,22 @@ class Structure:
         "flat",
         "h_alt",
         "h_indent",
-        "h_line",
         "h_pos",
         "h_word",
-        "line_starts",
+        "removed",
         "sk",
+        "tok_starts",
     )
 
     def __init__(self, skeleton: str, aliases: rules.Aliases) -> None:
         self.sk = skeleton
         self.flat = skeleton.translate(_FLATTEN)  # 2 counts per stretch instead of 6
         self.aliases = aliases
-        # Offsets of line starts, all in C: accumulate(len + 1 of each line), from 0.
-        self.line_starts = list(accumulate(map((1).__add__, map(len, skeleton.split("\n"))), initial=0))
-        # Headers that are logical lines (bracket depth 0 at their start): position, 1-based line,
-        # indentation, keyword.
+        # Text positions map to the skeleton's: removed[i] characters are gone before the gap after token i-1.
+        self.tok_starts: list[int] = []
+        self.removed: list[int] = [0]
+        # Headers that are logical lines (bracket depth 0 at their start): position, indentation, keyword.
         self.h_pos: list[int] = []
-        self.h_line: list[int] = []
         self.h_indent: list[int] = []  # tabs to the next multiple of 8, as the tokenizer counts
         self.h_alt: list[int] = []  # tabs as 1: the tokenizer's consistency check (TabError)
         self.h_word: list[str] = []
@@ -120,6 +119,12 @@ class Structure:
         ]
         stand_ins.append("")
         self = cls("".join(chain.from_iterable(zip(code, stand_ins, strict=True))), aliases)
+        self.tok_starts = starts
+        self.removed = list(
+            accumulate(
+                [b - a - len(st) for a, b, st in zip(starts, ends, stand_ins, strict=False)], initial=0
+            )
+        )
         sk = self.sk
         flat = self.flat
         if _depth_change(flat, 0, len(flat)) != 0:
@@ -131,60 +136,63 @@ class Structure:
         ends = [m.end() for m in matches]
         # Where each header's line starts (after the line break the regex began with).
         places = [e - len(h) + (h[0] == "\n") for e, h in zip(ends, found, strict=True)]
-        depths = list(
-            accumulate(
-                flat.count("(", a, b) - flat.count(")", a, b)
-                for a, b in zip([0, *places], places, strict=False)
-            )
-        )
+        steps = [
+            flat.count("(", a, b) - flat.count(")", a, b) for a, b in zip([0, *places], places, strict=False)
+        ]
+        depths = list(accumulate(steps))
         if depths and min(depths) < 0:
             return None
-        line_starts = self.line_starts
-        for pos, header, end, depth in zip(places, found, ends, depths, strict=True):
-            if depth or (pos >= 2 and sk[pos - 2] == "\\"):
-                continue  # inside brackets, or continuing the line above: not a statement
-            rest = header[1:] if header[0] == "\n" else header
-            word = rest.lstrip(" \t\f")
-            white = rest[: len(rest) - len(word)]
-            if word == "async":
-                after = _AFTER_ASYNC_RE.match(sk, end)
-                if after is None:
-                    continue
-                word = after.group().lstrip(" \t\f")
-            self.h_pos.append(pos)
-            self.h_line.append(bisect_right(line_starts, pos))
-            if "\t" in white or "\f" in white:
-                width, alt = _widths(white)
-            else:
-                width = alt = len(white)
-            self.h_indent.append(width)
-            self.h_alt.append(alt)
-            self.h_word.append(word)
+        # Logical lines only: depth 0 at the start, the line above not continued.
+        keep = [k for k, p in enumerate(places) if not depths[k] and not (p >= 2 and sk[p - 2] == "\\")]
+        rests = [found[k].lstrip("\n") for k in keep]
+        words = [rest.lstrip(" \t\f") for rest in rests]
+        if "async" in words:  # `async def|for|with`: the keyword is the next word; anything else is no header
+            for at in [i for i, word in enumerate(words) if word == "async"]:
+                after = _AFTER_ASYNC_RE.match(sk, ends[keep[at]])
+                words[at] = after.group().lstrip(" \t\f") if after is not None else ""
+            keep, rests, words = (
+                [k for k, w in zip(keep, words, strict=True) if w],
+                [r for r, w in zip(rests, words, strict=True) if w],
+                [w for w in words if w],
+            )
+        whites = [rest[: len(rest) - len(rest.lstrip(" \t\f"))] for rest in rests]
+        self.h_pos = [places[k] for k in keep]
+        self.h_word = words
+        if any("\t" in white or "\f" in white for white in whites):
+            pairs = [_widths(white) for white in whites]
+            self.h_indent = [width for width, _ in pairs]
+            self.h_alt = [alt for _, alt in pairs]
+        else:
+            self.h_indent = self.h_alt = [len(white) for white in whites]
         return self
 
-    def _depth_before_line(self, line: int) -> int:
-        pos = self.line_starts[line - 1]
-        index = bisect_right(self.h_pos, pos) - 1
+    def to_skeleton(self, pos: int) -> int:
+        """The skeleton position of a text position outside every string and comment."""
+        return pos - self.removed[bisect_right(self.tok_starts, pos)]
+
+    def _depth_at(self, pos: int) -> int:
+        index = bisect_right(self.h_pos, pos) - 1  # headers kept are at depth 0
         return _depth_change(self.flat, self.h_pos[index] if index >= 0 else 0, pos)
 
-    def _logical_start(self, line: int) -> tuple[int, int, int, str] | None:
-        """(line, indentation, tabs-as-1 indentation, first word) of the logical line holding `line`."""
+    def _logical_start(self, pos: int) -> tuple[int, int, int, str] | None:
+        """(start, indentation, tabs-as-1 indentation, first word) of the logical line holding the line
+        that starts at pos."""
+        sk = self.sk
         while True:
-            pos = self.line_starts[line - 1]
-            continued = pos >= 2 and self.sk[pos - 2] == "\\"
-            if not continued and self._depth_before_line(line) == 0:
-                white = _INDENT_RE.match(self.sk, pos)
+            continued = pos >= 2 and sk[pos - 2] == "\\"
+            if not continued and self._depth_at(pos) == 0:
+                white = _INDENT_RE.match(sk, pos)
                 assert white is not None
-                word = re.match(r"(?:async[ \t\f]+)?([A-Za-z_]\w*)", self.sk[white.end() : white.end() + 40])
+                word = re.match(r"(?:async[ \t\f]+)?([A-Za-z_]\w*)", sk[white.end() : white.end() + 40])
                 indent, alt = _widths(white.group())
-                return line, indent, alt, word.group(1) if word else ""
-            if line == 1:
+                return pos, indent, alt, word.group(1) if word else ""
+            if pos == 0:
                 return None
-            line -= 1
+            pos = sk.rfind("\n", 0, pos - 1) + 1
 
-    def _enclosing(self, line: int, indent: int, alt: int) -> int:
-        """Index of the header whose block holds a logical line at (line, indent); -1 at module level."""
-        index = bisect_right(self.h_line, line - 1) - 1
+    def _enclosing(self, pos: int, indent: int, alt: int) -> int:
+        """Index of the header whose block holds a logical line at (pos, indent); -1 at module level."""
+        index = bisect_left(self.h_pos, pos) - 1  # headers on lines above
         while index >= 0 and indent > 0:
             less = self.h_indent[index] < indent
             if less != (self.h_alt[index] < alt):
@@ -194,15 +202,15 @@ class Structure:
             index -= 1
         return -1
 
-    def _context(self, line: int, indent: int, alt: int) -> _Context:
-        enclosing = self._enclosing(line, indent, alt)
+    def _context(self, pos: int, indent: int, alt: int) -> _Context:
+        enclosing = self._enclosing(pos, indent, alt)
         return _TOP if enclosing < 0 else self._body_of(enclosing)
 
     def _body_of(self, index: int) -> _Context:
         """The context of the statements in header `index`'s block."""
         found = self._body.get(index)
         if found is None:
-            parent = self._context(self.h_line[index], self.h_indent[index], self.h_alt[index])
+            parent = self._context(self.h_pos[index], self.h_indent[index], self.h_alt[index])
             found = self._apply(index, parent)
             self._body[index] = found
         return found
@@ -298,14 +306,15 @@ class Structure:
             following += 1
         return False
 
-    def kind_at(self, line: int, column: int) -> ImportKind | None:
-        """The kind of an import statement starting at (line, column)."""
-        logical = self._logical_start(line)
+    def kind_at(self, text_pos: int) -> ImportKind | None:
+        """The kind of an import statement starting at a text position."""
+        pos = self.to_skeleton(text_pos)
+        line_start = self.sk.rfind("\n", 0, pos) + 1
+        logical = self._logical_start(line_start)
         if logical is None:
             return None
         first, indent, alt, word = logical
-        pos = self.line_starts[first - 1]
-        own = first == line and _INDENT_RE.match(self.sk, pos).end() - pos == column  # type: ignore[union-attr]
+        own = first == line_start and _INDENT_RE.match(self.sk, first).end() == pos  # type: ignore[union-attr]
         try:
             if own or word not in _SEMANTIC:
                 return kind_of(self._context(first, indent, alt))
@@ -315,7 +324,7 @@ class Structure:
 
     def _one_liner(self, first: int) -> ImportKind | None:
         # A one-line compound statement (`if TYPE_CHECKING: import x`): the header is this logical line.
-        index = bisect_right(self.h_line, first) - 1
-        if index < 0 or self.h_line[index] != first:
+        index = bisect_right(self.h_pos, first) - 1
+        if index < 0 or self.h_pos[index] != first:
             return None
         return kind_of(self._body_of(index))
