@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from operator import attrgetter
@@ -39,7 +40,10 @@ def _build(
     if not where.is_dir():
         raise ConfigError(f"{where}: --root: no such folder")
     graph = build_graph(where, load_config(where), use_cache=not no_cache, jobs=jobs, info=info)
-    return graph, time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    # The command ends soon after: the collector need not walk the graph again (at exit: ~12 ms on sympy).
+    gc.freeze()
+    return graph, elapsed
 
 
 def summary(graph: Graph) -> dict[str, Any]:

@@ -175,7 +175,6 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
     rows: dict[str, tuple[Row, ...]] = {}
     errors: dict[str, tuple[int, str]] = {}
     ready: dict[str, FileImports] = {}
-    frozen: dict[str, bytes] = {}
     pending: list[tuple[Module, Probe]] = []
     reused: list[tuple[bytes, str, bool]] = []  # extraction cache keys of the files reused
     for module in ws.modules:
@@ -190,7 +189,6 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
             pending.append((module, probe))
             continue
         rows[module.path] = entry.rows
-        frozen[module.path] = entry.frozen
         reused.append((entry.digest, module.name, module.is_package))
         if entry.error is not None:
             errors[module.path] = entry.error
@@ -237,7 +235,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         edges=tuple(edges),
         findings=tuple(sorted(_parse_error(by_path[p], e, level) for p, e in errors.items())),
         namespaces=ws.namespaces,
-        imports=FileImportsMap([m.path for m in ws.modules], ready, frozen),
+        imports=FileImportsMap([m.path for m in ws.modules], ready, store.old_frozen if store else dict),
     )
 
 

@@ -1,11 +1,13 @@
 """The graph cache: each file's resolved edge rows, reused while nothing they depend on has changed.
 
-One file per cache folder (`graph-v<FORMAT>.marshal`), loaded with one `marshal` read. It is trusted only
+One file per cache folder (`graph-v<FORMAT>.marshal`): two lengths, then two `marshal` parts, the rows
+(parsed on every run) and the extracted imports (parsed only when someone reads `Graph.imports`: two
+thirds of the bytes, which a warm `stats` never needs). It is trusted only
 under its *context key*: a digest of this format's version, the extractor's version, the Python version,
 the configuration, the workspace's distributions, modules and namespace packages (which decide how every
 import resolves) and the installed environment's metadata fingerprint (which decides how outside imports
 are classified). Under that key each file maps to its content digest, its edge rows, its parse error and
-its extracted imports (marshal bytes, thawed only when someone reads `Graph.imports`).
+its extracted imports.
 
 A file's rows are reused when its content digest is the stored one; the digest is re-computed unless the
 file's stat (size, mtime, ctime, inode) is the one recorded when it was last hashed AND both times were
@@ -26,7 +28,7 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -36,7 +38,7 @@ from depgraph.imports import EXTRACTOR_VERSION, FileImports
 from depgraph.pool import read
 from depgraph.workspace import Workspace
 
-FORMAT = 1  # bump whenever what is stored, or how rows are resolved, changes
+FORMAT = 2  # bump whenever what is stored, or how rows are resolved, changes
 RACY_NS = 2_000_000_000  # coarse filesystems (FAT: 2 s) included
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -50,7 +52,6 @@ class Entry(NamedTuple):
     digest: bytes
     rows: tuple[Row, ...]  # sorted, distinct
     error: tuple[int, str] | None
-    frozen: bytes  # marshal of depgraph.cache.freeze(FileImports)
 
 
 class Probe(NamedTuple):
@@ -101,13 +102,21 @@ class Store:
         self.context = context
         self.info = info
         self.started = time.time_ns()
+        self._data = b""  # the file as read: its imports part is parsed only when asked for
+        self._tail = 0
+        self._old_frozen: dict[str, bytes] | None = None
         self.old: dict[str, Entry] = self._load()
         self.new: dict[str, Entry] = {}
+        self.new_frozen: dict[str, bytes] = {}
         self.changed = False
 
     def _load(self) -> dict[str, Entry]:
         try:
-            stored = marshal.loads(self.path.read_bytes())
+            data = self.path.read_bytes()
+            tail = 16 + int.from_bytes(data[:8], "little")
+            if len(data) != tail + int.from_bytes(data[8:16], "little"):
+                return {}  # truncated (or not ours)
+            stored = marshal.loads(memoryview(data)[16:tail])
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         if not (isinstance(stored, tuple) and len(stored) == 3 and stored[:2] == (FORMAT, self.context)):
@@ -117,9 +126,23 @@ class Store:
             return {}
         new = tuple.__new__
         try:
-            return {path: new(Entry, entry) for path, entry in entries.items() if len(entry) == 6}
+            found = {path: new(Entry, entry) for path, entry in entries.items() if len(entry) == 5}
         except TypeError:
             return {}
+        self._data, self._tail = data, tail
+        return found
+
+    def old_frozen(self) -> Mapping[str, bytes]:
+        """Path -> marshal of the extracted imports, for the files of the loaded cache (parsed once, on
+        first use: 2/3 of the file, which a warm `stats` never needs)."""
+        if self._old_frozen is None:
+            try:
+                loaded = marshal.loads(memoryview(self._data)[self._tail :]) if self._data else {}
+            except (EOFError, ValueError, TypeError):
+                loaded = {}
+            self._old_frozen = loaded if isinstance(loaded, dict) else {}
+            self._data = b""
+        return self._old_frozen
 
     def probe(self, path: str, absolute: str) -> Probe:
         try:
@@ -150,8 +173,8 @@ class Store:
             return
         from depgraph.cache import freeze  # noqa: PLC0415 - only when something was resolved
 
-        frozen = marshal.dumps(freeze(found))
-        self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, found.error, frozen)
+        self.new_frozen[path] = marshal.dumps(freeze(found))
+        self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, found.error)
         self.changed = True
 
     def save(self) -> bool:
@@ -165,10 +188,17 @@ class Store:
             fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=directory)
         except OSError:
             return False  # a read-only or vanished cache directory only costs speed
-        entries = {path: tuple(self.new[path]) for path in sorted(self.new)}
+        old = self.old_frozen() if len(self.new_frozen) < len(self.new) else {}
+        frozen = {path: self.new_frozen.get(path) or old.get(path) for path in sorted(self.new)}
+        # (an entry whose imports the old file lacked, were it damaged, is left out: resolved next time)
+        entries = {path: tuple(self.new[path]) for path in frozen if frozen[path]}
+        head = marshal.dumps((FORMAT, self.context, entries))
+        tail = marshal.dumps({path: frozen[path] for path in entries})
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(marshal.dumps((FORMAT, self.context, entries)))
+                handle.write(len(head).to_bytes(8, "little") + len(tail).to_bytes(8, "little"))
+                handle.write(head)
+                handle.write(tail)
             Path(tmp).replace(self.path)
         except OSError:
             with contextlib.suppress(OSError):
@@ -180,17 +210,22 @@ class Store:
 class FileImportsMap(Mapping[str, FileImports]):
     """Repository path -> FileImports; the ones taken from the graph cache are thawed on first access."""
 
-    def __init__(self, order: list[str], ready: dict[str, FileImports], frozen: dict[str, bytes]) -> None:
+    def __init__(
+        self, order: list[str], ready: dict[str, FileImports], frozen: Callable[[], Mapping[str, bytes]]
+    ) -> None:
         self._order = order
         self._ready = ready
-        self._frozen = frozen
+        self._frozen = frozen  # path -> marshal of the frozen FileImports, for the paths not in `ready`
+        self._keys: frozenset[str] | None = None
 
     def __getitem__(self, path: str) -> FileImports:
         found = self._ready.get(path)
         if found is None:
             from depgraph.cache import thaw  # noqa: PLC0415
 
-            frozen: Any = marshal.loads(self._frozen[path])  # KeyError: not a file of the graph
+            if path not in self:
+                raise KeyError(path)
+            frozen: Any = marshal.loads(self._frozen()[path])
             found = self._ready[path] = thaw(frozen)
         return found
 
@@ -201,4 +236,6 @@ class FileImportsMap(Mapping[str, FileImports]):
         return len(self._order)
 
     def __contains__(self, path: object) -> bool:
-        return path in self._ready or path in self._frozen
+        if self._keys is None:
+            self._keys = frozenset(self._order)
+        return path in self._keys

@@ -187,6 +187,10 @@ def test_config_change_added_file_and_environment_change(
     } == {("zzsnap", "third-party")}
 
 
+def framed(head: bytes, tail: bytes) -> bytes:
+    return len(head).to_bytes(8, "little") + len(tail).to_bytes(8, "little") + head + tail
+
+
 def test_damaged_or_foreign_cache_file_is_an_empty_cache(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", files())
     build(root)
@@ -198,8 +202,11 @@ def test_damaged_or_foreign_cache_file_is_an_empty_cache(tmp_path: Path) -> None
         b"",
         b"garbage",
         whole[: len(whole) // 2],
+        whole[:-10],  # the imports part truncated
         marshal.dumps((1, b"other", {})),
         marshal.dumps([1]),
+        framed(marshal.dumps((snapshot.FORMAT, b"another context", {})), marshal.dumps({})),
+        framed(marshal.dumps([1]), marshal.dumps({})),
     ):
         path.write_bytes(damage)
         graph, info = build(root)
