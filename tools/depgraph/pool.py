@@ -97,7 +97,7 @@ def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int
     """Extract in `workers` processes, this one included: it starts `workers - 1` children and takes its
     share too. Chunks of similar load go to the children front first; this process takes them back
     first, cancelling each before a child has picked it up, so both meet where the work is shared out."""
-    count = min(workers * 8, len(items))
+    count = min(workers * 16, len(items))  # small chunks: a short tail when one side waits for the other
     order = sorted(range(len(items)), key=lambda i: -sizes[i])
     chunks: list[list[int]] = [[] for _ in range(count)]
     loads = [0] * count

@@ -21,6 +21,7 @@ import keyword
 import re
 import tokenize
 from bisect import bisect_right
+from operator import attrgetter
 
 from depgraph import importrules as rules
 from depgraph.imports import FileImports, ImportKind, ImportRecord, Suppression
@@ -51,10 +52,13 @@ _IMPORT_RE = re.compile(rf"import ({_DOTTED}(?: as {_NAME})?(?:, {_DOTTED}(?: as
 _NAMES = rf"{_NAME}(?: as {_NAME})?(?:, {_NAME}(?: as {_NAME})?)*"
 _FROM_RE = re.compile(rf"from (\.*)({_DOTTED})? import (\*|{_NAMES}|\({_NAMES},?\))")
 _NAME_RE = re.compile(_NAME)
+# The dataclass order of ImportRecord as one C-built key per record (its generated __lt__ builds two
+# tuples in Python for every comparison).
+_RECORD_ORDER = attrgetter("line", "module", "names", "kind", "text", "level")
 _STRING_PREFIX_RE = re.compile(r"(?i)(?:[rub]|br|rb|f|fr|rf|t|tr|rt)\Z")
-# Statement text -> its parsed node (never modified: the line is passed separately). The same statements
-# recur across a code base (`from __future__ import annotations`, `import os`, ...).
-_PARSED: dict[str, ast.Import | ast.ImportFrom] = {}
+# Statement as written -> (its one-line text, its parsed node; never modified: the line is passed
+# separately). The same statements recur across a code base (`from __future__ import annotations`, ...).
+_PARSED: dict[str, tuple[str, ast.Import | ast.ImportFrom]] = {}
 
 
 def decode(data: bytes) -> str | None:
@@ -201,7 +205,7 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
             return None
         if record is not None:
             records.append(record)
-    return FileImports(tuple(sorted(records)), None, _suppressions(text, tokens))
+    return FileImports(tuple(sorted(records, key=_RECORD_ORDER)), None, _suppressions(text, tokens))
 
 
 def _suppressions(text: str, tokens: _Tokens) -> tuple[Suppression, ...]:
@@ -287,16 +291,17 @@ def _statement(
     after = keyword_pos + 6
     paren = _PAREN_RE.match(text, after)
     end = paren.end() if paren is not None else _PLAIN_END_RE.match(text, after).end()  # type: ignore[union-attr]
-    stmt_text = rules.statement_text(text[start:end])
-    node = _PARSED.get(stmt_text)
-    if node is None:
+    raw = text[start:end]
+    known = _PARSED.get(raw)
+    if known is None:
+        stmt_text = rules.statement_text(raw)
         node = _parse_statement(stmt_text)
         if node is None:
             return None
         if len(_PARSED) > 100_000:
             _PARSED.clear()
-        _PARSED[stmt_text] = node
-    return start, line, stmt_text, node
+        known = _PARSED[raw] = (stmt_text, node)
+    return start, line, known[0], known[1]
 
 
 def _parse_statement(stmt_text: str) -> ast.Import | ast.ImportFrom | None:
