@@ -164,7 +164,8 @@ class _Parsed:
 
     def __init__(self, tokens: _Tokens) -> None:
         self.tokens = tokens
-        self.statements: list[tuple[int, int, str, ast.Import | ast.ImportFrom]] = []  # start, line, text
+        # start, line, text, node, end
+        self.statements: list[tuple[int, int, str, ast.Import | ast.ImportFrom, int]] = []
         self.dynamic: list[int] = []  # positions of `__import__` / `import_module` / aliases
         self.aliases = rules.Aliases()
         self.records: list[ImportRecord] = []
@@ -185,13 +186,28 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
         return None
     records: list[ImportRecord] = []
     structure: Structure | None = None
-    for start, line, stmt_text, node in parsed.statements:
+    # Statements not at the start of a line need the block structure, only up to the last of them.
+    indented = [
+        end
+        for start, _, _, _, end in parsed.statements
+        if start != (line_start := text.rfind("\n", 0, start) + 1)
+        or (line_start >= 2 and text[line_start - 2] == "\\")
+    ]
+    for start, line, stmt_text, node, _ in parsed.statements:
         line_start = text.rfind("\n", 0, start) + 1
         if start == line_start and not (line_start >= 2 and text[line_start - 2] == "\\"):
             kind = ImportKind.TOP_LEVEL
         else:
             if structure is None:
-                structure = Structure.build(text, tokens.starts, tokens.ends, tokens.comment, parsed.aliases)
+                limit = text.find("\n", indented[-1])
+                structure = Structure.build(
+                    text,
+                    tokens.starts,
+                    tokens.ends,
+                    tokens.comment,
+                    parsed.aliases,
+                    limit=None if limit < 0 else limit,
+                )
                 if structure is None:
                     return None
             found = structure.kind_at(start)
@@ -287,7 +303,7 @@ def _statement_start(text: str, pos: int, tokens: _Tokens) -> int:
 
 def _statement(
     text: str, start: int, keyword_pos: int, line: int
-) -> tuple[int, int, str, ast.Import | ast.ImportFrom] | None:
+) -> tuple[int, int, str, ast.Import | ast.ImportFrom, int] | None:
     after = keyword_pos + 6
     paren = _PAREN_RE.match(text, after)
     end = paren.end() if paren is not None else _PLAIN_END_RE.match(text, after).end()  # type: ignore[union-attr]
@@ -301,7 +317,7 @@ def _statement(
         if len(_PARSED) > 100_000:
             _PARSED.clear()
         known = _PARSED[raw] = (stmt_text, node)
-    return start, line, known[0], known[1]
+    return start, line, known[0], known[1], end
 
 
 def _parse_statement(stmt_text: str) -> ast.Import | ast.ImportFrom | None:

@@ -79,6 +79,7 @@ def _brackets(text: str, start: int, end: int) -> int:
 class Structure:
     __slots__ = (
         "_body",
+        "_rest",
         "_sibling_tc",
         "aliases",
         "flat",
@@ -105,20 +106,39 @@ class Structure:
         self.h_word: list[str] = []
         self._body: dict[int, _Context] = {}
         self._sibling_tc: dict[int, bool] = {}
+        self._rest: tuple[str, list[int], list[int], list[bool]] | None = None  # to build the whole text
 
     @classmethod
     def build(
-        cls, text: str, starts: list[int], ends: list[int], comment: list[bool], aliases: rules.Aliases
+        cls,
+        text: str,
+        starts: list[int],
+        ends: list[int],
+        comment: list[bool],
+        aliases: rules.Aliases,
+        *,
+        limit: int | None = None,
     ) -> Structure | None:
-        """The structure, or None when the layout is beyond the scanner (tabs, unbalanced brackets)."""
+        """The structure, or None when the layout is beyond the scanner (tabs, unbalanced brackets).
+
+        With a limit (a line break of the text), only the text before it: enough for every statement
+        above it; the rest is added only when a `try` above needs its `except` clauses below.
+        """
+        rest = (text, starts, ends, comment)
+        stop = len(text) if limit is None else limit
+        count = len(starts) if limit is None else bisect_left(starts, limit)
+        if count < len(starts):
+            starts, ends, comment = starts[:count], ends[:count], comment[:count]
         # Code between tokens, each followed by its token's stand-in; comprehensions, not a loop of appends.
-        code = [text[a:b] for a, b in zip([0, *ends], [*starts, len(text)], strict=True)]
+        code = [text[a:b] for a, b in zip([0, *ends], [*starts, stop], strict=True)]
         stand_ins = [
             "" if is_comment else '""' + "\\\n" * text.count("\n", a, b)
             for a, b, is_comment in zip(starts, ends, comment, strict=True)
         ]
         stand_ins.append("")
         self = cls("".join(chain.from_iterable(zip(code, stand_ins, strict=True))), aliases)
+        if limit is not None and limit < len(text):
+            self._rest = rest
         self.tok_starts = starts
         self.removed = list(
             accumulate(
@@ -288,10 +308,35 @@ class Structure:
             return None
         return rules.type_checking_test(tree.body[0].test, self.aliases)
 
+    def _complete(self) -> None:
+        """Extend a structure built up to a limit to the whole text (headers keep their indexes)."""
+        assert self._rest is not None
+        whole = Structure.build(*self._rest, self.aliases)
+        if whole is None:
+            raise _Unsure
+        self._rest = None
+        self.sk, self.flat, self.tok_starts, self.removed = (
+            whole.sk,
+            whole.flat,
+            whole.tok_starts,
+            whole.removed,
+        )
+        self.h_pos, self.h_indent, self.h_alt, self.h_word = (
+            whole.h_pos,
+            whole.h_indent,
+            whole.h_alt,
+            whole.h_word,
+        )
+
     def _try_catches(self, index: int) -> bool:
         indent = self.h_indent[index]
         following = index + 1
-        while following < len(self.h_pos):
+        while True:
+            if following >= len(self.h_pos):
+                if self._rest is None:
+                    return False
+                self._complete()  # the except clauses may lie past the limit
+                continue
             if self.h_indent[following] > indent:
                 following += 1
                 continue
@@ -304,7 +349,6 @@ class Structure:
                 if isinstance(handler, _TRY_NODES) and rules.catches_import_error(handler.handlers[0].type):
                     return True
             following += 1
-        return False
 
     def kind_at(self, text_pos: int) -> ImportKind | None:
         """The kind of an import statement starting at a text position."""

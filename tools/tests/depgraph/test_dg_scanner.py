@@ -128,3 +128,21 @@ def test_newer_syntax_on_each_interpreter(python: str) -> None:
         assert report["type-params"]["records"] == [[2, "m9", "deferred"]]
     else:
         assert report["pep701"]["error"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "try:\n    import a\nexcept ImportError:\n    a = None\n",
+        "def f():\n    try:\n        import a\n    except (OSError, ModuleNotFoundError):\n        pass\n"
+        "x = (1,\n 2)\n",
+        "try:\n    import a\nexcept OSError:\n    pass\nexcept ImportError:\n    pass\n",
+        "try:\n    import a\nfinally:\n    pass\nx = [1,\n]\n",
+    ],
+)
+def test_structure_built_up_to_the_last_indented_import_still_sees_except_clauses_below(source: str) -> None:
+    """The block structure stops after the last indented import; a `try` above it completes it."""
+    data = source.encode()
+    found = scanner.extract(data, "m", False)
+    assert found is not None
+    assert found == oracle.extract(data, "m", False)
