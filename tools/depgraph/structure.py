@@ -10,6 +10,10 @@ is always a header. A header candidate is a logical line when the bracket depth 
 A header (``def``, ``if``, ``elif``, ``else``, ``try``) gives its body the context the rules in
 ``depgraph.importrules`` define. Only `if`/`elif` conditions and `except` clauses that mention a relevant
 name are parsed (each alone, with `ast`).
+
+Everything is a position in the skeleton (text positions map to it through the lengths strings and
+comments lose), never a line number: no table of line offsets. The skeleton stops at the line of the last
+statement asked about; a ``try`` above it whose ``except`` clauses lie below extends it to the whole file.
 """
 
 from __future__ import annotations
