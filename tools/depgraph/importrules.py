@@ -205,3 +205,19 @@ def parse_suppression(comment: str, line: int) -> Suppression | None:
         return None
     checks = tuple(sorted(c.strip() for c in match.group(1).split(",") if c.strip()))
     return Suppression(line, checks, match.group(2).strip())
+
+
+Context = tuple[bool, bool, bool]  # (in a function, under TYPE_CHECKING, in a guarded try body)
+TOP: Context = (False, False, False)
+
+
+def kind_of(ctx: Context) -> ImportKind:
+    """The kind of an import in that context: type-checking > deferred > guarded > top-level."""
+    fn, tc, guarded = ctx
+    if tc:
+        return ImportKind.TYPE_CHECKING
+    if fn:
+        return ImportKind.DEFERRED
+    if guarded:
+        return ImportKind.GUARDED
+    return ImportKind.TOP_LEVEL

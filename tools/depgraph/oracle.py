@@ -16,10 +16,10 @@ import re
 import tokenize
 
 from depgraph import importrules as rules
-from depgraph.imports import FileImports, ImportKind, ImportRecord, Suppression
+from depgraph.imports import FileImports, ImportRecord, Suppression
 
-_Context = tuple[bool, bool, bool]  # (in a function, under TYPE_CHECKING, in a guarded try body)
-_TOP: _Context = (False, False, False)
+_Context = rules.Context
+_TOP = rules.TOP
 _LINES_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
@@ -82,17 +82,6 @@ def suppressions(text: str) -> tuple[Suppression, ...]:
     return tuple(sorted(found))
 
 
-def _kind(ctx: _Context) -> ImportKind:
-    fn, tc, guarded = ctx
-    if tc:
-        return ImportKind.TYPE_CHECKING
-    if fn:
-        return ImportKind.DEFERRED
-    if guarded:
-        return ImportKind.GUARDED
-    return ImportKind.TOP_LEVEL
-
-
 class _Walker:
     def __init__(
         self, module: str, is_package: bool, aliases: rules.Aliases, text: str, lines: list[str]
@@ -125,7 +114,7 @@ class _Walker:
             segment = self.segment(node)
             self.records.extend(
                 rules.records_for(
-                    node, self.module, self.is_package, _kind(ctx), rules.statement_text(segment)
+                    node, self.module, self.is_package, rules.kind_of(ctx), rules.statement_text(segment)
                 )
             )
             return

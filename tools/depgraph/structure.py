@@ -26,8 +26,8 @@ from itertools import accumulate, chain
 from depgraph import importrules as rules
 from depgraph.imports import ImportKind
 
-_Context = tuple[bool, bool, bool]  # (in a function, under TYPE_CHECKING, in a guarded try body)
-_TOP: _Context = (False, False, False)
+_Context = rules.Context
+_TOP = rules.TOP
 # A line break, then a header's indentation and keyword (the first line is matched apart). No groups, a
 # literal first character and `async` as one more alternative: `re` then jumps from line break to line
 # break in C (3x faster than `^` + groups + an optional `async` prefix).
@@ -48,17 +48,6 @@ def _widths(white: str) -> tuple[int, int]:
     """Indentation width with tabs to multiples of 8, and with tabs as 1 (a form feed restarts both)."""
     white = white[white.rfind("\f") + 1 :]
     return len(white.expandtabs(8)), len(white)
-
-
-def kind_of(ctx: _Context) -> ImportKind:
-    fn, tc, guarded = ctx
-    if tc:
-        return ImportKind.TYPE_CHECKING
-    if fn:
-        return ImportKind.DEFERRED
-    if guarded:
-        return ImportKind.GUARDED
-    return ImportKind.TOP_LEVEL
 
 
 _FLATTEN = str.maketrans("[{]}", "(())")
@@ -365,7 +354,7 @@ class Structure:
         own = first == line_start and _INDENT_RE.match(self.sk, first).end() == pos  # type: ignore[union-attr]
         try:
             if own or word not in _SEMANTIC:
-                return kind_of(self._context(first, indent, alt))
+                return rules.kind_of(self._context(first, indent, alt))
             return self._one_liner(first)
         except _Unsure:
             return None
@@ -375,4 +364,4 @@ class Structure:
         index = bisect_right(self.h_pos, first) - 1
         if index < 0 or self.h_pos[index] != first:
             return None
-        return kind_of(self._body_of(index))
+        return rules.kind_of(self._body_of(index))
