@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from graphlib import CycleError, TopologicalSorter
+from itertools import pairwise
+
+from depgraph.model import Edge
+from depgraph.suppress import Suppressor
 
 
 def shortest_cycles(pairs: Iterable[tuple[str, str]]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -32,6 +36,26 @@ def shortest_cycles(pairs: Iterable[tuple[str, str]]) -> list[tuple[tuple[str, .
         members = tuple(sorted(component))
         result.append((members, _shortest_back(successors, members[0], set(component))))
     return sorted(result)
+
+
+def cycles_through_edges(
+    by_pair: Mapping[tuple[str, str], list[Edge]], check: str, suppressor: Suppressor
+) -> list[tuple[tuple[str, ...], tuple[str, ...], list[Edge]]]:
+    """(members, cycle, one edge per hop) for each component of the graph whose edges are `by_pair` (each
+    pair's edges sorted). A hop is the pair's first edge that `check` does not suppress; suppressions are read
+    only for pairs inside a component, and the cycles are searched again only when one removed an edge."""
+    cycles = shortest_cycles(by_pair)
+    component = {m: i for i, (members, _) in enumerate(cycles) for m in members}
+    examples: dict[tuple[str, str], Edge] = {}
+    removed = False
+    for (source, target), edges in sorted(by_pair.items()):
+        if source in component and component[source] == component.get(target):
+            kept = [e for e in edges if not suppressor.suppresses(check, e.path, e.line)]
+            removed = removed or len(kept) < len(edges)
+            if kept:
+                examples[(source, target)] = kept[0]
+    chosen = shortest_cycles(examples) if removed else cycles
+    return [(members, cycle, [examples[pair] for pair in pairwise(cycle)]) for members, cycle in chosen]
 
 
 def _shortest_back(successors: dict[str, list[str]], start: str, inside: set[str]) -> tuple[str, ...]:

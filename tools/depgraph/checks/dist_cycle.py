@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from depgraph.checks.base import View, finding, hop, silence_hint
-from depgraph.checks.cycles import shortest_cycles
+from depgraph.checks.cycles import cycles_through_edges
 from depgraph.model import Edge, Finding, Level
 from depgraph.suppress import Suppressor
 
@@ -27,18 +27,8 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
             continue
         if view.is_first_party(source):
             by_pair.setdefault((source, target), []).append(edge)
-    # Suppressions are read only for pairs that can be on a cycle (inside a strongly connected component).
-    component = {m: i for i, (members, _) in enumerate(shortest_cycles(by_pair)) for m in members}
-    examples: dict[tuple[str, str], Edge] = {}
-    for (source, target), edges in sorted(by_pair.items()):
-        if source not in component or component[source] != component.get(target):
-            continue
-        kept = [e for e in edges if not suppressor.suppresses(ID, e.path, e.line)]
-        if kept:
-            examples[(source, target)] = kept[0]  # edges are sorted: the smallest path:line
     found: list[Finding] = []
-    for members, cycle in shortest_cycles(examples):
-        hops = [examples[(a, b)] for a, b in pairwise(cycle)]
+    for members, cycle, hops in cycles_through_edges(by_pair, ID, suppressor):
         names = " -> ".join(cycle)
         extra = sorted(set(members) - set(cycle))
         message = f"distributions import one another in a cycle: {names}"

@@ -10,10 +10,8 @@ dynamic imports do not count; suppressed imports do not make a hop.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from depgraph.checks.base import View, finding, hop, silence_hint
-from depgraph.checks.cycles import shortest_cycles
+from depgraph.checks.cycles import cycles_through_edges
 from depgraph.imports import ImportKind
 from depgraph.model import Edge, Finding, Level
 from depgraph.suppress import Suppressor
@@ -28,20 +26,8 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
     for edge in view.edges:
         if edge.kind is ImportKind.TOP_LEVEL and edge.importer != edge.imported and edge.imported in modules:
             by_pair.setdefault((edge.importer, edge.imported), []).append(edge)
-    # Read suppressions only for edges that can be on a cycle, i.e. inside a strongly connected component.
-    cycles = shortest_cycles(by_pair)
-    component = {m: i for i, (members, _) in enumerate(cycles) for m in members}
-    examples: dict[tuple[str, str], Edge] = {}
-    removed = False
-    for (source, target), edges in sorted(by_pair.items()):
-        if source in component and component[source] == component.get(target):
-            kept = [e for e in edges if not suppressor.suppresses(ID, e.path, e.line)]
-            removed = removed or len(kept) < len(edges)
-            if kept:
-                examples[(source, target)] = kept[0]  # edges are sorted: the smallest line
     found: list[Finding] = []
-    for members, cycle in shortest_cycles(examples) if removed else cycles:
-        hops = [examples[(a, b)] for a, b in pairwise(cycle)]
+    for members, cycle, hops in cycles_through_edges(by_pair, ID, suppressor):
         names = " -> ".join(cycle)
         message = f"import cycle at import time: {names}"
         if len(members) > len(cycle) - 1:
