@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from depgraph.checks import CheckResult
     from depgraph.checks.base import GraphLike
     from depgraph.config import Config
+    from depgraph.graph import Graph
 
 _ROOT = click.option(
     "--root",
@@ -44,7 +45,31 @@ def _collect(
     where = root.resolve() if root else find_root()
     config = load_config(where)
     graph = build_graph(where, config, use_cache=not no_cache, jobs=jobs)
+    if config.full_syntax_check and (not only or "parse-error" in only):
+        graph = _with_syntax_errors(graph, config, no_cache, jobs)
     return config, graph, run_checks(graph, config, only=only)
+
+
+def _with_syntax_errors(graph: Graph, config: Config, no_cache: bool, jobs: int | None) -> Graph:
+    """The graph with a `parse-error` finding for every file that does not compile (the scanner only
+    sees the syntax errors near imports); a file the build already found unreadable keeps its finding."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from depgraph import syntax  # noqa: PLC0415
+    from depgraph.graph import PARSE_ERROR, parse_error  # noqa: PLC0415
+
+    if config.level(PARSE_ERROR) is Level.OFF:
+        return graph
+    known = {f.path for f in graph.findings if f.check == PARSE_ERROR}
+    paths = [m.path for m in graph.modules if m.path not in known]
+    found = syntax.errors(
+        graph.root, paths, graph.digests, cache_dir=None if no_cache else config.cache_path, jobs=jobs
+    )
+    if not found:
+        return graph
+    level = config.level(PARSE_ERROR)
+    added = [parse_error(path, error, level, "syntax error") for path, error in found.items()]
+    return replace(graph, findings=tuple(sorted((*graph.findings, *added))))
 
 
 def _use_color(choice: bool | None, fmt: str, output: Path | None) -> bool:

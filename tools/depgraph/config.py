@@ -63,6 +63,7 @@ class Config:
     distributions: tuple[str, ...] = ()
     vendor: str = "vendor"
     include_tests: bool = False
+    full_syntax_check: bool = True  # `check` compiles every file (depgraph.syntax), not only import lines
     tests: tuple[str, ...] = ("tests", "test")
     exclude: tuple[str, ...] = ()
     cache_dir: str = ".depgraph-cache"
@@ -172,6 +173,7 @@ _KEYS = {
     "distributions",
     "vendor",
     "include-tests",
+    "full-syntax-check",
     "tests",
     "exclude",
     "cache-dir",
@@ -286,6 +288,7 @@ def load_config(root: Path) -> Config:
         distributions=_relative(r, "distributions", r.strings("distributions")),
         vendor=_relative(r, "vendor", (r.string("vendor", "vendor"),))[0],
         include_tests=r.boolean("include-tests", False),
+        full_syntax_check=r.boolean("full-syntax-check", True),
         tests=r.strings("tests", ("tests", "test")),
         exclude=r.strings("exclude"),
         cache_dir=r.string("cache-dir", ".depgraph-cache"),

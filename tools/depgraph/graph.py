@@ -15,7 +15,7 @@ import gc
 import os
 from collections import Counter
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from depgraph.classify import Classifier
@@ -41,6 +41,8 @@ class Graph:
     findings: tuple[Finding, ...]  # parse errors, sorted
     namespaces: Mapping[str, tuple[str, ...]]  # PEP 420 namespace package -> distributions holding portions
     imports: Mapping[str, FileImports]  # repo-relative path -> what the extractor found (suppressions too)
+    # repo-relative path -> BLAKE2b-128 of the content, for the files the build hashed (with the cache on)
+    digests: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
 
     def distribution(self, name: str) -> Distribution | None:
         return next((d for d in self.distributions if d.name == name), None)
@@ -131,16 +133,19 @@ def _file_rows(
     return tuple(sorted(rows))
 
 
-def _parse_error(module: Module, error: tuple[int, str], level: Level) -> Finding:
+def parse_error(
+    path: str, error: tuple[int, str], level: Level, what: str = "cannot read imports"
+) -> Finding:
+    """The `parse-error` finding of one file: `error` is (line, message)."""
     line, message = error
     return Finding(
         PARSE_ERROR,
         level,
-        module.path,
+        path,
         line,
-        f"cannot read imports: {message}",
+        f"{what}: {message}",
         hint="fix the file, or leave it out with `exclude` in [tool.depgraph]",
-        key=f"{PARSE_ERROR}:{module.path}",
+        key=f"{PARSE_ERROR}:{path}",
     )
 
 
@@ -177,6 +182,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
     ready: dict[str, FileImports] = {}
     pending: list[tuple[Module, Probe]] = []
     reused: list[tuple[bytes, str, bool]] = []  # extraction cache keys of the files reused
+    digests: dict[str, bytes] = {}
     for module in ws.modules:
         absolute = prefix + module.path
         probe = (
@@ -187,8 +193,11 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         entry = probe.entry
         if entry is None:
             pending.append((module, probe))
+            if probe.digest is not None:
+                digests[module.path] = probe.digest
             continue
         rows[module.path] = entry.rows
+        digests[module.path] = entry.digest
         reused.append((entry.digest, module.name, module.is_package))
         if entry.error is not None:
             errors[module.path] = entry.error
@@ -233,9 +242,10 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         distributions=ws.distributions,
         modules=ws.modules,
         edges=tuple(edges),
-        findings=tuple(sorted(_parse_error(by_path[p], e, level) for p, e in errors.items())),
+        findings=tuple(sorted(parse_error(p, e, level) for p, e in errors.items())),
         namespaces=ws.namespaces,
         imports=FileImportsMap([m.path for m in ws.modules], ready, store.old_frozen if store else dict),
+        digests=digests,
     )
 
 

@@ -70,9 +70,9 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports:
     """Every import of one file (the bytes as read from disk), as the `ast` oracle would find them.
 
     The fast scanner (``depgraph.scanner``) decides almost every file; whatever it cannot decide with
-    certainty goes to the oracle (``depgraph.oracle``). Known limit: a syntax error far from every import
-    statement, string and bracket (a Python 2 ``print "x"``) is not reported; finding those takes
-    CPython's full parser, several times the cost of the whole scan.
+    certainty goes to the oracle (``depgraph.oracle``). A syntax error far from every import statement,
+    string and bracket (a Python 2 ``print "x"``) is not seen here: ``depgraph.syntax`` compiles every
+    file for that (in ``check``), cached by content.
     """
     from depgraph import oracle, scanner  # noqa: PLC0415 - both import this module
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from depgraph.imports import FileImports, SourceFile, extract
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Below this many bytes to extract, starting worker processes (~50 ms) costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -94,9 +97,31 @@ def extract_loaded(
 
 
 def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int) -> list[FileImports]:
-    """Extract in `workers` processes, this one included: it starts `workers - 1` children and takes its
-    share too. Chunks of similar load go to the children front first; this process takes them back
-    first, cancelling each before a child has picked it up, so both meet where the work is shared out."""
+    """Extract in `workers` processes, this one included (see `parallel`)."""
+    from depgraph.cache import thaw  # noqa: PLC0415
+
+    def local(item: tuple[str, str, bool]) -> FileImports:
+        path, module, is_package = item
+        data = read(path)
+        return data if isinstance(data, FileImports) else extract(data, module, is_package)
+
+    return parallel(items, sizes, workers, remote=_extract_chunk, local=local, convert=thaw)
+
+
+def parallel(
+    items: Sequence[T],
+    sizes: Sequence[int],
+    workers: int,
+    *,
+    remote: Callable[[list[T]], list[Any]],
+    local: Callable[[T], R],
+    convert: Callable[[Any], R],
+) -> list[R]:
+    """`local(item)` for every item, in `workers` processes, this one included: it starts `workers - 1`
+    children, which run `remote` on chunks of items (each result then goes through `convert` here), and
+    takes its share too. Chunks of similar load (by `sizes`) go to the children front first; this process
+    takes them back first, cancelling each before a child has picked it up, so both meet where the work
+    is shared out."""
     count = min(workers * 16, len(items))  # small chunks: a short tail when one side waits for the other
     order = sorted(range(len(items)), key=lambda i: -sizes[i])
     chunks: list[list[int]] = [[] for _ in range(count)]
@@ -110,19 +135,15 @@ def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    out: list[FileImports | None] = [None] * len(items)
-    from depgraph.cache import thaw  # noqa: PLC0415
-
+    out: dict[int, R] = {}
     with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as executor:
-        futures = [executor.submit(_extract_chunk, [items[i] for i in chunk]) for chunk in chunks]
+        futures = [executor.submit(remote, [items[i] for i in chunk]) for chunk in chunks]
         mine = len(chunks)
         while mine > 0 and futures[mine - 1].cancel():
             mine -= 1
             for i in chunks[mine]:
-                path, module, is_package = items[i]
-                data = read(path)
-                out[i] = data if isinstance(data, FileImports) else extract(data, module, is_package)
+                out[i] = local(items[i])
         for chunk, future in zip(chunks[:mine], futures[:mine], strict=True):
             for i, one in zip(chunk, future.result(), strict=True):
-                out[i] = thaw(one)
-    return [one if one is not None else FileImports((), (0, "not extracted")) for one in out]
+                out[i] = convert(one)
+    return [out[i] for i in range(len(items))]

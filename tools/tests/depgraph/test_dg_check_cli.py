@@ -224,6 +224,35 @@ def test_parse_error_is_a_finding_and_the_rest_goes_on(tmp_path: Path) -> None:
     assert "staging/fw/fw/api.py:1: [error] staging distribution `fw` imports the core" in done.stdout
 
 
+def test_syntax_errors_far_from_imports_are_findings(tmp_path: Path) -> None:
+    """The scanner never reads these lines; the full syntax check (on by default) compiles every file."""
+    py2 = "import os\n\n\ndef show():\n    print 'x'\n"
+    outside = "import os\n\nreturn 1\n"
+    warning_only = 'import os\n\nPATTERN = "\\d+"\n'  # SyntaxWarning (invalid escape), not an error
+    root = build(tmp_path, {"app/py2.py": py2, "app/ret.py": outside, "app/warn.py": warning_only})
+    done = run(root)
+    assert done.returncode == 1, done.stdout + done.stderr
+    out = done.stdout
+    assert "parse-error (2 errors)" in out
+    assert "app/py2.py:5: [error] syntax error: Missing parentheses in call to 'print'" in out
+    assert "app/ret.py:3: [error] syntax error: 'return' outside function" in out
+    assert "warn.py" not in out
+    assert done.stderr == ""
+
+
+def test_full_syntax_check_can_be_turned_off(tmp_path: Path) -> None:
+    tool = ROOT_TOOL + "full-syntax-check = false\n"
+    root = build(
+        tmp_path,
+        {
+            "pyproject.toml": pyproject("app", ["fw"], {"a": ["prov-a"], "b": ["prov-b"]}, tool),
+            "app/py2.py": "import os\n\n\ndef show():\n    print 'x'\n",
+        },
+    )
+    done = run(root)
+    assert done.returncode == 0, done.stdout + done.stderr  # the import scan alone does not see it
+
+
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
