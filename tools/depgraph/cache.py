@@ -44,13 +44,14 @@ def freeze(found: FileImports) -> tuple[Any, ...]:
 def thaw(frozen: tuple[Any, ...]) -> FileImports:
     records, error, sups = frozen
     kinds = _KINDS
+    new = tuple.__new__
     return FileImports(
         tuple(
-            ImportRecord(line, mod, names, kinds[kind], text, level)
+            new(ImportRecord, (line, mod, names, kinds[kind], text, level))
             for line, mod, names, kind, text, level in records
         ),
         error,
-        tuple(Suppression(*sup) for sup in sups),
+        tuple(new(Suppression, sup) for sup in sups),
     )
 
 

@@ -22,7 +22,6 @@ import keyword
 import re
 import tokenize
 from bisect import bisect_right
-from operator import attrgetter
 
 from depgraph import importrules as rules
 from depgraph.imports import FileImports, ImportKind, ImportRecord, Suppression
@@ -53,9 +52,6 @@ _IMPORT_RE = re.compile(rf"import ({_DOTTED}(?: as {_NAME})?(?:, {_DOTTED}(?: as
 _NAMES = rf"{_NAME}(?: as {_NAME})?(?:, {_NAME}(?: as {_NAME})?)*"
 _FROM_RE = re.compile(rf"from (\.*)({_DOTTED})? import (\*|{_NAMES}|\({_NAMES},?\))")
 _NAME_RE = re.compile(_NAME)
-# The dataclass order of ImportRecord as one C-built key per record (its generated __lt__ builds two
-# tuples in Python for every comparison).
-_RECORD_ORDER = attrgetter("line", "module", "names", "kind", "text", "level")
 _STRING_PREFIX_RE = re.compile(r"(?i)(?:[rub]|br|rb|f|fr|rf|t|tr|rt)\Z")
 # Statement as written -> (its one-line text, its parsed node; never modified: the line is passed
 # separately). The same statements recur across a code base (`from __future__ import annotations`, ...).
@@ -222,7 +218,7 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
             return None
         if record is not None:
             records.append(record)
-    return FileImports(tuple(sorted(records, key=_RECORD_ORDER)), None, _suppressions(text, tokens))
+    return FileImports(tuple(sorted(records)), None, _suppressions(text, tokens))
 
 
 def _suppressions(text: str, tokens: _Tokens) -> tuple[Suppression, ...]:
