@@ -15,7 +15,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -124,6 +123,8 @@ class Pack:
         directory = self.path.parent
         try:
             directory.mkdir(parents=True, exist_ok=True)
+            import tempfile  # noqa: PLC0415 - ~4 ms of imports, only when writing
+
             fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=directory)
         except OSError:
             return  # a read-only or vanished cache directory only costs speed

@@ -9,9 +9,8 @@ names of every `*.dist-info`/`*.egg-info` entry on `sys.path` (installing or upg
 
 from __future__ import annotations
 
-import hashlib
+import marshal
 import os
-import pickle
 import re
 import sys
 from collections.abc import Mapping
@@ -21,11 +20,13 @@ from depgraph.model import Origin
 from depgraph.workspace import Workspace, normalize
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__main__"}  # the running script: never a dependency
-_MAP_VERSION = 1
+_MAP_VERSION = 2
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 def _metadata_fingerprint() -> str:
+    import hashlib  # noqa: PLC0415 - only with a cache folder
+
     digest = hashlib.blake2b(f"{_MAP_VERSION}{sys.version}".encode(), digest_size=16)
     for entry in sys.path:
         try:
@@ -95,13 +96,12 @@ def installed_packages(cache_dir: Path | None) -> Mapping[str, tuple[str, ...]]:
     """Top-level import name -> installed distribution names, cached when `cache_dir` is given."""
     cache_file = None
     if cache_dir is not None:
-        cache_file = cache_dir / f"installed-{_metadata_fingerprint()}.pickle"
+        cache_file = cache_dir / f"installed-{_metadata_fingerprint()}.marshal"
         try:
-            with cache_file.open("rb") as fh:
-                cached = pickle.load(fh)
+            cached = marshal.loads(cache_file.read_bytes())
             if isinstance(cached, dict):
                 return cached
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        except (OSError, EOFError, ValueError, TypeError):
             pass
     mapping = _scan_installed()
     if cache_file is not None:
@@ -111,9 +111,9 @@ def installed_packages(cache_dir: Path | None) -> Mapping[str, tuple[str, ...]]:
 
             fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".installed-")
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(mapping, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                marshal.dump(mapping, fh)
             Path(tmp).replace(cache_file)  # atomic: a concurrent run reads the old or the new file
-            for old in cache_file.parent.glob("installed-*.pickle"):
+            for old in cache_file.parent.glob("installed-*.*"):
                 if old != cache_file:
                     old.unlink(missing_ok=True)  # another environment's map; it rebuilds if still needed
         except OSError:

@@ -22,7 +22,7 @@ from depgraph.classify import Classifier
 from depgraph.config import Config
 from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile
 from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin
-from depgraph.pool import extract_loaded, read
+from depgraph.pool import extract_loaded
 from depgraph.snapshot import BuildInfo, FileImportsMap, Probe, Row, Store, context_key
 from depgraph.workspace import Workspace, load_workspace
 
@@ -188,7 +188,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         probe = (
             store.probe(module.path, absolute)
             if store is not None
-            else Probe(None, read(absolute), None, None)
+            else Probe(None, None, None, None)  # read by the process that extracts it
         )
         entry = probe.entry
         if entry is None:
@@ -207,7 +207,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         loaded = [
             (
                 SourceFile(prefix + m.path, m.name, m.is_package),
-                p.data if p.data is not None else b"",
+                p.data,
                 p.digest,
             )
             for m, p in pending

@@ -46,27 +46,29 @@ def scan(
 
 
 def extract_loaded(
-    files: Sequence[tuple[SourceFile, bytes | FileImports, bytes | None]],
+    files: Sequence[tuple[SourceFile, bytes | FileImports | None, bytes | None]],
     *,
     cache_dir: Path | None = None,
     jobs: int | None = None,
     keep: Sequence[tuple[bytes, str, bool]] = (),
 ) -> list[FileImports]:
-    """What each (file, its bytes or read error, BLAKE2b digest of the bytes if known) imports, in order:
-    cache look-ups first, then the misses, in worker processes when there is enough to extract."""
+    """What each (file, its bytes or read error or None: not read yet, BLAKE2b digest of the bytes if
+    known) imports, in order: cache look-ups first, then the misses, in worker processes when there is
+    enough to extract (a file not read yet is read by the process that extracts it)."""
     from depgraph import cache  # noqa: PLC0415 - only when caching
 
     result: list[FileImports | None] = [None] * len(files)
     pack = cache.Pack.load(cache_dir) if cache_dir is not None else None
     if pack is not None:
         pack.keep(keep)  # cache keys of files not passed here but still in use: kept in the pack
-    misses: list[tuple[int, SourceFile, bytes, cache.Key | None]] = []
-    for i, (source, data, digest) in enumerate(files):
+    misses: list[tuple[int, SourceFile, bytes | None, cache.Key | None]] = []
+    for i, (source, given, digest) in enumerate(files):
+        data = read(source.path) if given is None and pack is not None else given
         if isinstance(data, FileImports):
             result[i] = data
             continue
         entry: cache.Key | None = None
-        if pack is not None:
+        if pack is not None and data is not None:
             entry = (
                 (digest, source.module, source.is_package)
                 if digest is not None
@@ -78,15 +80,11 @@ def extract_loaded(
         else:
             misses.append((i, source, data, entry))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    total = sum(len(data) for _, _, data, _ in misses)
-    if workers > 1 and total >= PARALLEL_MIN_BYTES and len(misses) > 1:
-        extracted = _parallel(
-            [(s.path, s.module, s.is_package) for _, s, _, _ in misses],
-            [len(d) for _, _, d, _ in misses],
-            workers,
-        )
+    sizes = [len(data) if data is not None else size_of(s.path) for _, s, data, _ in misses]
+    if workers > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and len(misses) > 1:
+        extracted = _parallel([(s.path, s.module, s.is_package) for _, s, _, _ in misses], sizes, workers)
     else:
-        extracted = [extract(data, s.module, s.is_package) for _, s, data, _ in misses]
+        extracted = [_local((s.path, s.module, s.is_package), data) for _, s, data, _ in misses]
     for (i, _, _, entry), found in zip(misses, extracted, strict=True):
         result[i] = found
         if pack is not None and entry is not None and not (found.error and found.error[0] == 0):
@@ -96,16 +94,27 @@ def extract_loaded(
     return [one if one is not None else FileImports((), (0, "not extracted")) for one in result]
 
 
+def size_of(path: str) -> int:
+    """The size of a file to come (0 when it cannot be read: reading it will say why)."""
+    try:
+        return os.stat(path).st_size  # noqa: PTH116 - one call per file
+    except OSError:
+        return 0
+
+
+def _local(item: tuple[str, str, bool], data: bytes | FileImports | None = None) -> FileImports:
+    path, module, is_package = item
+    if data is None:
+        data = read(path)
+    return data if isinstance(data, FileImports) else extract(data, module, is_package)
+
+
 def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int) -> list[FileImports]:
     """Extract in `workers` processes, this one included (see `parallel`)."""
+    from depgraph import oracle, scanner  # noqa: F401, PLC0415 - imported once, before the fork
     from depgraph.cache import thaw  # noqa: PLC0415
 
-    def local(item: tuple[str, str, bool]) -> FileImports:
-        path, module, is_package = item
-        data = read(path)
-        return data if isinstance(data, FileImports) else extract(data, module, is_package)
-
-    return parallel(items, sizes, workers, remote=_extract_chunk, local=local, convert=thaw)
+    return parallel(items, sizes, workers, remote=_extract_chunk, local=_local, convert=thaw)
 
 
 def parallel(

@@ -85,9 +85,10 @@ def _is_word(char: str) -> bool:
 
 
 class _Tokens:
-    """Where the strings and comments of a file are."""
+    """Where the strings and comments of a file are, scanned from the start only as far as asked: past
+    the last import statement there is usually nothing to ask about."""
 
-    __slots__ = ("comment", "ends", "fstring", "starts", "text")
+    __slots__ = ("comment", "ends", "fstring", "scanned", "starts", "sure", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -95,21 +96,54 @@ class _Tokens:
         self.ends: list[int] = []
         self.comment: list[bool] = []
         self.fstring: list[bool] = []
+        self.scanned = -1  # every token starting at or before this position is known
+        self.sure = True  # False once a string could not be delimited with certainty
 
-    def scan(self) -> bool:
-        """False when the file has a string the scanner cannot delimit with certainty.
+    def scan(self, upto: int) -> bool:
+        """Know every token starting at or before `upto` (a line break, or the end of the text); False
+        when one of them cannot be delimited with certainty (then only the oracle can say).
 
-        Per-token work is kept to list comprehensions; only prefixed strings get a closer look.
+        The regular expression runs with the text cut after `upto`: the one token that may cross the cut
+        (a triple-quoted string, or a string continued by a backslash) then shows as an empty string
+        glued to a quote, or as a lone quote, and is matched again on the whole text.
         """
+        if upto <= self.scanned or not self.sure:
+            return self.sure
         text = self.text
-        spans = [m.span() for m in _TOKEN_RE.finditer(text)]
+        resume = self.ends[-1] if self.ends else 0
+        if resume <= upto:
+            if upto + 1 >= len(text):
+                spans = [m.span() for m in _TOKEN_RE.finditer(text, resume)]
+            else:
+                spans = [m.span() for m in _TOKEN_RE.finditer(text, resume, upto + 1)]
+                for index in [i for i, (s, e) in enumerate(spans) if e - s < 3]:
+                    start, end = spans[index]
+                    if text[start] != "#" and (end - start == 1 or text[end : end + 1] == text[start]):
+                        whole = _TOKEN_RE.match(text, start)
+                        assert whole is not None  # at a quote, the lone-quote alternative always matches
+                        del spans[index:]
+                        spans.append(whole.span())
+                        break
+            self.sure = self._add(spans)
+        self.scanned = upto
+        return self.sure
+
+    def everything(self) -> tuple[list[int], list[int], list[bool]] | None:
+        """Every token of the text (None when one cannot be delimited with certainty)."""
+        if not self.scan(len(self.text)):
+            return None
+        return self.starts, self.ends, self.comment
+
+    def _add(self, spans: list[tuple[int, int]]) -> bool:
+        """Append newly scanned tokens; per-token work is kept to list comprehensions, and only
+        prefixed strings get a closer look."""
         if not spans:
             return True
+        text = self.text
         starts = [s for s, _ in spans]
-        self.starts = starts
-        self.ends = [e for _, e in spans]
-        self.comment = comment = [text[s] == "#" for s in starts]
-        self.fstring = fstring = [False] * len(starts)
+        ends = [e for _, e in spans]
+        comment = [text[s] == "#" for s in starts]
+        fstring = [False] * len(starts)
         if any(text[s] != "#" for s, e in spans if e - s == 1):
             return False  # a quote that opens a string which never closes
         glued = [
@@ -125,13 +159,17 @@ class _Tokens:
             lowered = prefix.group().lower()
             if "f" in lowered or "t" in lowered:
                 fstring[index] = True
-                literal = text[start : self.ends[index]]
+                literal = text[start : ends[index]]
                 if "{" in literal and not _balanced_fields(literal, lowered):
                     return False
+        self.starts += starts
+        self.ends += ends
+        self.comment += comment
+        self.fstring += fstring
         return True
 
     def find(self, pos: int) -> int:
-        """Index of the string or comment holding pos, or -1."""
+        """Index of the string or comment holding pos (scanned up to pos at least), or -1."""
         index = bisect_right(self.starts, pos) - 1
         if index >= 0 and self.ends[index] > pos:
             return index
@@ -173,13 +211,12 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
     text = decode(data)
     if text is None:
         return None
-    if "import" not in text and rules.SUPPRESSION_MARK not in text:
+    marked = rules.SUPPRESSION_MARK in text
+    if "import" not in text and not marked:
         return FileImports(())
     tokens = _Tokens(text)
-    if not tokens.scan():
-        return None
     parsed = _Parsed(tokens)
-    if not _find_candidates(text, parsed):
+    if not _find_candidates(text, parsed) or (marked and not tokens.scan(len(text))):
         return None
     records: list[ImportRecord] = []
     structure: Structure | None = None
@@ -197,13 +234,14 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
         else:
             if structure is None:
                 limit = text.find("\n", indented[-1])
+                if not tokens.scan(len(text) if limit < 0 else limit):
+                    return None
                 structure = Structure.build(
                     text,
-                    tokens.starts,
-                    tokens.ends,
-                    tokens.comment,
+                    (tokens.starts, tokens.ends, tokens.comment),
                     parsed.aliases,
                     limit=None if limit < 0 else limit,
+                    rest=tokens.everything,
                 )
                 if structure is None:
                     return None
@@ -241,27 +279,25 @@ def _suppressions(text: str, tokens: _Tokens) -> tuple[Suppression, ...]:
 
 
 def _find_candidates(text: str, parsed: _Parsed) -> bool:
-    """Collect import statements (parsed) and dynamic-import positions; False to fall back."""
+    """Collect import statements (parsed) and dynamic-import positions; False to fall back.
+
+    First every `import` keyword that may be code (see `_may_be_code`) and every dynamic-import name,
+    without the tokens; then the strings and comments only up to the last of them; then each one that is
+    not inside a string or comment.
+    """
     tokens = parsed.tokens
-    line = 1
-    last = 0
+    found: list[tuple[int, bool]] = []  # (position, is a dynamic-import name)
     pos = text.find("import")
+    last = -1
     while pos >= 0:
         after = pos + 6
         before_char = text[pos - 1] if pos else "\n"
         after_char = text[after] if after < len(text) else "\n"
         word_before = _is_word(before_char)
         if not word_before and not _is_word(after_char):
-            index = tokens.find(pos)
-            if index < 0:
-                start = _statement_start(text, pos, tokens)
-                line += text.count("\n", last, start)
-                last = start
-                statement = _statement(text, start, pos, line)
-                if statement is None:
-                    return False
-                parsed.statements.append(statement)
-                parsed.aliases.add(statement[3])
+            if _may_be_code(text, pos):
+                found.append((pos, False))
+                last = pos
         elif (before_char == "_" and text.startswith("__import__", pos - 2)) or (
             not word_before and text.startswith("import_module", pos)
         ):
@@ -270,13 +306,36 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
             if (begin == 0 or not _is_word(text[begin - 1])) and (
                 end >= len(text) or not _is_word(text[end])
             ):
-                index = tokens.find(begin)
-                if index < 0:
-                    parsed.dynamic.append(begin)
-                elif tokens.fstring[index] and not tokens.comment[index]:
-                    return False  # maybe inside a replacement field: only the parser can tell
+                found.append((begin, True))
+                last = pos
         pos = text.find("import", after)
+    if last >= 0:
+        line_end = text.find("\n", last)
+        if not tokens.scan(len(text) if line_end < 0 else line_end):
+            return False
+    line = 1
+    counted = 0
+    for pos, dynamic in found:
+        index = tokens.find(pos)
+        if dynamic:
+            if index < 0:
+                parsed.dynamic.append(pos)
+            elif tokens.fstring[index] and not tokens.comment[index]:
+                return False  # maybe inside a replacement field: only the parser can tell
+            continue
+        if index >= 0:
+            continue
+        start = _statement_start(text, pos, tokens)
+        line += text.count("\n", counted, start)
+        counted = start
+        statement = _statement(text, start, pos, line)
+        if statement is None:
+            return False
+        parsed.statements.append(statement)
+        parsed.aliases.add(statement[3])
     extra = parsed.aliases.import_module_names - {"import_module"}
+    if (extra or parsed.dynamic) and not tokens.scan(len(text)):
+        return False  # a call's arguments, or an alias anywhere: every token is needed
     for name in sorted(extra):
         for match in re.finditer(rf"(?<![\w.]){re.escape(name)}(?!\w)", text):
             index = tokens.find(match.start())
@@ -285,6 +344,24 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
             elif tokens.fstring[index]:
                 return False
     return True
+
+
+def _may_be_code(text: str, pos: int) -> bool:
+    """Whether the `import` keyword at pos can begin an import statement (or its `import` part).
+
+    In valid Python only blanks, a `from` clause, or a statement ending in `;` or a block header's `:`
+    can precede it on its line; anything else (`>>> from x import y` in a doctest, prose) means it lies in
+    a string or comment, which then need not be scanned for. A line continued from above is always a
+    maybe. A file that is not valid Python is a `parse-error` finding of `depgraph.syntax` anyway.
+    """
+    line_start = text.rfind("\n", 0, pos) + 1
+    if line_start == pos or not text[line_start:pos].strip(" \t\f"):
+        return True
+    if line_start >= 2 and text[line_start - 2] == "\\":
+        return True
+    match = _FROM_BACK_RE.search(text, line_start, pos)
+    head = text[line_start : match.start() if match is not None else pos].rstrip(" \t\f")
+    return not head or head[-1] in ";:"
 
 
 def _statement_start(text: str, pos: int, tokens: _Tokens) -> int:

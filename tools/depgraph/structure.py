@@ -21,12 +21,14 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from itertools import accumulate, chain
 
 from depgraph import importrules as rules
 from depgraph.imports import ImportKind
 
 _Context = rules.Context
+Tokens = tuple[list[int], list[int], list[bool]]  # starts, ends, is-comment of strings and comments
 _TOP = rules.TOP
 # A line break, then a header's indentation and keyword (the first line is matched apart). No groups, a
 # literal first character and `async` as one more alternative: `re` then jumps from line break to line
@@ -74,6 +76,7 @@ class Structure:
         "_body",
         "_rest",
         "_sibling_tc",
+        "_text",
         "aliases",
         "flat",
         "h_alt",
@@ -99,29 +102,30 @@ class Structure:
         self.h_word: list[str] = []
         self._body: dict[int, _Context] = {}
         self._sibling_tc: dict[int, bool] = {}
-        self._rest: tuple[str, list[int], list[int], list[bool]] | None = None  # to build the whole text
+        self._rest: Callable[[], Tokens | None] | None = None  # every token of the text, for _complete
+        self._text = ""
 
     @classmethod
     def build(
         cls,
         text: str,
-        starts: list[int],
-        ends: list[int],
-        comment: list[bool],
+        tokens: Tokens,
         aliases: rules.Aliases,
         *,
         limit: int | None = None,
+        rest: Callable[[], Tokens | None] | None = None,
     ) -> Structure | None:
         """The structure, or None when the layout is beyond the scanner (tabs, unbalanced brackets).
 
-        With a limit (a line break of the text), only the text before it: enough for every statement
-        above it; the rest is added only when a `try` above needs its `except` clauses below.
+        `tokens` are (starts, ends, is-comment) of the strings and comments, every one starting before
+        the limit (or all of them without a limit). With a limit (a line break of the text), only the text
+        before it: enough for every statement above it; the rest is added only when a `try` above needs
+        its `except` clauses below, from the tokens `rest()` gives (None: the scanner cannot tell them).
         """
-        rest = (text, starts, ends, comment)
+        starts, ends, comment = tokens
         stop = len(text) if limit is None else limit
         count = len(starts) if limit is None else bisect_left(starts, limit)
-        if count < len(starts):
-            starts, ends, comment = starts[:count], ends[:count], comment[:count]
+        starts, ends, comment = starts[:count], ends[:count], comment[:count]  # copies: callers extend theirs
         # Code between tokens, each followed by its token's stand-in; comprehensions, not a loop of appends.
         code = [text[a:b] for a, b in zip([0, *ends], [*starts, stop], strict=True)]
         stand_ins = [
@@ -131,7 +135,8 @@ class Structure:
         stand_ins.append("")
         self = cls("".join(chain.from_iterable(zip(code, stand_ins, strict=True))), aliases)
         if limit is not None and limit < len(text):
-            self._rest = rest
+            assert rest is not None, "a structure with a limit needs the rest of the tokens"
+            self._rest, self._text = rest, text
         self.tok_starts = starts
         self.removed = list(
             accumulate(
@@ -304,7 +309,8 @@ class Structure:
     def _complete(self) -> None:
         """Extend a structure built up to a limit to the whole text (headers keep their indexes)."""
         assert self._rest is not None
-        whole = Structure.build(*self._rest, self.aliases)
+        tokens = self._rest()
+        whole = Structure.build(self._text, tokens, self.aliases) if tokens is not None else None
         if whole is None:
             raise _Unsure
         self._rest = None

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from depgraph.imports import FileImports
-from depgraph.pool import PARALLEL_MIN_BYTES, parallel, read
+from depgraph.pool import PARALLEL_MIN_BYTES, parallel, read, size_of
 
 FORMAT = 1
 Error = tuple[int, str]
@@ -112,7 +112,7 @@ def errors(
             todo.append(path)
     if todo:
         absolute = [str(root / path) for path in todo]
-        sizes = [_size(path) for path in absolute]
+        sizes = [size_of(path) for path in absolute]
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         if workers > 1 and len(todo) > 1 and sum(sizes) >= PARALLEL_MIN_BYTES // 4:
             results = parallel(absolute, sizes, workers, remote=_chunk, local=_one, convert=_same)
@@ -126,10 +126,3 @@ def errors(
     if store is not None and (used.keys() != known.keys()):
         _save(store, {digest: used[digest] for digest in sorted(used)})
     return {path: found[path] for path in sorted(found)}
-
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size  # noqa: PTH116 - one call per file
-    except OSError:
-        return 0

@@ -383,7 +383,7 @@ def test_coding_cookie_is_honoured() -> None:
         (b"import a\ndef f(:\n    import b\n", 2),
         (b"import a\nx = '\xff'\n", 2),  # not UTF-8
         (b"# coding: no-such-codec\nimport a\n", 1),
-        (b"import a\nx = 'unterminated\n", 2),
+        (b"x = 'unterminated\nimport a\n", 1),
         (b'import a\nx = """never closed\nimport b\n', 2),
         (b"import a\nimport (b)\n", 2),
     ],

@@ -20,7 +20,7 @@ TOOLS = Path(__file__).resolve().parents[2]
     "source",
     [
         pytest.param("x = f\"{__import__('os').sep}\"\n", id="dynamic import inside an f-string"),
-        pytest.param("import a\nx = 'never closed\n", id="unterminated string"),
+        pytest.param("x = 'never closed\nimport a\n", id="unterminated string"),
         pytest.param("if x:\n\tif y:\n        import a\n", id="tabs and spaces the tokenizer rejects"),
         pytest.param("import a\x00\n", id="NUL byte"),
         pytest.param("x = importlib .import_module('a')\n", id="blank before the attribute dot"),
@@ -31,6 +31,33 @@ def test_scanner_defers_to_the_oracle_when_unsure(source: str) -> None:
     data = source.encode()
     assert scanner.extract(data, "m", False) is None
     assert imports.extract(data, "m", False) == oracle.extract(data, "m", False)
+
+
+def test_strings_past_the_last_import_are_not_scanned() -> None:
+    """The tokens are scanned only up to the line of the last `import` that may be code: an unterminated
+    string below it is no concern of the import scan (`depgraph.syntax` reports it in `check`)."""
+    found = scanner.extract(b"import a\nx = 'never closed\n", "m", False)
+    assert found is not None
+    assert [(r.line, r.module) for r in found.records] == [(1, "a")]
+    assert found.error is None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '"""doc\n>>> from x import y\n"""\nimport a\n',  # a doctest line: not code, skipped unscanned
+        'import a\ndef f():\n    """doc\n    import x\n    """\n    import b\n',  # prose, then a real one
+        'x = """a\nb"""; import a\nif x: import b\n',  # after `;` and after a header's `:`
+        'import a\ny = """crosses\nthe cut"""\n\n\ndef f():\n    import b\n',
+        "s = 'continued \\\nstring'; import a\n",  # a string continued by a backslash, before the cut
+        '"""open\n\nimport x  # in the docstring\n"""\n',
+    ],
+)
+def test_partial_token_scan_agrees_with_the_oracle(source: str) -> None:
+    data = source.encode()
+    fast = scanner.extract(data, "m", False)
+    assert fast is not None
+    assert fast == oracle.extract(data, "m", False)
 
 
 def test_dynamic_import_in_an_fstring_is_found_through_the_fallback() -> None:

@@ -27,7 +27,7 @@ def files() -> dict[str, str]:
     """The clean monorepo plus findings of several kinds, a parse error and a suppression."""
     found = monorepo_files()
     found["staging/fw/fw/bad.py"] = "import app\n"  # staging-imports-core
-    found["staging/fw/fw/broken.py"] = 'import os\nname = "unterminated\n'  # parse-error
+    found["staging/fw/fw/broken.py"] = 'name = "unterminated\nimport os\n'  # parse-error
     found["staging/prov_a/prov_a/x.py"] = (
         "import requests  # depgraph: ignore[undeclared-dependency] optional, checked at run time\n"
         "from prov_a import y\n"
