@@ -117,6 +117,29 @@ def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int
     return parallel(items, sizes, workers, remote=_extract_chunk, local=_local, convert=thaw)
 
 
+def _chunks(sizes: Sequence[int], workers: int) -> list[list[int]]:
+    """Item indexes in chunks of decreasing load (guided self-scheduling): each chunk takes the largest
+    items left until it holds 1/(4 x workers) of the load still to share out, so the first chunks are big
+    (few hand-outs) and the last ones small (whoever takes the last one finishes soon after the others).
+    """
+    order = sorted(range(len(sizes)), key=lambda i: (-sizes[i], i))
+    left = float(sum(sizes) + len(order))  # +1 per item: empty files cost something too
+    chunks: list[list[int]] = []
+    floor = left / (workers * 64)
+    current: list[int] = []
+    load = 0.0
+    for i in order:
+        current.append(i)
+        load += sizes[i] + 1
+        if load >= max(left / (workers * 4), floor):
+            chunks.append(current)
+            left -= load
+            current, load = [], 0.0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def parallel(
     items: Sequence[T],
     sizes: Sequence[int],
@@ -126,33 +149,59 @@ def parallel(
     local: Callable[[T], R],
     convert: Callable[[Any], R],
 ) -> list[R]:
-    """`local(item)` for every item, in `workers` processes, this one included: it starts `workers - 1`
-    children, which run `remote` on chunks of items (each result then goes through `convert` here), and
-    takes its share too. Chunks of similar load (by `sizes`) go to the children front first; this process
-    takes them back first, cancelling each before a child has picked it up, so both meet where the work
-    is shared out."""
-    count = min(workers * 16, len(items))  # small chunks: a short tail when one side waits for the other
-    order = sorted(range(len(items)), key=lambda i: -sizes[i])
-    chunks: list[list[int]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for i in order:  # largest first onto the lightest chunk
-        target = loads.index(min(loads))
-        chunks[target].append(i)
-        loads[target] += sizes[i]
-    import multiprocessing  # noqa: PLC0415 - ~30 ms of imports, only when workers really start
-    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    """`local(item)` for every item, in `workers` processes, this one included.
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    This process forks `workers - 1` children (no executor, no threads: nothing competes with this
+    process for its own share of the work). Chunks of decreasing load (see `_chunks`) are handed out
+    through a pipe holding one byte per chunk index: every process, this one included, reads the next
+    byte when it is free, so the load balances itself and the tail is one small chunk. A child runs
+    `remote` on each chunk it takes and, once the pipe is empty, writes its results (`marshal`) to its
+    own pipe; here they go through `convert`. A chunk a child took but never reported (it died) is done
+    here. Without `os.fork`, everything runs here.
+    """
+    chunks = _chunks(sizes, workers)
+    if not hasattr(os, "fork") or len(chunks) > 255 or workers < 2:
+        return [local(item) for item in items]
+    import marshal  # noqa: PLC0415
+
+    claims_r, claims_w = os.pipe()
+    os.write(claims_w, bytes(range(len(chunks))))  # < 256 bytes: fits the pipe at once
+    os.close(claims_w)
+    children: list[tuple[int, int]] = []
+    for _ in range(workers - 1):
+        results_r, results_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: take chunks until none are left, then report
+            code = 0
+            try:
+                os.close(results_r)
+                done: list[tuple[int, list[Any]]] = []
+                while index := os.read(claims_r, 1):
+                    done.append((index[0], remote([items[i] for i in chunks[index[0]]])))
+                with os.fdopen(results_w, "wb") as report:
+                    report.write(marshal.dumps(done))
+            except BaseException:  # never return into the parent's code
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(results_w)
+        children.append((pid, results_r))
     out: dict[int, R] = {}
-    with ProcessPoolExecutor(max_workers=max(1, workers - 1), mp_context=context) as executor:
-        futures = [executor.submit(remote, [items[i] for i in chunk]) for chunk in chunks]
-        mine = len(chunks)
-        while mine > 0 and futures[mine - 1].cancel():
-            mine -= 1
-            for i in chunks[mine]:
+    try:
+        while index := os.read(claims_r, 1):
+            for i in chunks[index[0]]:
                 out[i] = local(items[i])
-        for chunk, future in zip(chunks[:mine], futures[:mine], strict=True):
-            for i, one in zip(chunk, future.result(), strict=True):
-                out[i] = convert(one)
-    return [out[i] for i in range(len(items))]
+    finally:
+        os.close(claims_r)
+        for pid, results_r in children:
+            with os.fdopen(results_r, "rb") as handle:
+                data = handle.read()
+            os.waitpid(pid, 0)
+            try:
+                reported = marshal.loads(data) if data else []
+            except (EOFError, ValueError, TypeError):
+                reported = []  # a child that died half-way: its chunks are done below
+            for index, results in reported:
+                for i, one in zip(chunks[index], results, strict=True):
+                    out[i] = convert(one)
+    return [out[i] if i in out else local(items[i]) for i in range(len(items))]

@@ -46,3 +46,60 @@ def test_parallel_equals_one_process(tmp_path: Path, workers: int) -> None:
 def test_parallel_with_fewer_items_than_chunks(tmp_path: Path) -> None:
     items = _items(tmp_path, 2)
     assert pool._parallel(items, [1, 1, 1], 2) == _expected(items)
+
+
+def _doubles(chunk: list[int]) -> list[int]:
+    return [2 * x for x in chunk]
+
+
+def _dies_on_13(chunk: list[int]) -> list[int]:
+    if 13 in chunk:
+        raise RuntimeError("a worker that dies half-way")
+    return [2 * x for x in chunk]
+
+
+def _pids(chunk: list[int]) -> list[int]:
+    import os  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    time.sleep(0.02)  # each chunk takes a while, so that both processes get some
+    return [os.getpid() for _ in chunk]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_every_item_once_in_order(workers: int) -> None:
+    items = list(range(200))
+    sizes = [(i * 37) % 101 for i in items]
+    found = pool.parallel(items, sizes, workers, remote=_doubles, local=lambda x: 2 * x, convert=int)
+    assert found == [2 * x for x in items]
+
+
+def test_children_really_take_chunks() -> None:
+    import os  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    items = list(range(400))
+
+    def mine(_: int) -> int:
+        time.sleep(0.001)
+        return os.getpid()
+
+    found = pool.parallel(items, [1000] * 400, 2, remote=_pids, local=mine, convert=int)
+    assert os.getpid() in found
+    assert len(set(found)) == 2  # a forked child did part of the work
+
+
+def test_a_dying_child_costs_time_not_results() -> None:
+    items = list(range(100))
+    found = pool.parallel(items, [1] * 100, 2, remote=_dies_on_13, local=lambda x: 2 * x, convert=int)
+    assert found == [2 * x for x in items]
+
+
+def test_chunks_cover_every_item_once_largest_load_first() -> None:
+    sizes = [(i * 7919) % 1000 for i in range(500)]
+    chunks = pool._chunks(sizes, 2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(500))
+    loads = [sum(sizes[i] + 1 for i in chunk) for chunk in chunks]
+    assert loads[0] == max(loads)
+    assert loads[-1] < loads[0] / 4  # the tail is small
+    assert len(chunks) < 256
