@@ -210,6 +210,11 @@ class Classifier:
         self._requirements: dict[str, dict[str, str]] = {}
         self._shared: dict[str, bool] = {}
 
+    def prepare(self) -> None:
+        """Load the installed-distribution map now (workers forked afterwards share it)."""
+        if self._installed is None:
+            self._installed = installed_packages(self.cache_dir)
+
     def _named(self, dist: str) -> tuple[str, Origin]:
         own = self.by_norm.get(normalize(dist))
         return (own.name, own.origin) if own else (dist, Origin.THIRD_PARTY)

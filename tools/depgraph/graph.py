@@ -22,7 +22,7 @@ from depgraph.classify import Classifier
 from depgraph.config import Config
 from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile
 from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin
-from depgraph.pool import extract_loaded
+from depgraph.pool import extract_resolved
 from depgraph.snapshot import BuildInfo, FileImportsMap, Probe, Row, Store, context_key
 from depgraph.workspace import Workspace, load_workspace
 
@@ -212,12 +212,17 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
             )
             for m, p in pending
         ]
-        results = extract_loaded(loaded, cache_dir=cache_dir, jobs=jobs, keep=reused)
         classifier = Classifier(ws, cache_dir)
+        classifier.prepare()  # before any worker starts: each inherits the installed map
         helpers = _test_helpers(ws)
-        for (module, probe), result in zip(pending, results, strict=True):
+
+        def resolve(index: int, found: FileImports) -> tuple[Row, ...]:
+            return _file_rows(pending[index][0], found, ws, classifier, helpers)
+
+        results = extract_resolved(loaded, cache_dir=cache_dir, jobs=jobs, keep=reused, resolve=resolve)
+        for (module, probe), (result, found) in zip(pending, results, strict=True):
             ready[module.path] = result
-            found = rows[module.path] = _file_rows(module, result, ws, classifier, helpers)
+            rows[module.path] = found
             if result.error is not None:
                 errors[module.path] = result.error
             if store is not None:

@@ -25,24 +25,16 @@ def read(path: str) -> bytes | FileImports:
         return FileImports((), (0, f"cannot read: {exc.strerror or exc}"))
 
 
-def _extract_chunk(chunk: list[tuple[str, str, bool]]) -> list[tuple[Any, ...]]:
-    """In a worker: results as plain tuples, which cross the process boundary much faster than
-    frozen dataclasses (pickle rebuilds those attribute by attribute)."""
-    from depgraph.cache import freeze  # noqa: PLC0415 - workers only
-
-    out: list[tuple[Any, ...]] = []
-    for path, module, is_package in chunk:
-        data = read(path)
-        out.append(freeze(data if isinstance(data, FileImports) else extract(data, module, is_package)))
-    return out
-
-
 def scan(
     files: Sequence[SourceFile], *, cache_dir: Path | None = None, jobs: int | None = None
 ) -> dict[str, FileImports]:
     loaded = [(source, read(source.path), None) for source in files]
     found = extract_loaded(loaded, cache_dir=cache_dir, jobs=jobs)
     return {source.path: one for (source, _, _), one in zip(loaded, found, strict=True)}
+
+
+Item = tuple[str, str, bool, int]  # path, module, is a package, index in the files given
+Resolve = Callable[[int, FileImports], Any]
 
 
 def extract_loaded(
@@ -55,9 +47,26 @@ def extract_loaded(
     """What each (file, its bytes or read error or None: not read yet, BLAKE2b digest of the bytes if
     known) imports, in order: cache look-ups first, then the misses, in worker processes when there is
     enough to extract (a file not read yet is read by the process that extracts it)."""
+    return [found for found, _ in extract_resolved(files, cache_dir=cache_dir, jobs=jobs, keep=keep)]
+
+
+def extract_resolved(
+    files: Sequence[tuple[SourceFile, bytes | FileImports | None, bytes | None]],
+    *,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    keep: Sequence[tuple[bytes, str, bool]] = (),
+    resolve: Resolve | None = None,
+) -> list[tuple[FileImports, Any]]:
+    """`extract_loaded`, each result paired with `resolve(index, result)` (None without `resolve`),
+    computed by the process that extracted the file: a worker's resolution must be marshal-able."""
     from depgraph import cache  # noqa: PLC0415 - only when caching
 
-    result: list[FileImports | None] = [None] * len(files)
+    result: list[tuple[FileImports, Any] | None] = [None] * len(files)
+
+    def done(i: int, found: FileImports) -> tuple[FileImports, Any]:
+        return found, resolve(i, found) if resolve is not None else None
+
     pack = cache.Pack.load(cache_dir) if cache_dir is not None else None
     if pack is not None:
         pack.keep(keep)  # cache keys of files not passed here but still in use: kept in the pack
@@ -65,7 +74,7 @@ def extract_loaded(
     for i, (source, given, digest) in enumerate(files):
         data = read(source.path) if given is None and pack is not None else given
         if isinstance(data, FileImports):
-            result[i] = data
+            result[i] = done(i, data)
             continue
         entry: cache.Key | None = None
         if pack is not None and data is not None:
@@ -76,22 +85,27 @@ def extract_loaded(
             )
         found = pack.get(entry) if pack is not None and entry is not None else None
         if found is not None:
-            result[i] = found
+            result[i] = done(i, found)
         else:
             misses.append((i, source, data, entry))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     sizes = [len(data) if data is not None else size_of(s.path) for _, s, data, _ in misses]
+    items = [(s.path, s.module, s.is_package, i) for i, s, _, _ in misses]
     if workers > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and len(misses) > 1:
-        extracted = _parallel([(s.path, s.module, s.is_package) for _, s, _, _ in misses], sizes, workers)
+        extracted = _parallel(items, sizes, workers, resolve)
     else:
-        extracted = [_local((s.path, s.module, s.is_package), data) for _, s, data, _ in misses]
-    for (i, _, _, entry), found in zip(misses, extracted, strict=True):
-        result[i] = found
+        extracted = [done(i, _local(item, data)) for item, (i, _, data, _) in zip(items, misses, strict=True)]
+    for (i, _, _, entry), pair in zip(misses, extracted, strict=True):
+        result[i] = pair
+        found = pair[0]
         if pack is not None and entry is not None and not (found.error and found.error[0] == 0):
             pack.put(entry, found)
     if pack is not None:
         pack.save()
-    return [one if one is not None else FileImports((), (0, "not extracted")) for one in result]
+    return [
+        one if one is not None else done(i, FileImports((), (0, "not extracted")))
+        for i, one in enumerate(result)
+    ]
 
 
 def size_of(path: str) -> int:
@@ -102,19 +116,32 @@ def size_of(path: str) -> int:
         return 0
 
 
-def _local(item: tuple[str, str, bool], data: bytes | FileImports | None = None) -> FileImports:
-    path, module, is_package = item
+def _local(item: Item, data: bytes | FileImports | None = None) -> FileImports:
+    path, module, is_package, _ = item
     if data is None:
         data = read(path)
     return data if isinstance(data, FileImports) else extract(data, module, is_package)
 
 
-def _parallel(items: list[tuple[str, str, bool]], sizes: list[int], workers: int) -> list[FileImports]:
-    """Extract in `workers` processes, this one included (see `parallel`)."""
+def _parallel(
+    items: list[Item], sizes: list[int], workers: int, resolve: Resolve | None = None
+) -> list[tuple[FileImports, Any]]:
+    """Extract (and resolve) in `workers` processes, this one included (see `parallel`); results cross
+    from the children as plain tuples (`depgraph.cache.freeze`), rebuilt here."""
     from depgraph import oracle, scanner  # noqa: F401, PLC0415 - imported once, before the fork
-    from depgraph.cache import thaw  # noqa: PLC0415
+    from depgraph.cache import freeze, thaw  # noqa: PLC0415
 
-    return parallel(items, sizes, workers, remote=_extract_chunk, local=_local, convert=thaw)
+    def local(item: Item) -> tuple[FileImports, Any]:
+        found = _local(item)
+        return found, resolve(item[3], found) if resolve is not None else None
+
+    def remote(chunk: list[Item]) -> list[tuple[Any, Any]]:
+        return [(freeze(found), rows) for found, rows in map(local, chunk)]
+
+    def convert(one: tuple[Any, Any]) -> tuple[FileImports, Any]:
+        return thaw(one[0]), one[1]
+
+    return parallel(items, sizes, workers, remote=remote, local=local, convert=convert)
 
 
 def _chunks(sizes: Sequence[int], workers: int) -> list[list[int]]:

@@ -11,7 +11,7 @@ import depgraph.graph as graph_module
 from depgraph.classify import installed_packages
 from depgraph.config import load_config
 from depgraph.graph import Graph, build_graph
-from depgraph.imports import FileImports, ImportKind, SourceFile
+from depgraph.imports import ImportKind, SourceFile
 from depgraph.model import Level, Origin
 
 
@@ -323,11 +323,11 @@ def test_a_file_the_extractor_skips_is_not_silently_dropped(
 ) -> None:
     """Defensive: an extraction result missing a file must not silently drop that file's imports.
 
-    The real extractor never does this; the test replaces `extract_loaded` (only here) to make it happen.
+    The real extractor never does this; the test replaces `extract_resolved` (only here) to make it happen.
     """
-    real = graph_module.extract_loaded
+    real = graph_module.extract_resolved
 
-    def forgetful(files: list[tuple[SourceFile, object, object]], **kwargs: object) -> list[FileImports]:
+    def forgetful(files: list[tuple[SourceFile, object, object]], **kwargs: object) -> list[object]:
         found = real(files, **kwargs)  # type: ignore[arg-type]
         return [
             one
@@ -335,7 +335,7 @@ def test_a_file_the_extractor_skips_is_not_silently_dropped(
             if not source.path.endswith("impl.py")
         ]
 
-    monkeypatch.setattr(graph_module, "extract_loaded", forgetful)
+    monkeypatch.setattr(graph_module, "extract_resolved", forgetful)
     with pytest.raises(ValueError, match="zip"):
         graph(make_repo(tmp_path, monorepo_files()))
 

@@ -10,8 +10,8 @@ from depgraph import pool
 from depgraph.imports import FileImports, extract
 
 
-def _items(root: Path, count: int) -> list[tuple[str, str, bool]]:
-    items: list[tuple[str, str, bool]] = []
+def _items(root: Path, count: int) -> list[tuple[str, str, bool, int]]:
+    items: list[tuple[str, str, bool, int]] = []
     for i in range(count):
         path = root / f"mod{i}.py"
         body = f"import os\nfrom . import mod{(i + 1) % count}\ndef f():\n    import json{i}\n" * (1 + i % 7)
@@ -19,14 +19,14 @@ def _items(root: Path, count: int) -> list[tuple[str, str, bool]]:
         if i % 5 == 0:
             data += b"x = '\xff'\n"  # not UTF-8: the scanner leaves it to the oracle, which reports it
         path.write_bytes(data)
-        items.append((str(path), f"pkg.mod{i}", False))
-    items.append((str(root / "missing.py"), "pkg.missing", False))
+        items.append((str(path), f"pkg.mod{i}", False, i))
+    items.append((str(root / "missing.py"), "pkg.missing", False, count))
     return items
 
 
-def _expected(items: list[tuple[str, str, bool]]) -> list[FileImports]:
+def _expected(items: list[tuple[str, str, bool, int]]) -> list[FileImports]:
     found: list[FileImports] = []
-    for path, module, is_package in items:
+    for path, module, is_package, _ in items:
         data = pool.read(path)
         found.append(data if isinstance(data, FileImports) else extract(data, module, is_package))
     return found
@@ -35,17 +35,35 @@ def _expected(items: list[tuple[str, str, bool]]) -> list[FileImports]:
 @pytest.mark.parametrize("workers", [2, 3])
 def test_parallel_equals_one_process(tmp_path: Path, workers: int) -> None:
     items = _items(tmp_path, 60)
-    sizes = [Path(p).stat().st_size if Path(p).exists() else 0 for p, _, _ in items]
+    sizes = [Path(p).stat().st_size if Path(p).exists() else 0 for p, _, _, _ in items]
     found = pool._parallel(items, sizes, workers)
     expected = _expected(items)
-    assert found == expected
+    assert [one for one, _ in found] == expected
     assert expected[-1].error is not None and expected[-1].error[0] == 0  # the missing file, in order
     assert any(one.error is not None and one.error[0] > 0 for one in expected)  # from the oracle
 
 
 def test_parallel_with_fewer_items_than_chunks(tmp_path: Path) -> None:
     items = _items(tmp_path, 2)
-    assert pool._parallel(items, [1, 1, 1], 2) == _expected(items)
+    assert [one for one, _ in pool._parallel(items, [1, 1, 1], 2)] == _expected(items)
+
+
+def test_resolution_runs_where_the_file_was_extracted(tmp_path: Path) -> None:
+    """`resolve(index, found)` comes back paired with each result, computed in the child that took it."""
+    import os  # noqa: PLC0415
+
+    items = _items(tmp_path, 60)
+    sizes = [3_000] * len(items)
+
+    def resolve(index: int, found: FileImports) -> tuple[int, int, int]:
+        return index, len(found.records), os.getpid()
+
+    pairs = pool._parallel(items, sizes, 2, resolve)
+    expected = _expected(items)
+    assert [(index, count) for _, (index, count, _) in pairs] == [
+        (i, len(one.records)) for i, one in enumerate(expected)
+    ]
+    assert [one for one, _ in pairs] == expected
 
 
 def _doubles(chunk: list[int]) -> list[int]:
