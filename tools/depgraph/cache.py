@@ -112,8 +112,10 @@ class Pack:
             if frozen is not None:
                 self._used[entry] = frozen
 
-    def put(self, entry: Key, found: FileImports) -> None:
-        self._used[entry] = _shared(freeze(found), self._pool)
+    def put(self, entry: Key, found: FileImports | tuple[Any, ...]) -> None:
+        """Store what a file imports (a FileImports, or one already frozen)."""
+        frozen = found if isinstance(found, tuple) else freeze(found)
+        self._used[entry] = _shared(frozen, self._pool)
         self.changed = True
 
     def save(self) -> None:

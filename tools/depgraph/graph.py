@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from depgraph.classify import Classifier
 from depgraph.config import Config
@@ -179,7 +180,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
     store = Store(cache_dir, context_key(ws, config), info) if cache_dir is not None else None
     rows: dict[str, tuple[Row, ...]] = {}
     errors: dict[str, tuple[int, str]] = {}
-    ready: dict[str, FileImports] = {}
+    ready: dict[str, FileImports | tuple[Any, ...]] = {}  # frozen as a worker sent it: thawed if asked
     pending: list[tuple[Module, Probe]] = []
     reused: list[tuple[bytes, str, bool]] = []  # extraction cache keys of the files reused
     digests: dict[str, bytes] = {}
@@ -219,12 +220,15 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         def resolve(index: int, found: FileImports) -> tuple[Row, ...]:
             return _file_rows(pending[index][0], found, ws, classifier, helpers)
 
-        results = extract_resolved(loaded, cache_dir=cache_dir, jobs=jobs, keep=reused, resolve=resolve)
+        results = extract_resolved(
+            loaded, cache_dir=cache_dir, jobs=jobs, keep=reused, resolve=resolve, thawed=False
+        )
         for (module, probe), (result, found) in zip(pending, results, strict=True):
             ready[module.path] = result
             rows[module.path] = found
-            if result.error is not None:
-                errors[module.path] = result.error
+            error = result.error if isinstance(result, FileImports) else result[1]
+            if error is not None:
+                errors[module.path] = error
             if store is not None:
                 store.add(module.path, probe, found, result)
     if store is not None:

@@ -34,6 +34,7 @@ def scan(
 
 
 Item = tuple[str, str, bool, int]  # path, module, is a package, index in the files given
+Frozen = tuple[Any, ...]  # a FileImports as `depgraph.cache.freeze` gives it
 Resolve = Callable[[int, FileImports], Any]
 
 
@@ -47,7 +48,8 @@ def extract_loaded(
     """What each (file, its bytes or read error or None: not read yet, BLAKE2b digest of the bytes if
     known) imports, in order: cache look-ups first, then the misses, in worker processes when there is
     enough to extract (a file not read yet is read by the process that extracts it)."""
-    return [found for found, _ in extract_resolved(files, cache_dir=cache_dir, jobs=jobs, keep=keep)]
+    found = extract_resolved(files, cache_dir=cache_dir, jobs=jobs, keep=keep)
+    return [one for one, _ in found if isinstance(one, FileImports)]
 
 
 def extract_resolved(
@@ -57,12 +59,15 @@ def extract_resolved(
     jobs: int | None = None,
     keep: Sequence[tuple[bytes, str, bool]] = (),
     resolve: Resolve | None = None,
-) -> list[tuple[FileImports, Any]]:
+    thawed: bool = True,
+) -> list[tuple[FileImports | Frozen, Any]]:
     """`extract_loaded`, each result paired with `resolve(index, result)` (None without `resolve`),
-    computed by the process that extracted the file: a worker's resolution must be marshal-able."""
+    computed by the process that extracted the file: a worker's resolution must be marshal-able.
+    With `thawed=False`, what a worker extracted stays in the frozen form it crossed in
+    (`depgraph.cache.freeze`) for the caller to thaw when (if ever) it needs it."""
     from depgraph import cache  # noqa: PLC0415 - only when caching
 
-    result: list[tuple[FileImports, Any] | None] = [None] * len(files)
+    result: list[tuple[FileImports | Frozen, Any] | None] = [None] * len(files)
 
     def done(i: int, found: FileImports) -> tuple[FileImports, Any]:
         return found, resolve(i, found) if resolve is not None else None
@@ -92,14 +97,15 @@ def extract_resolved(
     sizes = [len(data) if data is not None else size_of(s.path) for _, s, data, _ in misses]
     items = [(s.path, s.module, s.is_package, i) for i, s, _, _ in misses]
     if workers > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and len(misses) > 1:
-        extracted = _parallel(items, sizes, workers, resolve)
+        extracted = _parallel(items, sizes, workers, resolve, thawed=thawed)
     else:
         extracted = [done(i, _local(item, data)) for item, (i, _, data, _) in zip(items, misses, strict=True)]
     for (i, _, _, entry), pair in zip(misses, extracted, strict=True):
         result[i] = pair
-        found = pair[0]
-        if pack is not None and entry is not None and not (found.error and found.error[0] == 0):
-            pack.put(entry, found)
+        one = pair[0]
+        error = one.error if isinstance(one, FileImports) else one[1]
+        if pack is not None and entry is not None and not (error and error[0] == 0):
+            pack.put(entry, one)
     if pack is not None:
         pack.save()
     return [
@@ -124,10 +130,15 @@ def _local(item: Item, data: bytes | FileImports | None = None) -> FileImports:
 
 
 def _parallel(
-    items: list[Item], sizes: list[int], workers: int, resolve: Resolve | None = None
-) -> list[tuple[FileImports, Any]]:
+    items: list[Item],
+    sizes: list[int],
+    workers: int,
+    resolve: Resolve | None = None,
+    *,
+    thawed: bool = True,
+) -> list[tuple[FileImports | Frozen, Any]]:
     """Extract (and resolve) in `workers` processes, this one included (see `parallel`); results cross
-    from the children as plain tuples (`depgraph.cache.freeze`), rebuilt here."""
+    from the children as plain tuples (`depgraph.cache.freeze`), rebuilt here unless `thawed=False`."""
     from depgraph import oracle, scanner  # noqa: F401, PLC0415 - imported once, before the fork
     from depgraph.cache import freeze, thaw  # noqa: PLC0415
 
@@ -138,8 +149,8 @@ def _parallel(
     def remote(chunk: list[Item]) -> list[tuple[Any, Any]]:
         return [(freeze(found), rows) for found, rows in map(local, chunk)]
 
-    def convert(one: tuple[Any, Any]) -> tuple[FileImports, Any]:
-        return thaw(one[0]), one[1]
+    def convert(one: tuple[Any, Any]) -> tuple[FileImports | Frozen, Any]:
+        return (thaw(one[0]) if thawed else one[0]), one[1]
 
     return parallel(items, sizes, workers, remote=remote, local=local, convert=convert)
 

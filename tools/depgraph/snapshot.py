@@ -167,14 +167,18 @@ class Store:
             return Probe(self.new[path], None, None, stat)
         return Probe(None, data, digest, stat)
 
-    def add(self, path: str, probe: Probe, rows: tuple[Row, ...], found: FileImports) -> None:
-        """A file resolved afresh (not added when it could not be read: the next run tries again)."""
+    def add(
+        self, path: str, probe: Probe, rows: tuple[Row, ...], found: FileImports | tuple[Any, ...]
+    ) -> None:
+        """A file resolved afresh (not added when it could not be read: the next run tries again);
+        `found` may be frozen already (`depgraph.cache.freeze`)."""
         if probe.stat is None or probe.digest is None:
             return
         from depgraph.cache import freeze  # noqa: PLC0415 - only when something was resolved
 
-        self.new_frozen[path] = marshal.dumps(freeze(found))
-        self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, found.error)
+        frozen = found if isinstance(found, tuple) else freeze(found)
+        self.new_frozen[path] = marshal.dumps(frozen)
+        self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, frozen[1])
         self.changed = True
 
     def save(self) -> bool:
@@ -208,10 +212,14 @@ class Store:
 
 
 class FileImportsMap(Mapping[str, FileImports]):
-    """Repository path -> FileImports; the ones taken from the graph cache are thawed on first access."""
+    """Repository path -> FileImports; the ones taken from the graph cache, or given frozen (as a worker
+    process sent them), are thawed on first access."""
 
     def __init__(
-        self, order: list[str], ready: dict[str, FileImports], frozen: Callable[[], Mapping[str, bytes]]
+        self,
+        order: list[str],
+        ready: dict[str, FileImports | tuple[Any, ...]],
+        frozen: Callable[[], Mapping[str, bytes]],
     ) -> None:
         self._order = order
         self._ready = ready
@@ -220,14 +228,16 @@ class FileImportsMap(Mapping[str, FileImports]):
 
     def __getitem__(self, path: str) -> FileImports:
         found = self._ready.get(path)
-        if found is None:
-            from depgraph.cache import thaw  # noqa: PLC0415
+        if isinstance(found, FileImports):
+            return found
+        from depgraph.cache import thaw  # noqa: PLC0415
 
+        if found is None:
             if path not in self:
                 raise KeyError(path)
-            frozen: Any = marshal.loads(self._frozen()[path])
-            found = self._ready[path] = thaw(frozen)
-        return found
+            found = marshal.loads(self._frozen()[path])
+        thawed = self._ready[path] = thaw(found)
+        return thawed
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._order)

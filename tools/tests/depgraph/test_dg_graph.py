@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -379,3 +380,35 @@ def test_third_party_namespace_package_shared_by_two_distributions(
         (4, "zzacme.deep.three.something", "zzacme-three"),
         (5, "zzacme.deep", "zzacme-four"),  # held by two: the first, in name order
     ]
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_a_build_in_worker_processes_equals_one_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool
+) -> None:
+    """Workers extract and resolve; their results arrive frozen and are thawed only when read."""
+    from depgraph import pool  # noqa: PLC0415
+
+    files = monorepo_files()
+    for i in range(30):
+        files[f"app/gen{i}.py"] = (
+            f"import os\nfrom app import gen{(i + 1) % 30}\n\n\ndef f():\n    import json\n"
+            "    # depgraph: ignore[import-cycle] generated\n"
+        )
+    files["app/broken.py"] = 'x = "unterminated\nimport os\n'
+    root = make_repo(tmp_path / "repo", files)
+    serial = build_graph(root, load_config(root), use_cache=False, jobs=1)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_BYTES", 0)
+    real = pool._local
+
+    def slow(item: tuple[str, str, bool, int], data: object = None) -> object:
+        time.sleep(0.005)  # so that the forked child surely takes some of the chunks
+        return real(item, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pool, "_local", slow)
+    parallel = build_graph(root, load_config(root), use_cache=use_cache, jobs=2)
+    assert any(isinstance(one, tuple) for one in parallel.imports._ready.values())  # type: ignore[attr-defined]
+    assert parallel == serial
+    assert dict(parallel.imports) == dict(serial.imports)
+    assert [f.path for f in parallel.findings] == ["app/broken.py"]
+    assert parallel.imports["app/gen3.py"].suppressions[0].checks == ("import-cycle",)
