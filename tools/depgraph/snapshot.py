@@ -23,7 +23,6 @@ or foreign file is an empty cache; two runs sharing the folder each write a comp
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
@@ -81,9 +80,11 @@ def path_of(cache_dir: Path) -> Path:
 
 def context_key(ws: Workspace, config: Config) -> bytes:
     """Everything besides file contents that decides the graph (see the module docstring)."""
+    from hashlib import blake2b  # noqa: PLC0415 - ~3 ms of imports, only with a cache
+
     from depgraph.classify import _metadata_fingerprint  # noqa: PLC0415 - the classifier's own key
 
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     head = (FORMAT, EXTRACTOR_VERSION, sys.version, str(ws.root), config, ws.distributions)
     digest.update(repr(head).encode())
     digest.update(repr(sorted(ws.namespaces.items())).encode())
@@ -102,6 +103,9 @@ class Store:
         self.context = context
         self.info = info
         self.started = time.time_ns()
+        from hashlib import blake2b  # noqa: PLC0415 - ~3 ms of imports, only with a cache
+
+        self._blake2b = blake2b
         self._data = b""  # the file as read: its imports part is parsed only when asked for
         self._tail = 0
         self._old_frozen: dict[str, bytes] | None = None
@@ -159,7 +163,7 @@ class Store:
         if isinstance(data, FileImports):
             return Probe(None, data, None, None)
         self.info.hashed += 1
-        digest = hashlib.blake2b(data, digest_size=16).digest()
+        digest = self._blake2b(data, digest_size=16).digest()
         self.changed = True  # at least the stat or the hashing time is new
         if old is not None and old.digest == digest:
             self.new[path] = old._replace(stat=stat, hashed_ns=self.started)
