@@ -1,8 +1,7 @@
 """The block structure of a file for the scanner: which blocks enclose a line, and what that means.
 
-Built from a *skeleton* of the source: comments removed, every string literal replaced by ``""`` with each
-newline it held turned into a backslash-continuation (so lines inside or after a multi-line string are
-continuation lines). Only *header* lines are looked at (a line starting with a compound-statement keyword,
+Built from a *skeleton* of the source: comments removed, every string literal replaced by ``""`` (a string
+spanning lines too: the lines it spans belong to one logical line, which is all the structure asks). Only *header* lines are looked at (a line starting with a compound-statement keyword,
 found by one regular expression over the skeleton), never every line: in valid code, the block enclosing
 a logical line of indentation k is the nearest logical line above it with indentation below k, and that
 is always a header. A header candidate is a logical line when the bracket depth at its start is zero
@@ -127,11 +126,9 @@ class Structure:
         count = len(starts) if limit is None else bisect_left(starts, limit)
         starts, ends, comment = starts[:count], ends[:count], comment[:count]  # copies: callers extend theirs
         # Code between tokens, each followed by its token's stand-in; comprehensions, not a loop of appends.
+        # A string spanning lines becomes `""` on one line: the lines it spans are one logical line anyway.
         code = [text[a:b] for a, b in zip([0, *ends], [*starts, stop], strict=True)]
-        stand_ins = [
-            "" if is_comment else '""' + "\\\n" * text.count("\n", a, b)
-            for a, b, is_comment in zip(starts, ends, comment, strict=True)
-        ]
+        stand_ins = ["" if is_comment else '""' for is_comment in comment]
         stand_ins.append("")
         self = cls("".join(chain.from_iterable(zip(code, stand_ins, strict=True))), aliases)
         if limit is not None and limit < len(text):
