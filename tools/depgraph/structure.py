@@ -1,8 +1,9 @@
 """The block structure of a file for the scanner: which blocks enclose a line, and what that means.
 
 Built from a *skeleton* of the source: comments removed, every string literal replaced by ``""`` (a string
-spanning lines too: the lines it spans belong to one logical line, which is all the structure asks). Only *header* lines are looked at (a line starting with a compound-statement keyword,
-found by one regular expression over the skeleton), never every line: in valid code, the block enclosing
+spanning lines too: the lines it spans belong to one logical line, which is all the structure asks).
+Only *header* lines are looked at (a line starting with a compound-statement keyword, found by one
+regular expression over the skeleton), never every line: in valid code, the block enclosing
 a logical line of indentation k is the nearest logical line above it with indentation below k, and that
 is always a header. A header candidate is a logical line when the bracket depth at its start is zero
 (counted with ``str.count`` between consecutive points) and the line before it is not continued.
