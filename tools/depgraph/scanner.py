@@ -242,6 +242,7 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
                     parsed.aliases,
                     limit=None if limit < 0 else limit,
                     rest=tokens.everything,
+                    origin=_origin(text, start, tokens),
                 )
                 if structure is None:
                     return None
@@ -257,6 +258,22 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
         if record is not None:
             records.append(record)
     return FileImports(tuple(sorted(records)), None, _suppressions(text, tokens))
+
+
+def _origin(text: str, pos: int, tokens: _Tokens) -> int:
+    """Where the block structure above pos may start: the last line above it that begins, at column 0 and
+    outside every string, with `def`, `async def` or `class` (a statement no bracket or backslash can
+    continue into in valid code: every block from there down is known from the text below), else 0."""
+    found = max(
+        text.rfind("\ndef ", 0, pos), text.rfind("\nclass ", 0, pos), text.rfind("\nasync def ", 0, pos)
+    )
+    while found >= 0 and tokens.find(found) >= 0:  # inside a string or comment: look further up
+        found = max(
+            text.rfind("\ndef ", 0, found),
+            text.rfind("\nclass ", 0, found),
+            text.rfind("\nasync def ", 0, found),
+        )
+    return found + 1 if found >= 0 else 0
 
 
 def _suppressions(text: str, tokens: _Tokens) -> tuple[Suppression, ...]:

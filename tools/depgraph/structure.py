@@ -83,6 +83,7 @@ class Structure:
         "h_indent",
         "h_pos",
         "h_word",
+        "origin",
         "removed",
         "sk",
         "tok_starts",
@@ -93,6 +94,7 @@ class Structure:
         self.flat = skeleton.translate(_FLATTEN)  # 2 counts per stretch instead of 6
         self.aliases = aliases
         # Text positions map to the skeleton's: removed[i] characters are gone before the gap after token i-1.
+        self.origin = 0  # the text position the skeleton starts at
         self.tok_starts: list[int] = []
         self.removed: list[int] = [0]
         # Headers that are logical lines (bracket depth 0 at their start): position, indentation, keyword.
@@ -114,6 +116,7 @@ class Structure:
         *,
         limit: int | None = None,
         rest: Callable[[], Tokens | None] | None = None,
+        origin: int = 0,
     ) -> Structure | None:
         """The structure, or None when the layout is beyond the scanner (tabs, unbalanced brackets).
 
@@ -121,20 +124,26 @@ class Structure:
         the limit (or all of them without a limit). With a limit (a line break of the text), only the text
         before it: enough for every statement above it; the rest is added only when a `try` above needs
         its `except` clauses below, from the tokens `rest()` gives (None: the scanner cannot tell them).
+        An `origin` (the start of a line at column 0, outside every string, that no bracket or backslash
+        can continue: a `def` or `class` statement's) starts the skeleton there: every block below it is
+        known from the text below it.
         """
         starts, ends, comment = tokens
         stop = len(text) if limit is None else limit
+        first = bisect_left(starts, origin) if origin else 0
         count = len(starts) if limit is None else bisect_left(starts, limit)
-        starts, ends, comment = starts[:count], ends[:count], comment[:count]  # copies: callers extend theirs
+        # copies: callers extend theirs
+        starts, ends, comment = starts[first:count], ends[first:count], comment[first:count]
         # Code between tokens, each followed by its token's stand-in; comprehensions, not a loop of appends.
         # A string spanning lines becomes `""` on one line: the lines it spans are one logical line anyway.
-        code = [text[a:b] for a, b in zip([0, *ends], [*starts, stop], strict=True)]
+        code = [text[a:b] for a, b in zip([origin, *ends], [*starts, stop], strict=True)]
         stand_ins = ["" if is_comment else '""' for is_comment in comment]
         stand_ins.append("")
         self = cls("".join(chain.from_iterable(zip(code, stand_ins, strict=True))), aliases)
         if limit is not None and limit < len(text):
             assert rest is not None, "a structure with a limit needs the rest of the tokens"
             self._rest, self._text = rest, text
+        self.origin = origin
         self.tok_starts = starts
         self.removed = list(
             accumulate(
@@ -184,7 +193,7 @@ class Structure:
 
     def to_skeleton(self, pos: int) -> int:
         """The skeleton position of a text position outside every string and comment."""
-        return pos - self.removed[bisect_right(self.tok_starts, pos)]
+        return pos - self.origin - self.removed[bisect_right(self.tok_starts, pos)]
 
     def _depth_at(self, pos: int) -> int:
         index = bisect_right(self.h_pos, pos) - 1  # headers kept are at depth 0
@@ -308,7 +317,11 @@ class Structure:
         """Extend a structure built up to a limit to the whole text (headers keep their indexes)."""
         assert self._rest is not None
         tokens = self._rest()
-        whole = Structure.build(self._text, tokens, self.aliases) if tokens is not None else None
+        whole = (
+            Structure.build(self._text, tokens, self.aliases, origin=self.origin)
+            if tokens is not None
+            else None
+        )
         if whole is None:
             raise _Unsure
         self._rest = None

@@ -51,6 +51,12 @@ def test_strings_past_the_last_import_are_not_scanned() -> None:
         'import a\ny = """crosses\nthe cut"""\n\n\ndef f():\n    import b\n',
         "s = 'continued \\\nstring'; import a\n",  # a string continued by a backslash, before the cut
         '"""open\n\nimport x  # in the docstring\n"""\n',
+        # the structure starts at the last column-0 `def`/`class` above the first indented import
+        "def f():\n    pass\nclass C:\n    def m(self):\n        import a\n",
+        "def f():\n    pass\ntry:\n    import a\nexcept ImportError:\n    a = None\n",
+        'x = """\ndef g():\n"""\ntry:\n    import a\nexcept ImportError:\n    pass\n',  # a `def` in a string
+        "import typing\nif typing.TYPE_CHECKING:\n    import a\ndef f():\n    import b\n",
+        "def f():\n    pass\nif x:  # def\n    import a\nelse:\n    import b\n",
     ],
 )
 def test_partial_token_scan_agrees_with_the_oracle(source: str) -> None:
