@@ -130,10 +130,10 @@ class Structure:
         """
         starts, ends, comment = tokens
         stop = len(text) if limit is None else limit
-        first = bisect_left(starts, origin) if origin else 0
+        begin = bisect_left(starts, origin) if origin else 0
         count = len(starts) if limit is None else bisect_left(starts, limit)
         # copies: callers extend theirs
-        starts, ends, comment = starts[first:count], ends[first:count], comment[first:count]
+        starts, ends, comment = starts[begin:count], ends[begin:count], comment[begin:count]
         # Code between tokens, each followed by its token's stand-in; comprehensions, not a loop of appends.
         # A string spanning lines becomes `""` on one line: the lines it spans are one logical line anyway.
         code = [text[a:b] for a, b in zip([origin, *ends], [*starts, stop], strict=True)]
