@@ -200,7 +200,8 @@ class _Parsed:
     def __init__(self, tokens: _Tokens) -> None:
         self.tokens = tokens
         # start, line, text, node, end
-        self.statements: list[tuple[int, int, str, ast.Import | ast.ImportFrom, int]] = []
+        # start, line, text, node, end, whether it starts a line at column 0 (not continued: top level)
+        self.statements: list[tuple[int, int, str, ast.Import | ast.ImportFrom, int, bool]] = []
         self.dynamic: list[int] = []  # positions of `__import__` / `import_module` / aliases
         self.aliases = rules.Aliases()
         self.records: list[ImportRecord] = []
@@ -221,15 +222,9 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
     records: list[ImportRecord] = []
     structure: Structure | None = None
     # Statements not at the start of a line need the block structure, only up to the last of them.
-    indented = [
-        end
-        for start, _, _, _, end in parsed.statements
-        if start != (line_start := text.rfind("\n", 0, start) + 1)
-        or (line_start >= 2 and text[line_start - 2] == "\\")
-    ]
-    for start, line, stmt_text, node, _ in parsed.statements:
-        line_start = text.rfind("\n", 0, start) + 1
-        if start == line_start and not (line_start >= 2 and text[line_start - 2] == "\\"):
+    indented = [end for _, _, _, _, end, at_top in parsed.statements if not at_top]
+    for start, line, stmt_text, node, _, at_top in parsed.statements:
+        if at_top:
             kind = ImportKind.TOP_LEVEL
         else:
             if structure is None:
@@ -303,7 +298,7 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
     not inside a string or comment.
     """
     tokens = parsed.tokens
-    found: list[tuple[int, bool]] = []  # (position, is a dynamic-import name)
+    found: list[tuple[int, int]] = []  # (position, statement start, _CONTINUED or _DYNAMIC)
     pos = text.find("import")
     last = -1
     while pos >= 0:
@@ -312,8 +307,9 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
         after_char = text[after] if after < len(text) else "\n"
         word_before = _is_word(before_char)
         if not word_before and not _is_word(after_char):
-            if _may_be_code(text, pos):
-                found.append((pos, False))
+            start = _may_be_code(text, pos)
+            if start != _NOT_CODE:
+                found.append((pos, start))
                 last = pos
         elif (before_char == "_" and text.startswith("__import__", pos - 2)) or (
             not word_before and text.startswith("import_module", pos)
@@ -323,7 +319,7 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
             if (begin == 0 or not _is_word(text[begin - 1])) and (
                 end >= len(text) or not _is_word(text[end])
             ):
-                found.append((begin, True))
+                found.append((begin, _DYNAMIC))
                 last = pos
         pos = text.find("import", after)
     if last >= 0:
@@ -332,9 +328,9 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
             return False
     line = 1
     counted = 0
-    for pos, dynamic in found:
+    for pos, found_start in found:
         index = tokens.find(pos)
-        if dynamic:
+        if found_start == _DYNAMIC:
             if index < 0:
                 parsed.dynamic.append(pos)
             elif tokens.fstring[index] and not tokens.comment[index]:
@@ -342,10 +338,17 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
             continue
         if index >= 0:
             continue
-        start = _statement_start(text, pos, tokens)
+        at_top = False
+        start = found_start
+        if start == _CONTINUED:
+            start = _statement_start(text, pos, tokens)
+        elif start != pos and tokens.find(start) >= 0:
+            start = pos  # the `from` before it is in a string: `import` alone starts the statement
+        else:
+            at_top = text[start - 1] == "\n" if start else True
         line += text.count("\n", counted, start)
         counted = start
-        statement = _statement(text, start, pos, line)
+        statement = _statement(text, start, pos, line, at_top)
         if statement is None:
             return False
         parsed.statements.append(statement)
@@ -363,8 +366,14 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
     return True
 
 
-def _may_be_code(text: str, pos: int) -> bool:
-    """Whether the `import` keyword at pos can begin an import statement (or its `import` part).
+_NOT_CODE = -1
+_CONTINUED = -2  # on a line continued from above: where the statement starts is worked out later
+_DYNAMIC = -3  # (in `_find_candidates`) a dynamic-import name, not an `import` keyword
+
+
+def _may_be_code(text: str, pos: int) -> int:
+    """Where the statement of the `import` keyword at pos starts (at pos, or at its `from` on the same
+    line), _CONTINUED, or _NOT_CODE when that keyword cannot begin an import statement's `import` part.
 
     In valid Python only blanks, a `from` clause, or a statement ending in `;` or a block header's `:`
     can precede it on its line; anything else (`>>> from x import y` in a doctest, prose) means it lies in
@@ -372,13 +381,15 @@ def _may_be_code(text: str, pos: int) -> bool:
     maybe. A file that is not valid Python is a `parse-error` finding of `depgraph.syntax` anyway.
     """
     line_start = text.rfind("\n", 0, pos) + 1
-    if line_start == pos or not text[line_start:pos].strip(" \t\f"):
-        return True
     if line_start >= 2 and text[line_start - 2] == "\\":
-        return True
+        return _CONTINUED
+    if line_start == pos or not text[line_start:pos].strip(" \t\f"):
+        return pos
     match = _FROM_BACK_RE.search(text, line_start, pos)
     head = text[line_start : match.start() if match is not None else pos].rstrip(" \t\f")
-    return not head or head[-1] in ";:"
+    if head and head[-1] not in ";:":
+        return _NOT_CODE
+    return match.start() if match is not None else pos
 
 
 def _statement_start(text: str, pos: int, tokens: _Tokens) -> int:
@@ -393,8 +404,8 @@ def _statement_start(text: str, pos: int, tokens: _Tokens) -> int:
 
 
 def _statement(
-    text: str, start: int, keyword_pos: int, line: int
-) -> tuple[int, int, str, ast.Import | ast.ImportFrom, int] | None:
+    text: str, start: int, keyword_pos: int, line: int, at_top: bool
+) -> tuple[int, int, str, ast.Import | ast.ImportFrom, int, bool] | None:
     after = keyword_pos + 6
     paren = _PAREN_RE.match(text, after)
     end = paren.end() if paren is not None else _PLAIN_END_RE.match(text, after).end()  # type: ignore[union-attr]
@@ -408,7 +419,7 @@ def _statement(
         if len(_PARSED) > 100_000:
             _PARSED.clear()
         known = _PARSED[raw] = (stmt_text, node)
-    return start, line, known[0], known[1], end
+    return start, line, known[0], known[1], end, at_top
 
 
 def _parse_statement(stmt_text: str) -> ast.Import | ast.ImportFrom | None:
