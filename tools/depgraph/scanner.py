@@ -34,14 +34,21 @@ _KEYWORDS = frozenset(keyword.kwlist)
 # string which never closes (a syntax error, or a 3.12 f-string spanning lines: either way, not ours).
 # No capturing groups, and every alternative starts with a plain character (the lone quote is `"|'`, not
 # `["']`): only then does `re` skip ahead to the first possible character in C (2x faster on sympy).
-_TOKEN_RE = re.compile(
-    r"""(?:\#[^\n]*"""
-    r'''|"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'''
+_COMMENT = r"\#[^\n]*"
+_TRIPLE = (
+    r'''"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'''
     r"""|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"""
-    r'''|"[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'''
-    r"""|'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"""
-    r"""|"|')"""
 )
+_SINGLE = (
+    r'''"[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'''
+    r"""|'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"""
+    r"""|"|'"""
+)
+_TOKEN_RE = re.compile(f"(?:{_COMMENT}|{_TRIPLE}|{_SINGLE})")
+# The same without triple-quoted strings, for big files, where `str.find` gives their ends: inside a
+# 4.7 MB string of JSON (moto's IAM policies) the expression above crawls from quote to quote for 0.3 s.
+_SHORT_TOKEN_RE = re.compile(f"(?:{_COMMENT}|{_SINGLE})")
+_BIG = 200_000  # characters: from here on, triple-quoted strings are delimited with `str.find`
 _WORD_TAIL_RE = re.compile(r"[^\W\d]\w*\Z|\w+\Z")
 _FROM_BACK_RE = re.compile(r"(?<![\w.])from(?!\w)(?:[ \t\f.]|\\\n|\w)*\Z")
 _PLAIN_END_RE = re.compile(r"(?:[^\n;#\\(]|\\\n)*")
@@ -88,7 +95,7 @@ class _Tokens:
     """Where the strings and comments of a file are, scanned from the start only as far as asked: past
     the last import statement there is usually nothing to ask about."""
 
-    __slots__ = ("comment", "ends", "fstring", "scanned", "starts", "sure", "text")
+    __slots__ = ("_double", "_single", "comment", "ends", "fstring", "scanned", "starts", "sure", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -98,35 +105,79 @@ class _Tokens:
         self.fstring: list[bool] = []
         self.scanned = -1  # every token starting at or before this position is known
         self.sure = True  # False once a string could not be delimited with certainty
+        self._double = self._single = -1  # the next triple quotes of each kind found so far
 
     def scan(self, upto: int) -> bool:
         """Know every token starting at or before `upto` (a line break, or the end of the text); False
-        when one of them cannot be delimited with certainty (then only the oracle can say).
-
-        The regular expression runs with the text cut after `upto`: the one token that may cross the cut
-        (a triple-quoted string, or a string continued by a backslash) then shows as an empty string
-        glued to a quote, or as a lone quote, and is matched again on the whole text.
-        """
+        when one of them cannot be delimited with certainty (then only the oracle can say)."""
         if upto <= self.scanned or not self.sure:
             return self.sure
-        text = self.text
-        resume = self.ends[-1] if self.ends else 0
-        if resume <= upto:
-            if upto + 1 >= len(text):
-                spans = [m.span() for m in _TOKEN_RE.finditer(text, resume)]
-            else:
-                spans = [m.span() for m in _TOKEN_RE.finditer(text, resume, upto + 1)]
-                for index in [i for i, (s, e) in enumerate(spans) if e - s < 3]:
-                    start, end = spans[index]
-                    if text[start] != "#" and (end - start == 1 or text[end : end + 1] == text[start]):
-                        whole = _TOKEN_RE.match(text, start)
-                        assert whole is not None  # at a quote, the lone-quote alternative always matches
-                        del spans[index:]
-                        spans.append(whole.span())
-                        break
-            self.sure = self._add(spans)
+        pos = self.ends[-1] if self.ends else 0
+        if pos <= upto:
+            spans = self._by_regex(pos, upto) if len(self.text) < _BIG else self._by_stretch(pos, upto)
+            self.sure = spans is not None and self._add(spans)
         self.scanned = upto
         return self.sure
+
+    def _by_regex(self, pos: int, upto: int) -> list[tuple[int, int]]:
+        """One pass of the regular expression, with the text cut after `upto`: the one token that may
+        cross the cut (a triple-quoted string, or a string continued by a backslash) then shows as an
+        empty string glued to a quote, or as a lone quote, and is matched again on the whole text."""
+        text = self.text
+        if upto + 1 >= len(text):
+            return [m.span() for m in _TOKEN_RE.finditer(text, pos)]
+        spans = [m.span() for m in _TOKEN_RE.finditer(text, pos, upto + 1)]
+        for index in [i for i, (s, e) in enumerate(spans) if e - s < 3]:
+            start, end = spans[index]
+            if text[start] != "#" and (end - start == 1 or text[end : end + 1] == text[start]):
+                whole = _TOKEN_RE.match(text, start)
+                assert whole is not None  # at a quote, the lone-quote alternative always matches
+                del spans[index:]
+                spans.append(whole.span())
+                break
+        return spans
+
+    def _by_stretch(self, pos: int, upto: int) -> list[tuple[int, int]] | None:
+        """Stretch by stretch: up to the next triple quote, the regular expression without triple-quoted
+        strings (with the text cut there); then either the token the cut fell into (matched again on
+        the whole text), or a triple-quoted string, whose end `str.find` gives. None: one never closes."""
+        text = self.text
+        spans: list[tuple[int, int]] = []
+        while pos <= upto:
+            triple = self._next_triple(pos)
+            stop = min(triple, upto + 1)
+            batch = [m.span() for m in _SHORT_TOKEN_RE.finditer(text, pos, stop)]
+            cut = next((i for i, (s, e) in enumerate(batch) if e - s == 1 and text[s] != "#"), -1)
+            if cut < 0 and batch and batch[-1][1] == stop and stop < len(text):
+                cut = len(batch) - 1  # a comment or string that may go on past the cut
+            if cut >= 0:
+                whole = _SHORT_TOKEN_RE.match(text, batch[cut][0])
+                assert whole is not None  # at a quote or `#`, some alternative always matches
+                del batch[cut:]
+                batch.append(whole.span())
+            spans += batch
+            if batch and batch[-1][1] > stop:
+                pos = batch[-1][1]  # a token runs past the cut (over the triple quote, if that was it)
+                continue
+            if stop > upto or triple >= len(text):
+                break
+            close = _triple_end(text, triple)
+            if close < 0:
+                return None  # never closed: only the parser can say what it is
+            spans.append((triple, close))
+            pos = close
+        return spans
+
+    def _next_triple(self, pos: int) -> int:
+        """Where the next triple quote (of either kind) starts at or after pos (the text's end if none);
+        each kind is searched for again only once pos has passed the one found before."""
+        if self._double < pos:
+            found = self.text.find('"""', pos)
+            self._double = found if found >= 0 else len(self.text)
+        if self._single < pos:
+            found = self.text.find("'''", pos)
+            self._single = found if found >= 0 else len(self.text)
+        return min(self._double, self._single)
 
     def everything(self) -> tuple[list[int], list[int], list[bool]] | None:
         """Every token of the text (None when one cannot be delimited with certainty)."""
@@ -174,6 +225,22 @@ class _Tokens:
         if index >= 0 and self.ends[index] > pos:
             return index
         return -1
+
+
+def _triple_end(text: str, start: int) -> int:
+    """The end of the triple-quoted string opening at start (past its closing quotes), or -1."""
+    quotes = text[start : start + 3]
+    at = start + 3
+    while True:
+        found = text.find(quotes, at)
+        if found < 0:
+            return -1
+        back = found
+        while back > at and text[back - 1] == "\\":
+            back -= 1
+        if (found - back) % 2 == 0:  # not escaped
+            return found + 3
+        at = found + 1
 
 
 def _balanced_fields(literal: str, prefix: str) -> bool:

@@ -33,6 +33,20 @@ def test_scanner_defers_to_the_oracle_when_unsure(source: str) -> None:
     assert imports.extract(data, "m", False) == oracle.extract(data, "m", False)
 
 
+@pytest.mark.parametrize("big", [False, True], ids=["one-regex", "by-stretch"])
+def test_an_unclosed_triple_quote_before_an_import_goes_to_the_oracle(
+    big: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if big:
+        monkeypatch.setattr(scanner, "_BIG", 0)
+    data = b'x = 1\ny = """never closed\nimport a\n'
+    assert scanner.extract(data, "m", False) is None
+    found = imports.extract(data, "m", False)
+    assert found.records == ()
+    assert found.error is not None
+    assert found.error[0] == 2
+
+
 def test_strings_past_the_last_import_are_not_scanned() -> None:
     """The tokens are scanned only up to the line of the last `import` that may be code: an unterminated
     string below it is no concern of the import scan (`depgraph.syntax` reports it in `check`)."""
@@ -57,9 +71,21 @@ def test_strings_past_the_last_import_are_not_scanned() -> None:
         'x = """\ndef g():\n"""\ntry:\n    import a\nexcept ImportError:\n    pass\n',  # a `def` in a string
         "import typing\nif typing.TYPE_CHECKING:\n    import a\ndef f():\n    import b\n",
         "def f():\n    pass\nif x:  # def\n    import a\nelse:\n    import b\n",
+        # what the stretch-by-stretch scan of big files must get right
+        "# it'''s a comment\nimport a\n",
+        'x = \'a"""b\'\nimport a\ny = """c\n"""\n',
+        'x = """a\\"""\nimport b\n"""\nimport a\n',
+        'x = """a\\\\"""\nimport a\n',
+        "x = '''one\n''' + \"\"\"two\n\"\"\"\ndef f():\n    import a\n",
+        'x = ""\nimport a\n"""tail"""',
     ],
 )
-def test_partial_token_scan_agrees_with_the_oracle(source: str) -> None:
+@pytest.mark.parametrize("big", [False, True], ids=["one-regex", "by-stretch"])
+def test_partial_token_scan_agrees_with_the_oracle(
+    source: str, big: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if big:  # the path big files take: triple-quoted strings delimited with str.find
+        monkeypatch.setattr(scanner, "_BIG", 0)
     data = source.encode()
     fast = scanner.extract(data, "m", False)
     assert fast is not None
