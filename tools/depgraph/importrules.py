@@ -94,11 +94,31 @@ def records_for(
 ) -> list[ImportRecord]:
     """The records of one statement (`line` overrides the node's, for nodes parsed out of place)."""
     at = node.lineno if line is None else line
-    if isinstance(node, ast.Import):
-        return [ImportRecord(at, alias.name, (), kind, text, 0) for alias in node.names]
-    target = resolve(node.module, node.level, module, is_package)
     names = tuple(alias.name for alias in node.names)
-    return [ImportRecord(at, target, names, kind, text, node.level)]
+    if isinstance(node, ast.Import):
+        return records(at, names, None, -1, module, is_package, kind, text)
+    return records(at, names, node.module, node.level, module, is_package, kind, text)
+
+
+_new = tuple.__new__
+
+
+def records(  # noqa: PLR0917 - the parts of one statement, in the order they are written
+    line: int,
+    names: tuple[str, ...],
+    source: str | None,
+    level: int,
+    module: str,
+    is_package: bool,
+    kind: ImportKind,
+    text: str,
+) -> list[ImportRecord]:
+    """The records of `import <names>` (level -1) or `from <level dots><source> import <names>` in
+    `module`: one per imported module, or one for the `from` target with its names."""
+    if level < 0:
+        return [_new(ImportRecord, (line, name, (), kind, text, 0)) for name in names]
+    target = resolve(source, level, module, is_package) if level else source or ""
+    return [_new(ImportRecord, (line, target, names, kind, text, level))]
 
 
 def type_checking_test(test: ast.expr, aliases: Aliases) -> bool | None:

@@ -22,6 +22,7 @@ import keyword
 import re
 import tokenize
 from bisect import bisect_right
+from typing import NamedTuple
 
 from depgraph import importrules as rules
 from depgraph.imports import FileImports, ImportKind, ImportRecord, Suppression
@@ -60,9 +61,20 @@ _NAMES = rf"{_NAME}(?: as {_NAME})?(?:, {_NAME}(?: as {_NAME})?)*"
 _FROM_RE = re.compile(rf"from (\.*)({_DOTTED})? import (\*|{_NAMES}|\({_NAMES},?\))")
 _NAME_RE = re.compile(_NAME)
 _STRING_PREFIX_RE = re.compile(r"(?i)(?:[rub]|br|rb|f|fr|rf|t|tr|rt)\Z")
-# Statement as written -> (its one-line text, its parsed node; never modified: the line is passed
+
+
+# Statement as written -> what it says, worked out once (its node is never modified: the line is passed
 # separately). The same statements recur across a code base (`from __future__ import annotations`, ...).
-_PARSED: dict[str, tuple[str, ast.Import | ast.ImportFrom]] = {}
+class _Known(NamedTuple):
+    text: str  # on one line
+    node: ast.Import | ast.ImportFrom
+    binds_aliases: bool  # binds a name the rules track (typing, TYPE_CHECKING, importlib, import_module)
+    names: tuple[str, ...]  # of `import a, b`: the modules; of `from m import a, b`: a, b
+    module: str | None  # of `from m import ...` (None for `import` and for `from . import x`)
+    level: int  # -1 for `import`, else the dots of `from`
+
+
+_PARSED: dict[str, _Known] = {}
 
 
 def decode(data: bytes) -> str | None:
@@ -267,8 +279,8 @@ class _Parsed:
     def __init__(self, tokens: _Tokens) -> None:
         self.tokens = tokens
         # start, line, text, node, end
-        # start, line, text, node, end, whether it starts a line at column 0 (not continued: top level)
-        self.statements: list[tuple[int, int, str, ast.Import | ast.ImportFrom, int, bool]] = []
+        # start, line, what it says, end, whether it starts a line at column 0 (not continued: top level)
+        self.statements: list[tuple[int, int, _Known, int, bool]] = []
         self.dynamic: list[int] = []  # positions of `__import__` / `import_module` / aliases
         self.aliases = rules.Aliases()
         self.records: list[ImportRecord] = []
@@ -289,8 +301,8 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
     records: list[ImportRecord] = []
     structure: Structure | None = None
     # Statements not at the start of a line need the block structure, only up to the last of them.
-    indented = [end for _, _, _, _, end, at_top in parsed.statements if not at_top]
-    for start, line, stmt_text, node, _, at_top in parsed.statements:
+    indented = [end for _, _, _, end, at_top in parsed.statements if not at_top]
+    for start, line, known, _, at_top in parsed.statements:
         if at_top:
             kind = ImportKind.TOP_LEVEL
         else:
@@ -312,7 +324,9 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
             if found is None:
                 return None
             kind = found
-        records.extend(rules.records_for(node, module, is_package, kind, stmt_text, line=line))
+        records += rules.records(
+            line, known.names, known.module, known.level, module, is_package, kind, known.text
+        )
     for pos in parsed.dynamic:
         sure, record = _dynamic(text, pos, parsed, module, is_package)
         if not sure:
@@ -419,7 +433,8 @@ def _find_candidates(text: str, parsed: _Parsed) -> bool:
         if statement is None:
             return False
         parsed.statements.append(statement)
-        parsed.aliases.add(statement[3])
+        if statement[2].binds_aliases:
+            parsed.aliases.add(statement[2].node)
     extra = parsed.aliases.import_module_names - {"import_module"}
     if (extra or parsed.dynamic) and not tokens.scan(len(text)):
         return False  # a call's arguments, or an alias anywhere: every token is needed
@@ -472,7 +487,7 @@ def _statement_start(text: str, pos: int, tokens: _Tokens) -> int:
 
 def _statement(
     text: str, start: int, keyword_pos: int, line: int, at_top: bool
-) -> tuple[int, int, str, ast.Import | ast.ImportFrom, int, bool] | None:
+) -> tuple[int, int, _Known, int, bool] | None:
     after = keyword_pos + 6
     paren = _PAREN_RE.match(text, after)
     end = paren.end() if paren is not None else _PLAIN_END_RE.match(text, after).end()  # type: ignore[union-attr]
@@ -485,8 +500,20 @@ def _statement(
             return None
         if len(_PARSED) > 100_000:
             _PARSED.clear()
-        known = _PARSED[raw] = (stmt_text, node)
-    return start, line, known[0], known[1], end, at_top
+        known = _PARSED[raw] = _known(stmt_text, node)
+    return start, line, known, end, at_top
+
+
+def _known(stmt_text: str, node: ast.Import | ast.ImportFrom) -> _Known:
+    probe = rules.Aliases()
+    before = (len(probe.typing_modules), len(probe.tc_names), len(probe.importlib_names))
+    probe.add(node)
+    after = (len(probe.typing_modules), len(probe.tc_names), len(probe.importlib_names))
+    binds = before != after or bool(probe.import_module_names)
+    names = tuple(alias.name for alias in node.names)
+    if isinstance(node, ast.Import):
+        return _Known(stmt_text, node, binds, names, None, -1)
+    return _Known(stmt_text, node, binds, names, node.module, node.level)
 
 
 def _parse_statement(stmt_text: str) -> ast.Import | ast.ImportFrom | None:
