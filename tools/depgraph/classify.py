@@ -13,8 +13,9 @@ import marshal
 import os
 import re
 import sys
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from pathlib import Path, PurePath
 
 from depgraph.model import Origin
 from depgraph.workspace import Workspace, normalize
@@ -80,18 +81,36 @@ def _read(folder: str, name: str) -> str | None:
         return None
 
 
-def _tops_of_files(folder: str) -> set[str]:
-    """Top-level names from `importlib.metadata`'s file list (an egg-info without top_level.txt: rare)."""
-    from importlib.metadata import PathDistribution  # noqa: PLC0415
-
+def _tops_of_paths(files: Iterable[PurePath]) -> set[str]:
+    """Top-level names from a distribution's file list (top-level packages and modules)."""
     tops: set[str] = set()
-    for file in PathDistribution(Path(folder)).files or ():
+    for file in files:
         first = file.parts[0] if file.parts else ""
         if len(file.parts) == 1 and first.endswith(".py"):
             tops.add(first[:-3])
         elif len(file.parts) > 1 and "." not in first and first != "__pycache__":
             tops.add(first)
     return tops
+
+
+def _add_distribution(
+    found: dict[str, set[str]],
+    read: Callable[[str], str | None],
+    files: Callable[[], Iterable[PurePath] | None],
+) -> None:
+    """Add one distribution's import names: from top_level.txt, else RECORD, else its file list."""
+    name = _name_of(read("METADATA") or read("PKG-INFO") or "")
+    if not name:
+        return
+    top_level = read("top_level.txt")
+    if top_level is not None:
+        tops = {line.strip().split("/")[0] for line in top_level.splitlines() if line.strip()}
+    else:
+        record = read("RECORD")
+        tops = _tops_of_record(record) if record is not None else _tops_of_paths(files() or ())
+    for top in tops:
+        if top.isidentifier():
+            found.setdefault(top, set()).add(name)
 
 
 def _scan_installed() -> dict[str, tuple[str, ...]]:
@@ -107,21 +126,13 @@ def _scan_installed() -> dict[str, tuple[str, ...]]:
         return _scan_with_importlib()
     found: dict[str, set[str]] = {}
     for folder in folders:
-        header = _read(folder, "METADATA") or _read(folder, "PKG-INFO") or ""
-        name = _name_of(header)
-        if not name:
-            continue
-        top_level = _read(folder, "top_level.txt")
-        record = _read(folder, "RECORD") if top_level is None else None
-        if top_level is not None:
-            tops = {line.strip().split("/")[0] for line in top_level.splitlines() if line.strip()}
-        elif record is not None:
-            tops = _tops_of_record(record)
-        else:
-            tops = _tops_of_files(folder)
-        for top in tops:
-            if top.isidentifier():
-                found.setdefault(top, set()).add(name)
+
+        def files(folder: str = folder) -> Iterable[PurePath] | None:
+            from importlib.metadata import PathDistribution  # noqa: PLC0415 - rare: no RECORD
+
+            return PathDistribution(Path(folder)).files
+
+        _add_distribution(found, partial(_read, folder), files)
     return {top: tuple(sorted(names)) for top, names in sorted(found.items())}
 
 
@@ -135,26 +146,7 @@ def _scan_with_importlib() -> dict[str, tuple[str, ...]]:
 
     found: dict[str, set[str]] = {}
     for dist in distributions():
-        name = _name_of(dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "")
-        if not name:
-            continue
-        top_level = dist.read_text("top_level.txt")
-        record = dist.read_text("RECORD") if top_level is None else None
-        if top_level is not None:
-            tops = {line.strip().split("/")[0] for line in top_level.splitlines() if line.strip()}
-        elif record is not None:
-            tops = _tops_of_record(record)
-        else:
-            tops = set()
-            for file in dist.files or ():
-                first = file.parts[0] if file.parts else ""
-                if len(file.parts) == 1 and first.endswith(".py"):
-                    tops.add(first[:-3])
-                elif len(file.parts) > 1 and "." not in first and first != "__pycache__":
-                    tops.add(first)
-        for top in tops:
-            if top.isidentifier():
-                found.setdefault(top, set()).add(name)
+        _add_distribution(found, dist.read_text, lambda dist=dist: dist.files)  # type: ignore[misc]
     return {top: tuple(sorted(names)) for top, names in sorted(found.items())}
 
 
