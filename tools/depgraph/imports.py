@@ -74,10 +74,14 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports:
     string and bracket (a Python 2 ``print "x"``) is not seen here: ``depgraph.syntax`` compiles every
     file for that (in ``check``), cached by content.
     """
-    from depgraph import oracle, scanner  # noqa: PLC0415 - both import this module
+    from depgraph import scanner  # noqa: PLC0415 - it imports this module
 
     found = scanner.extract(data, module, is_package)
-    return found if found is not None else oracle.extract(data, module, is_package)
+    if found is not None:
+        return found
+    from depgraph import oracle  # noqa: PLC0415 - the rare file the scanner leaves to it
+
+    return oracle.extract(data, module, is_package)
 
 
 def scan(

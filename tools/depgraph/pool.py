@@ -139,7 +139,7 @@ def _parallel(
 ) -> list[tuple[FileImports | Frozen, Any]]:
     """Extract (and resolve) in `workers` processes, this one included (see `parallel`); results cross
     from the children as plain tuples (`depgraph.cache.freeze`), rebuilt here unless `thawed=False`."""
-    from depgraph import oracle, scanner  # noqa: F401, PLC0415 - imported once, before the fork
+    from depgraph import scanner  # noqa: F401, PLC0415 - imported once, before the fork
     from depgraph.cache import freeze, thaw  # noqa: PLC0415
 
     def local(item: Item) -> tuple[FileImports, Any]:
