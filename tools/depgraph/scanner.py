@@ -60,6 +60,9 @@ _IMPORT_RE = re.compile(rf"import ({_DOTTED}(?: as {_NAME})?(?:, {_DOTTED}(?: as
 _NAMES = rf"{_NAME}(?: as {_NAME})?(?:, {_NAME}(?: as {_NAME})?)*"
 _FROM_RE = re.compile(rf"from (\.*)({_DOTTED})? import (\*|{_NAMES}|\({_NAMES},?\))")
 _NAME_RE = re.compile(_NAME)
+_WORD_RE = re.compile(r"[A-Za-z_]\w*")
+_ASYNC_DEF_RE = re.compile(r"[ \t\f]+def\b")
+_INDENT_RE = re.compile(r"[ \t\f]*")
 _STRING_PREFIX_RE = re.compile(r"(?i)(?:[rub]|br|rb|f|fr|rf|t|tr|rt)\Z")
 
 
@@ -302,9 +305,12 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
     structure: Structure | None = None
     # Statements not at the start of a line need the block structure, only up to the last of them.
     indented = [end for _, _, _, end, at_top in parsed.statements if not at_top]
+    quick = "TYPE_CHECKING" not in text  # no type-checking block can exist: a def above decides
     for start, line, known, _, at_top in parsed.statements:
         if at_top:
             kind = ImportKind.TOP_LEVEL
+        elif quick and _in_a_def(text, start, tokens):
+            kind = ImportKind.DEFERRED
         else:
             if structure is None:
                 limit = text.find("\n", indented[-1])
@@ -334,6 +340,70 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
         if record is not None:
             records.append(record)
     return FileImports(tuple(sorted(records)), None, _suppressions(text, tokens))
+
+
+_COMPOUND = frozenset(
+    (
+        "if",
+        "elif",
+        "else",
+        "for",
+        "while",
+        "with",
+        "try",
+        "except",
+        "finally",
+        "match",
+        "case",
+        "async",
+        "class",
+    )
+)
+
+
+def _in_a_def(text: str, pos: int, tokens: _Tokens, most: int = 100) -> bool:
+    """Whether a `def` surely encloses the statement at pos, seen from the lines above alone (False: the
+    block structure must tell; also after `most` lines).
+
+    From the statement's line up: skip blank and comment lines and the insides of strings; the first line
+    indented less is where the enclosing block may start; from there on the same. A line starting with
+    `def` is always a def statement (no bracket or backslash can hold one), and every line between it and
+    pos is indented more, so its block holds pos. Any other line indented less that does not start with a
+    compound-statement keyword may be the inside of brackets: then only the structure can say.
+    """
+    line_start = text.rfind("\n", 0, pos) + 1
+    if line_start >= 2 and text[line_start - 2] == "\\":
+        return False
+    width = _INDENT_RE.match(text, line_start).end() - line_start  # type: ignore[union-attr]
+    if "\t" in text[line_start : line_start + width] or "\f" in text[line_start : line_start + width]:
+        return False
+    at = line_start
+    for _ in range(most):
+        if width == 0 or at == 0:
+            return False
+        above = text.rfind("\n", 0, at - 1) + 1
+        inside = tokens.find(above)
+        if inside >= 0:  # within a string spanning lines: go to the line it starts on
+            above = text.rfind("\n", 0, tokens.starts[inside]) + 1
+        at = above
+        first = _INDENT_RE.match(text, above).end()  # type: ignore[union-attr]
+        if first >= len(text) or text[first] in "\n#":
+            continue  # blank or comment
+        if first - above >= width:
+            continue
+        white = text[above:first]
+        if "\t" in white or "\f" in white:
+            return False
+        word = _WORD_RE.match(text, first)
+        name = word.group() if word is not None else ""
+        if name == "async" and word is not None:
+            name = "def" if _ASYNC_DEF_RE.match(text, word.end()) else "async"
+        if name == "def":
+            return True
+        if name not in _COMPOUND:
+            return False
+        width = first - above
+    return False
 
 
 def _origin(text: str, pos: int, tokens: _Tokens) -> int:

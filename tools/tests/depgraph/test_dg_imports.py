@@ -380,7 +380,7 @@ def test_coding_cookie_is_honoured() -> None:
 @pytest.mark.parametrize(
     ("data", "line"),
     [
-        (b"import a\ndef f(:\n    import b\n", 2),
+        (b"import a\nif (:\n    import b\n", 2),
         (b"import a\nx = '\xff'\n", 2),  # not UTF-8
         (b"# coding: no-such-codec\nimport a\n", 1),
         (b"x = 'unterminated\nimport a\n", 1),

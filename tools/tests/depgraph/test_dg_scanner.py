@@ -71,6 +71,14 @@ def test_strings_past_the_last_import_are_not_scanned() -> None:
         'x = """\ndef g():\n"""\ntry:\n    import a\nexcept ImportError:\n    pass\n',  # a `def` in a string
         "import typing\nif typing.TYPE_CHECKING:\n    import a\ndef f():\n    import b\n",
         "def f():\n    pass\nif x:  # def\n    import a\nelse:\n    import b\n",
+        # a def above decides an indented import's kind without the block structure (no TYPE_CHECKING)
+        "def f():\n    '''doc\n  import x\n'''\n    # note\n\n    import a\n",
+        "def f():\n    x = (1,\n2)\n    import a\n",
+        "def f():\n    x = [a\nfor a in b]\n    if x:\n        import a\n",
+        "class C:\n    if x:\n        import a\n",
+        "try:\n    import a\nexcept ImportError:\n    def f():\n        import b\n",
+        "async def f():\n    with x:\n        import a\n",
+        "def f():\n    pass\nx = 1\nif x:\n    import a\n",
         # what the stretch-by-stretch scan of big files must get right
         "# it'''s a comment\nimport a\n",
         'x = \'a"""b\'\nimport a\ny = """c\n"""\n',
