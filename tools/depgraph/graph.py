@@ -21,7 +21,7 @@ from typing import Any
 
 from depgraph.classify import Classifier
 from depgraph.config import Config
-from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile
+from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile, Suppression
 from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin
 from depgraph.pool import extract_resolved
 from depgraph.snapshot import BuildInfo, FileImportsMap, Probe, Row, Store, context_key
@@ -44,6 +44,11 @@ class Graph:
     imports: Mapping[str, FileImports]  # repo-relative path -> what the extractor found (suppressions too)
     # repo-relative path -> BLAKE2b-128 of the content, for the files the build hashed (with the cache on)
     digests: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    # repo-relative path -> its suppression comments, for every module (those of `imports`, without
+    # reading all of it)
+    suppressions: Mapping[str, tuple[Suppression, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def distribution(self, name: str) -> Distribution | None:
         return next((d for d in self.distributions if d.name == name), None)
@@ -184,6 +189,8 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
     pending: list[tuple[Module, Probe]] = []
     reused: list[tuple[bytes, str, bool]] = []  # extraction cache keys of the files reused
     digests: dict[str, bytes] = {}
+    suppressions: dict[str, tuple[Suppression, ...]] = {}
+    new = tuple.__new__
     for module in ws.modules:
         absolute = prefix + module.path
         probe = (
@@ -199,6 +206,8 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
             continue
         rows[module.path] = entry.rows
         digests[module.path] = entry.digest
+        if entry.suppressions:
+            suppressions[module.path] = tuple(new(Suppression, one) for one in entry.suppressions)
         reused.append((entry.digest, module.name, module.is_package))
         if entry.error is not None:
             errors[module.path] = entry.error
@@ -229,13 +238,15 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
             error = result.error if isinstance(result, FileImports) else result[1]
             if error is not None:
                 errors[module.path] = error
+            found_sups = result.suppressions if isinstance(result, FileImports) else result[2]
+            if found_sups:
+                suppressions[module.path] = tuple(new(Suppression, one) for one in found_sups)
             if store is not None:
                 store.add(module.path, probe, found, result)
     if store is not None:
         info.written = store.save()
     level = config.level(PARSE_ERROR)
     by_path = {m.path: m for m in ws.modules}
-    new = tuple.__new__
     kinds, origins = _KINDS, _ORIGINS
     edges: list[Edge] = []
     for path in sorted(by_path):  # Edge order starts with the path: each file's sorted rows, file by file
@@ -255,6 +266,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         namespaces=ws.namespaces,
         imports=FileImportsMap([m.path for m in ws.modules], ready, store.old_frozen if store else dict),
         digests=digests,
+        suppressions={m.path: suppressions.get(m.path, ()) for m in ws.modules},
     )
 
 

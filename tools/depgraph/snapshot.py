@@ -37,7 +37,7 @@ from depgraph.imports import EXTRACTOR_VERSION, FileImports
 from depgraph.pool import read
 from depgraph.workspace import Workspace
 
-FORMAT = 2  # bump whenever what is stored, or how rows are resolved, changes
+FORMAT = 3  # bump whenever what is stored, or how rows are resolved, changes
 RACY_NS = 2_000_000_000  # coarse filesystems (FAT: 2 s) included
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -51,6 +51,7 @@ class Entry(NamedTuple):
     digest: bytes
     rows: tuple[Row, ...]  # sorted, distinct
     error: tuple[int, str] | None
+    suppressions: tuple[tuple[int, tuple[str, ...], str], ...]  # as frozen: read without the imports
 
 
 class Probe(NamedTuple):
@@ -130,7 +131,7 @@ class Store:
             return {}
         new = tuple.__new__
         try:
-            found = {path: new(Entry, entry) for path, entry in entries.items() if len(entry) == 5}
+            found = {path: new(Entry, entry) for path, entry in entries.items() if len(entry) == 6}
         except TypeError:
             return {}
         self._data, self._tail = data, tail
@@ -182,7 +183,7 @@ class Store:
 
         frozen = found if isinstance(found, tuple) else freeze(found)
         self.new_frozen[path] = marshal.dumps(frozen)
-        self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, frozen[1])
+        self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, frozen[1], frozen[2])
         self.changed = True
 
     def save(self) -> bool:

@@ -69,11 +69,11 @@ class CheckResult:
 def run_checks(graph: GraphLike, config: Config, *, only: tuple[str, ...] = ()) -> CheckResult:
     """Run every check not set to `off` (or just those in `only`) and apply the inline suppressions."""
     view = View(graph, config)
-    known = getattr(graph, "imports", None)
-    suppressor = Suppressor(
-        config.root,
-        {path: result.suppressions for path, result in known.items()} if known is not None else None,
-    )
+    known = getattr(graph, "suppressions", None)  # a Graph's: without reading every file's imports
+    if known is None:
+        imports = getattr(graph, "imports", None)
+        known = {path: one.suppressions for path, one in imports.items()} if imports is not None else None
+    suppressor = Suppressor(config.root, known)
     found: list[Finding] = []
     ran: list[str] = []
     for check, runner in sorted(RUNNERS.items()):

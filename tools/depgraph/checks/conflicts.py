@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as installed_version
 from itertools import combinations
 
 from packaging.specifiers import SpecifierSet
@@ -35,6 +33,10 @@ TITLE = "Distributions require versions of one package that no single version sa
 def _candidates(specifiers: Iterable[SpecifierSet], name: str) -> list[str]:
     found: set[str] = {"0"}
     if name:
+        # ~20 ms of imports, only when two distributions require one package
+        from importlib.metadata import PackageNotFoundError  # noqa: PLC0415
+        from importlib.metadata import version as installed_version  # noqa: PLC0415
+
         with suppress(PackageNotFoundError):
             found.add(installed_version(name))
     for spec_set in specifiers:

@@ -46,6 +46,9 @@ def build(root: Path, *, use_cache: bool = True) -> tuple[Graph, BuildInfo]:
 def same(cached: Graph, root: Path) -> None:
     """Everything the graph holds equals a build without cache (imports thawed from the cache included)."""
     fresh, _ = build(root, use_cache=False)
+    assert dict(cached.suppressions) == dict(fresh.suppressions)  # read from the cache's entries
+    assert dict(fresh.suppressions) == {path: one.suppressions for path, one in fresh.imports.items()}
+    assert any(fresh.suppressions.values())
     assert cached.edges == fresh.edges
     assert [type(e) for e in cached.edges] == [type(e) for e in fresh.edges]
     assert cached.findings == fresh.findings
