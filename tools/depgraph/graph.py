@@ -28,6 +28,7 @@ from depgraph.snapshot import BuildInfo, FileImportsMap, Probe, Row, Store, cont
 from depgraph.workspace import Workspace, load_workspace
 
 PARSE_ERROR = "parse-error"
+FEW_PENDING = 20  # at most 1 file in this many to extract: the extraction cache is left alone
 _KINDS = {kind.value: kind for kind in ImportKind}
 _ORIGINS = {origin.value: origin for origin in Origin}
 
@@ -229,8 +230,16 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         def resolve(index: int, found: FileImports) -> tuple[Row, ...]:
             return _file_rows(pending[index][0], found, ws, classifier, helpers)
 
+        # The extraction cache pays off when many files miss the graph cache (a configuration change, a
+        # branch switch); for a few edited files, loading and rewriting it costs more than extracting them.
+        few = store is not None and len(pending) * FEW_PENDING <= len(ws.modules)
         results = extract_resolved(
-            loaded, cache_dir=cache_dir, jobs=jobs, keep=reused, resolve=resolve, thawed=False
+            loaded,
+            cache_dir=None if few else cache_dir,
+            jobs=jobs,
+            keep=reused,
+            resolve=resolve,
+            thawed=False,
         )
         for (module, probe), (result, found) in zip(pending, results, strict=True):
             ready[module.path] = result

@@ -213,6 +213,10 @@ class Store:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
             return False
+        for old in directory.glob("graph-v*.marshal"):  # earlier formats: never read again
+            if old != self.path:
+                with contextlib.suppress(OSError):
+                    old.unlink()
         return True
 
 

@@ -263,3 +263,33 @@ def test_files_the_graph_cache_answers_for_stay_in_the_extraction_cache(tmp_path
     for module in graph.modules:
         key = cache.key((root / module.path).read_bytes(), module.name, module.is_package)
         assert pack.get(key) is not None, module.path
+
+
+def test_a_few_edited_files_leave_the_extraction_cache_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One edit in a big tree: the graph cache is updated, the extraction cache neither read nor rewritten;
+    a later change of context still gives the right graph (the edited file is extracted again)."""
+    monkeypatch.setattr(snapshot, "RACY_NS", 0)
+    tree = files()
+    tree.update({f"app/gen{i}.py": f"import os\nimport fw.api\nVALUE = {i}\n" for i in range(40)})
+    root = make_repo(tmp_path / "repo", tree)
+    age(root)
+    stale = root / ".depgraph-cache" / "graph-v1.marshal"
+    stale.write_bytes(b"an earlier format")
+    build(root)
+    assert not stale.exists()  # replaced by the current format's file
+    pack = cache.pack_path(root / ".depgraph-cache")
+    before = pack.read_bytes()
+    (root / "app/gen7.py").write_text("import json\nimport fw\n")
+    graph, info = build(root)
+    assert info.resolved == 1
+    assert pack.read_bytes() == before
+    assert {e.imported for e in graph.edges if e.path == "app/gen7.py"} == {"json", "fw"}
+    same(graph, root)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.depgraph.module-distributions]\nzzsnap = "fw"\n')
+    graph, info = build(root)
+    assert info.resolved == info.files
+    same(graph, root)
+    assert pack.read_bytes() != before  # many files missed: the extraction cache is used and updated
