@@ -213,10 +213,10 @@ class Store:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
             return False
-        for old in directory.glob("graph-v*.marshal"):  # earlier formats: never read again
-            if old != self.path:
+        for earlier in directory.glob("graph-v*.marshal"):  # earlier formats: never read again
+            if earlier != self.path:
                 with contextlib.suppress(OSError):
-                    old.unlink()
+                    earlier.unlink()
         return True
 
 
