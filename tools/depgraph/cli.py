@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import sys
-from typing import Any
 
 import click
 
@@ -60,23 +58,6 @@ def main(argv: list[str] | None = None) -> None:
 
     Commands report findings by ``ctx.exit(EXIT_FINDINGS)``.
     """
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
-    try:
-        rv: Any = cli.main(args=argv, prog_name="depgraph", standalone_mode=False)
-        sys.exit(rv if isinstance(rv, int) else 0)
-    except DepgraphError as exc:
-        if debug:
-            raise
-        click.echo(f"depgraph: error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_USAGE)
-    except click.Abort:
-        click.echo("depgraph: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("depgraph: interrupted", err=True)
-        sys.exit(130)
+    from depgraph.climain import run  # noqa: PLC0415
+
+    run(cli, "depgraph", argv, (DepgraphError,))

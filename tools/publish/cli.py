@@ -154,25 +154,10 @@ def open_null() -> Any:
 
 
 def main(argv: list[str] | None = None) -> None:
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
-    try:
-        rv: Any = cli.main(args=argv, prog_name="publish", standalone_mode=False)
-        sys.exit(rv if isinstance(rv, int) else 0)
-    except (PublishError, GitError) as exc:
-        if debug:
-            raise
-        click.echo(f"publish: error: {exc}", err=True)
-        sys.exit(EXIT_FAILED if getattr(exc, "exit_code", None) == EXIT_FAILED else EXIT_USAGE)
-    except OSError as exc:  # e.g. a work directory that cannot be created
-        if debug:
-            raise
-        click.echo(f"publish: error: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_USAGE)
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("publish: interrupted", err=True)
-        sys.exit(130)
+    from depgraph.climain import run  # noqa: PLC0415
+
+    def code_of(exc: BaseException) -> int:
+        return EXIT_FAILED if getattr(exc, "exit_code", None) == EXIT_FAILED else EXIT_USAGE
+
+    # OSError: e.g. a work directory that cannot be created
+    run(cli, "publish", argv, (PublishError, GitError, OSError), code_of)
