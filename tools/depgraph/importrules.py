@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from depgraph.imports import ImportKind, ImportRecord, Suppression
@@ -54,6 +55,21 @@ class Aliases:
                 self.tc_names.add(alias.asname or alias.name)
             elif node.module == "importlib" and alias.name == "import_module":
                 self.import_module_names.add(alias.asname or alias.name)
+
+
+def parse(source: str | bytes) -> ast.Module:
+    """`ast.parse` without its warnings: from Python 3.12 on it prints a SyntaxWarning for every invalid
+    escape sequence in the code it parses, which is no concern of an import scan."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
+def parse_expression(source: str) -> ast.Expression:
+    """`parse` for one expression."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode="eval")
 
 
 def package_of(module: str, is_package: bool) -> str:

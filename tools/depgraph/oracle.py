@@ -35,7 +35,7 @@ def decode(data: bytes) -> str:
 def parse_error(data: bytes) -> tuple[int, str] | None:
     """(line, message) when CPython's parser rejects the file, else None."""
     try:
-        ast.parse(data)
+        rules.parse(data)
     except SyntaxError as exc:
         return (exc.lineno or 1, exc.msg or "invalid syntax")
     except (ValueError, RecursionError, MemoryError) as exc:
@@ -46,7 +46,7 @@ def parse_error(data: bytes) -> tuple[int, str] | None:
 def extract(data: bytes, module: str, is_package: bool) -> FileImports:
     """Every import of one file, exactly, by walking its syntax tree."""
     try:
-        tree = ast.parse(data)
+        tree = rules.parse(data)
     except SyntaxError as exc:
         return FileImports((), (exc.lineno or 1, exc.msg or "invalid syntax"))
     except (ValueError, RecursionError, MemoryError) as exc:

@@ -599,7 +599,7 @@ def _parse_statement(stmt_text: str) -> ast.Import | ast.ImportFrom | None:
             names = [ast.alias(*part.split(" as ")) for part in what.split(", ")]
             return ast.ImportFrom(module=module, names=names, level=len(dots))
     try:
-        tree = ast.parse(stmt_text)
+        tree = rules.parse(stmt_text)
     except (SyntaxError, ValueError):
         return None
     if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
@@ -639,7 +639,7 @@ def _dynamic(
         return False, None
     snippet = text[start : close + 1]
     try:
-        tree = ast.parse("(" + snippet + "\n)", mode="eval")
+        tree = rules.parse_expression("(" + snippet + "\n)")
     except (SyntaxError, ValueError):
         return False, None
     call = tree.body

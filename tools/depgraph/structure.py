@@ -297,7 +297,7 @@ class Structure:
             if _brackets(head, 0, len(head)) != 0:
                 continue
             try:
-                return ast.parse(wrap % head)
+                return rules.parse(wrap % head)
             except (SyntaxError, ValueError):
                 continue
         return None
