@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -155,6 +156,17 @@ def _parallel(
     return parallel(items, sizes, workers, remote=remote, local=local, convert=convert)
 
 
+# Forking while other threads run can deadlock the child (a lock held by a thread that does not exist
+# there); the command line never starts threads, a program embedding depgraph may. Tests set this, since
+# pytest-xdist's workers run threads of their own that never touch what a child uses.
+FORK_WITH_THREADS = False
+
+
+def _other_threads() -> bool:
+    threading = sys.modules.get("threading")
+    return not FORK_WITH_THREADS and threading is not None and threading.active_count() > 1
+
+
 def _chunks(sizes: Sequence[int], workers: int) -> list[list[int]]:
     """Item indexes in chunks of decreasing load (guided self-scheduling): each chunk takes the largest
     items left until it holds 1/(4 x workers) of the load still to share out, so the first chunks are big
@@ -198,7 +210,7 @@ def parallel(
     here. Without `os.fork`, everything runs here.
     """
     chunks = _chunks(sizes, workers)
-    if not hasattr(os, "fork") or len(chunks) > 255 or workers < 2:
+    if not hasattr(os, "fork") or len(chunks) > 255 or workers < 2 or _other_threads():
         return [local(item) for item in items]
     import marshal  # noqa: PLC0415
 

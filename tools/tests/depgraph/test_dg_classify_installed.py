@@ -37,6 +37,7 @@ def test_names_and_tops_from_every_kind_of_folder(tmp_path: Path, monkeypatch: p
     record = "beta/__init__.py,sha256=x,1\nbeta_single.py,,\nbeta-2.0.dist-info/RECORD,,\n../../bin/beta,,\n"
     _dist(site, "beta-2.0.dist-info", {"METADATA": "Name: beta\nVersion: 2.0\n", "RECORD": record})
     _dist(site, "gamma-3.0.egg-info", {"PKG-INFO": "Name: gamma\n", "SOURCES.txt": "gamma/__init__.py\n"})
+    _dist(site, "gamma", {"__init__.py": ""})  # Python 3.13 lists only SOURCES.txt entries that exist
     _dist(site, "nameless-0.dist-info", {"METADATA": "Version: 0\n", "top_level.txt": "nameless\n"})
     monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
     assert classify._scan_installed() == {

@@ -121,3 +121,26 @@ def test_chunks_cover_every_item_once_largest_load_first() -> None:
     assert loads[0] == max(loads)
     assert loads[-1] < loads[0] / 4  # the tail is small
     assert len(chunks) < 256
+
+
+def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program embedding depgraph may run threads: then everything runs in this process."""
+    import os  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    monkeypatch.setattr(pool, "FORK_WITH_THREADS", False)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+
+        def mine(_: int) -> int:
+            time.sleep(0.001)
+            return os.getpid()
+
+        found = pool.parallel(list(range(200)), [1000] * 200, 2, remote=_pids, local=mine, convert=int)
+    finally:
+        stop.set()
+        thread.join()
+    assert set(found) == {os.getpid()}
