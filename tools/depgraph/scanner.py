@@ -277,16 +277,16 @@ def _balanced_fields(literal: str, prefix: str) -> bool:
 
 
 class _Parsed:
-    __slots__ = ("aliases", "dynamic", "line_of", "records", "statements", "tokens")
+    """What `_find_candidates` gathers in one file."""
+
+    __slots__ = ("aliases", "dynamic", "statements", "tokens")
 
     def __init__(self, tokens: _Tokens) -> None:
         self.tokens = tokens
-        # start, line, text, node, end
         # start, line, what it says, end, whether it starts a line at column 0 (not continued: top level)
         self.statements: list[tuple[int, int, _Known, int, bool]] = []
         self.dynamic: list[int] = []  # positions of `__import__` / `import_module` / aliases
         self.aliases = rules.Aliases()
-        self.records: list[ImportRecord] = []
 
 
 def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
