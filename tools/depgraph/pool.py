@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -237,16 +239,23 @@ def parallel(
         os.close(results_w)
         children.append((pid, results_r))
     out: dict[int, R] = {}
+    failed = True
     try:
         while index := os.read(claims_r, 1):
             for i in chunks[index[0]]:
                 out[i] = local(items[i])
+        failed = False
     finally:
         os.close(claims_r)
         for pid, results_r in children:
+            if failed:  # an error or Ctrl-C here: the children's work is of no use any more
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             with os.fdopen(results_r, "rb") as handle:
                 data = handle.read()
             os.waitpid(pid, 0)
+            if failed:
+                continue
             try:
                 reported = marshal.loads(data) if data else []
             except (EOFError, ValueError, TypeError):

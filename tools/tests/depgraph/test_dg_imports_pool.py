@@ -144,3 +144,30 @@ def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> Non
         stop.set()
         thread.join()
     assert set(found) == {os.getpid()}
+
+
+def test_an_error_here_stops_the_children(tmp_path: Path) -> None:
+    """An exception (or Ctrl-C) in this process: the children are killed, not left to do the rest of the
+    work, and reaped; the error propagates."""
+    import os  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    log = tmp_path / "done"
+
+    def slow(chunk: list[int]) -> list[int]:  # in the child: one line per chunk done
+        time.sleep(0.05)
+        with log.open("a") as handle:
+            handle.write("chunk\n")
+        return chunk
+
+    def fails(_: int) -> int:
+        time.sleep(0.01)  # the child has started
+        raise RuntimeError("boom in this process")
+
+    sizes = [1000] * 400
+    with pytest.raises(RuntimeError, match="boom"):
+        pool.parallel(list(range(400)), sizes, 2, remote=slow, local=fails, convert=int)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left, not even a zombie
+    done = len(log.read_text().splitlines()) if log.exists() else 0
+    assert done < len(pool._chunks(sizes, 2)) // 2
