@@ -56,8 +56,7 @@ class FileImports:
     suppressions: tuple[Suppression, ...] = ()  # every suppression comment of the file, by line
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     path: str  # absolute, or relative to the current directory; also the key of scan()'s result
     module: str  # dotted module name of the file
     is_package: bool  # an __init__.py

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from depgraph.errors import ConfigError
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(NamedTuple):
     source_roots: tuple[str, ...]  # absolute, normalised
     names: tuple[str, ...] | None  # explicit top-level import names, else None (discover them)
     include: tuple[str, ...] = ()  # setuptools packages.find include/exclude patterns

@@ -1,6 +1,7 @@
 """The domain of depgraph: distributions, modules, import edges, findings.
 
-Frozen, ordered dataclasses, so everything printed or drawn from them can be sorted and is deterministic.
+Frozen and ordered (named tuples for the many, created at every run; dataclasses otherwise), so everything
+printed or drawn from them can be sorted and is deterministic.
 Paths are POSIX strings relative to the repository root.
 """
 
@@ -30,8 +31,7 @@ class Level(str, enum.Enum):
     OFF = "off"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Distribution:
+class Distribution(NamedTuple):
     name: str  # as declared in [project].name
     origin: Origin
     root: str  # folder holding its pyproject.toml ("." for the core)
@@ -43,8 +43,7 @@ class Distribution:
     pyproject: str = ""  # path of its pyproject.toml
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Module:
+class Module(NamedTuple):
     name: str  # dotted import name
     path: str  # file path
     distribution: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -211,8 +211,7 @@ def test_unused_dependency_points_at_the_requirement_line(tmp_path: Path) -> Non
     )
     g = monorepo()
     g.distributions = tuple(
-        replace(
-            d,
+        d._replace(
             requires=("fw>=0.1", "requests>=2", "tomli; python_version < '3.0'"),
             extras=(("x", ("boto3",)),),
         )
@@ -306,8 +305,8 @@ def test_conflicting_requirements_between_distributions(tmp_path: Path) -> None:
         (tmp_path / rel / "pyproject.toml").write_text(f'[project]\nname = "x"\ndependencies = {deps}\n')
     g = monorepo()
     g.distributions = tuple(
-        replace(
-            d, requires={"fw": ("requests>=3",), "prov-a": ("fw>=0.1", "requests<2")}.get(d.name, d.requires)
+        d._replace(
+            requires={"fw": ("requests>=3",), "prov-a": ("fw>=0.1", "requests<2")}.get(d.name, d.requires)
         )
         for d in g.distributions
     )
