@@ -40,6 +40,16 @@ def freeze(found: FileImports) -> tuple[Any, ...]:
     return (records, found.error, sups)
 
 
+def as_frozen(found: FileImports | tuple[Any, ...]) -> tuple[Any, ...]:
+    """What a file imports in the frozen form, whichever form it comes in (workers send it frozen)."""
+    return found if isinstance(found, tuple) else freeze(found)
+
+
+def error_of(found: FileImports | tuple[Any, ...]) -> tuple[int, str] | None:
+    """The (line, message) that stopped reading a file, whichever form its imports come in."""
+    return found.error if isinstance(found, FileImports) else found[1]
+
+
 def thaw(frozen: tuple[Any, ...]) -> FileImports:
     records, error, sups = frozen
     kinds = _KINDS
@@ -114,8 +124,7 @@ class Pack:
 
     def put(self, entry: Key, found: FileImports | tuple[Any, ...]) -> None:
         """Store what a file imports (a FileImports, or one already frozen)."""
-        frozen = found if isinstance(found, tuple) else freeze(found)
-        self._used[entry] = _shared(frozen, self._pool)
+        self._used[entry] = _shared(as_frozen(found), self._pool)
         self.changed = True
 
     def save(self) -> None:

@@ -223,6 +223,8 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
             )
             for m, p in pending
         ]
+        from depgraph.cache import error_of  # noqa: PLC0415 - it imports hashlib: not on the warm path
+
         classifier = Classifier(ws, cache_dir)
         classifier.prepare()  # before any worker starts: each inherits the installed map
         helpers = _test_helpers(ws)
@@ -244,7 +246,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         for (module, probe), (result, found) in zip(pending, results, strict=True):
             ready[module.path] = result
             rows[module.path] = found
-            error = result.error if isinstance(result, FileImports) else result[1]
+            error = error_of(result)
             if error is not None:
                 errors[module.path] = error
             found_sups = result.suppressions if isinstance(result, FileImports) else result[2]

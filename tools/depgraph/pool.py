@@ -31,7 +31,10 @@ def read(path: str) -> bytes | FileImports:
 def scan(
     files: Sequence[SourceFile], *, cache_dir: Path | None = None, jobs: int | None = None
 ) -> dict[str, FileImports]:
-    loaded = [(source, read(source.path), None) for source in files]
+    loaded: list[tuple[SourceFile, bytes | FileImports | None, bytes | None]] = [
+        (source, None, None)
+        for source in files  # each read by the process that extracts it
+    ]
     found = extract_loaded(loaded, cache_dir=cache_dir, jobs=jobs)
     return {source.path: one for (source, _, _), one in zip(loaded, found, strict=True)}
 
@@ -51,8 +54,10 @@ def extract_loaded(
     """What each (file, its bytes or read error or None: not read yet, BLAKE2b digest of the bytes if
     known) imports, in order: cache look-ups first, then the misses, in worker processes when there is
     enough to extract (a file not read yet is read by the process that extracts it)."""
+    from depgraph.cache import thaw  # noqa: PLC0415
+
     found = extract_resolved(files, cache_dir=cache_dir, jobs=jobs, keep=keep)
-    return [one for one, _ in found if isinstance(one, FileImports)]
+    return [one if isinstance(one, FileImports) else thaw(one) for one, _ in found]
 
 
 def extract_resolved(
@@ -105,10 +110,9 @@ def extract_resolved(
         extracted = [done(i, _local(item, data)) for item, (i, _, data, _) in zip(items, misses, strict=True)]
     for (i, _, _, entry), pair in zip(misses, extracted, strict=True):
         result[i] = pair
-        one = pair[0]
-        error = one.error if isinstance(one, FileImports) else one[1]
+        error = cache.error_of(pair[0])
         if pack is not None and entry is not None and not (error and error[0] == 0):
-            pack.put(entry, one)
+            pack.put(entry, pair[0])
     if pack is not None:
         pack.save()
     return [

@@ -179,9 +179,9 @@ class Store:
         `found` may be frozen already (`depgraph.cache.freeze`)."""
         if probe.stat is None or probe.digest is None:
             return
-        from depgraph.cache import freeze  # noqa: PLC0415 - only when something was resolved
+        from depgraph.cache import as_frozen  # noqa: PLC0415 - only when something was resolved
 
-        frozen = found if isinstance(found, tuple) else freeze(found)
+        frozen = as_frozen(found)
         self.new_frozen[path] = marshal.dumps(frozen)
         self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, frozen[1], frozen[2])
         self.changed = True
