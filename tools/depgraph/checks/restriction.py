@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
-from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding
+from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, silence_hint
 from depgraph.config import Restriction
 from depgraph.model import Edge, Finding, Level, Origin
 
@@ -87,7 +87,7 @@ def run(view: View, level: Level) -> list[Finding]:
                     key=f"{rule.name}: {edge.imported}",
                     text=edge.text,
                     hint=f"see [[tool.depgraph.restrictions]] name = {rule.name!r} in pyproject.toml; "
-                    f"or silence with `# depgraph: ignore[{ID}] <reason>` on the import line",
+                    f"or {silence_hint(ID)}",
                 )
             )
     return found
