@@ -31,6 +31,15 @@ class Level(str, enum.Enum):
     OFF = "off"
 
 
+class Declaration(NamedTuple):
+    """One requirement a distribution declares, where it is written."""
+
+    group: str  # "" runtime ([project].dependencies), "extra:NAME" an extra, "group:NAME" a development group
+    text: str  # PEP 508 (translated from Poetry's form: name, extras and markers only)
+    path: str  # the file it is written in (pyproject.toml, or a requirements file of dynamic dependencies)
+    line: int  # 1-based; 0 when not found
+
+
 class Distribution(NamedTuple):
     name: str  # as declared in [project].name
     origin: Origin
@@ -38,9 +47,11 @@ class Distribution(NamedTuple):
     source_roots: tuple[str, ...]  # folders that go on sys.path: the root (flat layout) or root/src
     import_packages: tuple[str, ...]  # top-level import names it provides (sorted)
     version: str | None
-    requires: tuple[str, ...]  # [project].dependencies, as written
+    requires: tuple[str, ...]  # runtime requirements, PEP 508 (from whichever backend's table)
     extras: tuple[tuple[str, tuple[str, ...]], ...] = ()  # [project.optional-dependencies], sorted
     pyproject: str = ""  # path of its pyproject.toml
+    declared: tuple[Declaration, ...] = ()  # every requirement: runtime, extras, development groups
+    declared_known: bool = True  # False: dynamic dependencies depgraph cannot read (not judged)
 
 
 class Module(NamedTuple):

@@ -18,7 +18,8 @@ from typing import Any
 
 from depgraph.config import Config, find_root, load_config, read_toml
 from depgraph.errors import ConfigError
-from depgraph.layout import Layout, find_layout, strings
+from depgraph.layout import Layout, find_layout
+from depgraph.manifest import RUNTIME, Manifest, by_group, read_manifest
 from depgraph.model import Distribution, Module, Origin
 from depgraph.walk import Walker, folder_entry
 
@@ -134,21 +135,18 @@ def _top_level_candidates(
 
 
 def _distribution(
-    folder: Path, origin: Origin, data: Mapping[str, Any], pyproject: Path, walker: Walker
+    folder: Path,
+    origin: Origin,
+    data: Mapping[str, Any],
+    pyproject: Path,
+    walker: Walker,
+    *,
+    manifest: Manifest,
 ) -> Distribution:
-    project = data.get("project")
-    if not isinstance(project, dict) or "name" not in project:
-        raise ConfigError(f"{pyproject}: project.name: missing (a distribution needs [project] with a name)")
-    if not isinstance(project["name"], str) or not project["name"]:
-        raise ConfigError(f"{pyproject}: project.name: expected a non-empty string, got {project['name']!r}")
-    requires = strings(pyproject, "project.dependencies", project.get("dependencies", []))
-    optional = project.get("optional-dependencies", {})
-    if not isinstance(optional, dict):
-        raise ConfigError(f"{pyproject}: project.optional-dependencies: expected a table")
-    extras = tuple(
-        (extra, strings(pyproject, f"project.optional-dependencies.{extra}", reqs))
-        for extra, reqs in sorted(optional.items())
-    )
+    extras: dict[str, tuple[str, ...]] = {}
+    for group, texts in by_group(manifest.declared):
+        if group.startswith("extra:"):
+            extras[group[len("extra:") :]] = texts
     layout = find_layout(folder, pyproject, data)
     packages: set[str] = set()
     for source_root in layout.source_roots:
@@ -176,17 +174,18 @@ def _distribution(
     conftest = folder / "conftest.py"  # pytest's, beside the tests folders: test code, never shipped
     if conftest.is_file() and not walker.excluded(str(conftest)) and "conftest" not in packages:
         walker.modules.append(Module("conftest", walker.rel(str(conftest)), walker.dist, False, True))
-    version = project.get("version")
     return Distribution(
-        name=project["name"],
+        name=manifest.name,
         origin=origin,
         root=walker.rel(str(folder)),
         source_roots=tuple(walker.rel(r) for r in layout.source_roots),
         import_packages=tuple(sorted(packages)),
-        version=version if isinstance(version, str) else None,
-        requires=requires,
-        extras=extras,
+        version=manifest.version,
+        requires=tuple(d.text for d in manifest.declared if d.group == RUNTIME),
+        extras=tuple(sorted(extras.items())),
         pyproject=walker.rel(str(pyproject)),
+        declared=manifest.declared,
+        declared_known=manifest.known,
     )
 
 
@@ -230,9 +229,9 @@ def load_workspace(root: Path, config: Config) -> Workspace:
         pyproject = folder / "pyproject.toml"
         data = read_toml(pyproject)
         walker = Walker(root_str, "", tests, exclude, frozenset(pruned - {str(folder)}))
-        project = data.get("project")
-        walker.dist = project.get("name", "") if isinstance(project, dict) else ""
-        dist = _distribution(folder, origin, data, pyproject, walker)
+        manifest = read_manifest(pyproject, walker.rel(str(pyproject)), data)
+        walker.dist = manifest.name
+        dist = _distribution(folder, origin, data, pyproject, walker, manifest=manifest)
         key = normalize(dist.name)
         if key in names:
             other = names[key].relative_to(root).as_posix()

@@ -38,14 +38,21 @@ def _first_party(view: View) -> list[str]:
 def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    declared_names = {
-        name: {d.name for d in declared(view.config.root, view.distributions[name])}
-        for name in _first_party(view)
-    }
+    declared_names: dict[str, set[str]] = {}
+    group_names: dict[str, set[str]] = {}
+    for name in _first_party(view):
+        if not view.distributions[name].declared_known:
+            continue  # dynamic dependencies depgraph cannot read: nothing to compare with
+        declared_names[name] = set()
+        for req in declared(view.config.root, view.distributions[name]):
+            (group_names if req.group else declared_names).setdefault(name, set()).add(req.name)
+    tests = view.test_paths
     for edge in view.edges:
         names = declared_names.get(edge.importer_distribution)
         if names is None or edge.kind not in RUN_TIME_KINDS or edge.imported_origin is Origin.STDLIB:
             continue
+        if edge.path in tests:  # tests (include-tests = true) may import what a development group declares
+            names = names | group_names.get(edge.importer_distribution, set())
         own = view.distributions[edge.importer_distribution]
         top = edge.imported.partition(".")[0]
         if edge.imported_distribution is None:
@@ -88,9 +95,12 @@ def run_unused(view: View, level: Level) -> list[Finding]:
     found: list[Finding] = []
     for name in _first_party(view):
         dist = view.distributions[name]
+        if not dist.declared_known:
+            continue
         for req in declared(view.config.root, dist):
             if (
                 req.extra
+                or req.group
                 or not req.applies_here()
                 or req.name == _norm(name)
                 or req.name in used.get(name, ())

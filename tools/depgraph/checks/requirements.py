@@ -24,6 +24,7 @@ class Declared:
     requirement: Requirement
     path: str  # the pyproject.toml
     line: int  # its line there, 0 when not found
+    group: str = ""  # the development group (PEP 735, Poetry group, PDM dev-dependencies) declaring it
 
     @property
     def name(self) -> str:
@@ -49,10 +50,30 @@ def _read(path: Path) -> str:
 
 
 def declared(root: Path, dist: Distribution) -> list[Declared]:
-    """Every requirement of `dist`: [project].dependencies first, then each extra's, in order."""
+    """Every requirement of `dist`: runtime first, then each extra's, then each development group's.
+
+    Development groups (`group` set) are never shipped: they declare what tests and tools import.
+    """
+    if dist.declared:
+        result = [
+            Declared(
+                dist.name,
+                d.group.partition(":")[2] if d.group.startswith("extra:") else "",
+                d.text,
+                Requirement(d.text),
+                d.path,
+                d.line,
+                d.group.partition(":")[2] if d.group.startswith("group:") else "",
+            )
+            for d in dist.declared
+        ]
+        order = {"": 0, "extra": 1, "group": 2}
+        return sorted(
+            result, key=lambda r: order[("extra" if r.extra else "group") if r.extra or r.group else ""]
+        )
     pyproject = dist.pyproject or (f"{dist.root}/pyproject.toml" if dist.root != "." else "pyproject.toml")
     text = _read(root / pyproject)
-    result: list[Declared] = []
+    result = []
     groups: list[tuple[str, tuple[str, ...]]] = [("", dist.requires), *dist.extras]
     for extra, requirements in groups:
         for written in requirements:
