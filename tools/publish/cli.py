@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,9 +15,10 @@ import click
 
 from publish.errors import GitError, PublishError
 from publish.lock import locked
+from publish.preflight import preflight
 from publish.report import render, summary
 from publish.rules import Rules, load_rules
-from publish.runner import selected, sync_all
+from publish.runner import check_source, selected, sync_all
 from publish.sync import Options
 from publish.verify import verify
 
@@ -73,8 +77,8 @@ def verify_rules(ctx: click.Context) -> None:
     "--force",
     "force",
     multiple=True,
-    metavar="NAME",
-    help="Overwrite this branch, tag or package at its destination (repeatable).",
+    metavar="PACKAGE[:NAME]",
+    help="Overwrite PACKAGE's destination, or only its branch or tag NAME with PACKAGE:NAME (repeatable).",
 )
 @click.option(
     "--jobs",
@@ -110,12 +114,27 @@ def sync(
     """Split, check, smoke-test and push every package (or the named ones)."""
 
     rules = _rules(ctx)
+    chosen = selected(rules, packages)
+    check_source(rules)
+    checked = preflight(rules, chosen, force)
+    if checked.problems:
+        for problem in checked.problems:
+            click.echo(f"publish: error: {problem}", err=True)
+        click.echo(
+            f"publish: refused: {len(checked.problems)} problem(s); nothing was created or pushed", err=True
+        )
+        ctx.exit(EXIT_USAGE)
     show = sys.stderr.isatty() if progress is None else progress
     options = Options(
-        dry_run=dry_run, force=frozenset(force), smoke=not no_smoke, progress=commit_bars if show else None
+        dry_run=dry_run, force=checked.force, smoke=not no_smoke, progress=commit_bars if show else None
     )
-    total = len(selected(rules, packages))
+    total = len(chosen)
+    scratch = None
+    if dry_run and not rules.work_dir.exists():  # a dry run leaves nothing on disk: a throw-away cache
+        scratch = tempfile.TemporaryDirectory(prefix="publish-dry-run-")
+        rules = dataclasses.replace(rules, work_dir=Path(scratch.name) / "work")
     with (
+        scratch or contextlib.nullcontext(),
         locked(rules.work_dir),
         click.progressbar(length=total, label="publishing", file=sys.stderr if show else open_null()) as bar,
     ):

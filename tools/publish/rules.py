@@ -32,8 +32,9 @@ PACKAGE_KEYS = {
     "smoke-venv",
     "tags",
     "branch",
+    "missing-ok",
 }
-BRANCH_KEYS = {"name", "source", "dir"}
+BRANCH_KEYS = {"name", "source", "dir", "missing-ok"}
 TAG_KEYS = {"match", "format"}
 PIN_MODES = ("commit", "version")
 TRAILER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
@@ -44,6 +45,7 @@ class BranchRule:
     name: str  # the published branch
     source: str  # the source branch
     dir: str  # the source directory, relative to the repository root
+    missing_ok: bool = False  # the directory may be absent on the source branch (nothing published then)
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,9 @@ def _parse_package(root: Path, path: Path, index: int, table: Any, defaults: dic
     _check_keys(table, PACKAGE_KEYS, where)
     name = _get(table, "name", str, where)
     where = f"{path.name}: package {name!r}"
-    source = _get(table, "source", str, where).strip("/")
+    # Kept as written (but a trailing slash): an absolute or escaping folder is reported, never "fixed".
+    source = _get(table, "source", str, where).rstrip("/") or "/"
+    missing_ok = _get(table, "missing-ok", bool, where, False)
     dest = _get(table, "destination", str, where)
     local = local_path(dest)
     if local is not None and not local.is_absolute():
@@ -199,7 +203,8 @@ def _parse_package(root: Path, path: Path, index: int, table: Any, defaults: dic
             BranchRule(
                 bname,
                 _get(b, "source", str, f"{where} branch {bname!r}", bname),
-                _get(b, "dir", str, f"{where} branch {bname!r}", source).strip("/"),
+                _get(b, "dir", str, f"{where} branch {bname!r}", source).rstrip("/") or "/",
+                _get(b, "missing-ok", bool, f"{where} branch {bname!r}", missing_ok),
             )
         )
     if len({b.name for b in branches}) != len(branches):

@@ -21,7 +21,8 @@ Progress = Callable[[str, int], Callable[[int], None]]
 class Options:
     progress: Progress | None = None  # per-commit progress of long splits
     dry_run: bool = False
-    force: frozenset[str] = frozenset()  # branch, tag or package names whose destination may be overwritten
+    # (package, branch or tag) whose destination may be overwritten; ("pkg", "") grants all of pkg
+    force: frozenset[tuple[str, str]] = frozenset()
     smoke: bool = True
 
 
@@ -70,7 +71,7 @@ class PackageSync:
         self.tips: dict[str, tuple[str, str]] = {}
 
     def forced(self, name: str) -> bool:
-        return bool({name, self.rule.name} & self.options.force)
+        return bool({(self.rule.name, ""), (self.rule.name, name)} & self.options.force)
 
     def run(self, want_sibling: bool) -> PackageResult:
         result = PackageResult(self.rule.name, notes=self.notes)
@@ -163,7 +164,7 @@ class PackageSync:
             result.error = (
                 f"{u.ref} at the destination {what} "
                 f"(destination {u.old}, published {u.new}); nothing pushed. "
-                f"TIP: `--force {u.ref.rsplit('/', 1)[-1]}` overwrites it"
+                f"TIP: `--force {self.rule.name}:{u.ref.rsplit('/', 1)[-1]}` overwrites it"
             )
             return
         if self.options.dry_run:

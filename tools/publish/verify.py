@@ -16,7 +16,7 @@ from depgraph.config import load_config
 from depgraph.errors import DepgraphError
 from depgraph.workspace import load_workspace
 from publish.errors import PublishError
-from publish.rules import Rules
+from publish.rules import PackageRule, Rules, local_path
 
 
 def _staging(root: Path) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -44,9 +44,33 @@ def sibling_dependencies(requires: tuple[str, ...], siblings: set[str]) -> set[s
     return names
 
 
-def _inside(root: Path, rel: str) -> bool:
+def inside(root: Path, rel: str) -> bool:
     path = os.path.normpath(root / rel)
     return path == str(root) or path.startswith(str(root) + os.sep)
+
+
+def destination_key(url: str) -> str:
+    """One spelling per destination: a local path resolved, a URL without a final `/` or `.git`."""
+    local = local_path(url)
+    if local is not None:
+        return str(local.resolve())
+    return url.rstrip("/").removesuffix(".git")
+
+
+def shared_destinations(packages: tuple[PackageRule, ...]) -> list[str]:
+    """Two rules that publish to the same branch of one destination: each would overwrite the other."""
+    owner: dict[tuple[str, str], PackageRule] = {}
+    found = []
+    for p in packages:
+        for b in p.branches:
+            key = (destination_key(p.destination), b.name)
+            first = owner.setdefault(key, p)
+            if first is not p:
+                found.append(
+                    f"packages {first.name!r} and {p.name!r} both publish to branch {b.name!r} "
+                    f"of {p.destination}"
+                )
+    return found
 
 
 def verify(rules: Rules) -> list[str]:
@@ -59,7 +83,7 @@ def verify(rules: Rules) -> list[str]:
     }
     by_folder = {folder: name for name, folder, _ in staging}
     rules_by_name = {canonicalize_name(p.name): p for p in rules.packages}
-    problems = []
+    problems = [f"{where}: {line}" for line in shared_destinations(rules.packages)]
     for key, (name, folder, _) in sorted(canon.items()):
         if key not in rules_by_name:
             problems.append(f"{where}: staging package {name!r} ({folder}/) has no [[package]] rule")
@@ -67,11 +91,11 @@ def verify(rules: Rules) -> list[str]:
         head = f"{where}: package {p.name!r}"
         dirs = sorted({p.source} | {b.dir for b in p.branches})
         for d in dirs:
-            if Path(d).is_absolute() or not _inside(root, d):
+            if Path(d).is_absolute() or not inside(root, d):
                 problems.append(f"{head}: directory {d!r} is outside the repository")
             elif d == p.source and not (root / d).is_dir():
                 problems.append(f"{head}: directory {d!r} does not exist")
-        if not _inside(root, p.source) or not (root / p.source).is_dir():
+        if not inside(root, p.source) or not (root / p.source).is_dir():
             continue
         folder_name = by_folder.get(Path(os.path.normpath(p.source)).as_posix())
         if folder_name is None:

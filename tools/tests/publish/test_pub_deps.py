@@ -68,7 +68,7 @@ def test_tags_are_mapped_to_the_published_commit_of_the_tagged_source_commit(tmp
     assert publish(repo.path, "sync") == 0
     after = heads(fw)
     assert after["refs/tags/v0.4.2"] == moved and after["refs/tags/v0.5.0"] == after["refs/heads/main"]
-    assert publish(repo.path, "sync", "--force", "v0.4.2") == 0
+    assert publish(repo.path, "sync", "--force", "fw:v0.4.2") == 0
     assert heads(fw)["refs/tags/v0.4.2"] == refs["refs/heads/main"]
 
 

@@ -35,11 +35,11 @@ def test_divergent_destination_is_refused_naming_branch_and_both_shas(
     assert publish(repo.path, "sync") == 1
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("prov: FAILED"))
-    assert "refs/heads/main" in line and theirs in line and "--force main" in line
+    assert "refs/heads/main" in line and theirs in line and "--force prov:main" in line
     assert heads(tmp_path / "dest/prov.git")["refs/heads/main"] == theirs  # untouched
     assert "fw: pushed refs/heads/main" in out  # the other package went on
     # --force names what may be overwritten.
-    assert publish(repo.path, "sync", "--force", "main") == 0
+    assert publish(repo.path, "sync", "--force", "prov:main") == 0
     assert log(tmp_path / "dest/prov.git", "%s", "-1", "main") == ["both: new"]
 
 
@@ -50,7 +50,7 @@ def test_dry_run_lists_commits_and_tags_and_pushes_nothing(
     repo.git("tag", "v1.2.3")
     assert publish(repo.path, "sync", "--dry-run") == 0
     out = capsys.readouterr().out
-    assert not (tmp_path / "dest").exists()
+    assert not (tmp_path / "dest").exists() and not (repo.path / "_work").exists()  # nothing on disk
     assert "fw: would push refs/heads/main (new) -> " in out and ", 2 commit(s)" in out
     assert "fw: would push refs/tags/v0.2.3 (new) -> " in out
     assert any(x.startswith("    ") and x.endswith(" fw: api") for x in out.splitlines())
