@@ -12,6 +12,7 @@ from depgraph.errors import DepgraphError
 COMMANDS: dict[str, str] = {
     "vendor": "depgraph.cmd_vendor:vendor",
     "check": "depgraph.cmd_check:check",
+    "init": "depgraph.cmd_init:init",
     "baseline": "depgraph.cmd_check:baseline",
     "graph": "depgraph.cmd_graph:graph",
     "footprint": "depgraph.cmd_graph:footprint",

@@ -24,6 +24,7 @@ from depgraph.model import Declaration as Declared
 # "group:NAME" a development group (PEP 735, Poetry groups, PDM dev-dependencies): never shipped.
 RUNTIME = ""
 _TEMPLATE = re.compile(r"\s*(?:===|==|~=|!=|<=|>=|<|>)\s*\{\{[^}]*\}\}")
+_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)  # PEP 508 names
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 
 
@@ -323,6 +324,8 @@ def read_manifest(pyproject: Path, rel: str, data: Mapping[str, Any]) -> Manifes
         )
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{pyproject}: project.name: expected a non-empty string, got {name!r}")
+    if not _NAME.match(name):
+        raise ConfigError(f"{pyproject}: project.name: {name!r} is not a valid distribution name")
     reader = _Reader(pyproject, rel, data)
     dynamic = (project or {}).get("dynamic", [])
     poetry_runtime = project is None or (
@@ -336,14 +339,13 @@ def read_manifest(pyproject: Path, rel: str, data: Mapping[str, Any]) -> Manifes
     reader.groups()
     reader.uv_sources()
     version = (project or {}).get("version", poetry.get("version"))
-    is_package = poetry.get("package-mode") is not False and _get(data, "tool.uv.package") is not False
     return Manifest(
         name=name,
         version=version if isinstance(version, str) else None,
         declared=tuple(reader.found),
         known=reader.known,
         paths=tuple(dict.fromkeys(reader.paths)),
-        is_package=is_package,
+        is_package=is_package(data),
     )
 
 
@@ -353,3 +355,27 @@ def by_group(declared: tuple[Declared, ...]) -> Iterator[tuple[str, tuple[str, .
     for item in declared:
         groups.setdefault(item.group, []).append(item.text)
     yield from ((g, tuple(t)) for g, t in groups.items())
+
+
+def path_dependencies(pyproject: Path, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The folders a pyproject.toml names by path dependencies, with or without a distribution name."""
+    reader = _Reader(pyproject, "pyproject.toml", data)
+    project = data.get("project")
+    if isinstance(project, dict):
+        reader.project(project)
+    reader.poetry(True)
+    reader.groups()
+    reader.uv_sources()
+    return tuple(dict.fromkeys(reader.paths))
+
+
+def is_package(data: Mapping[str, Any]) -> bool:
+    """False for a project that is not a package: uv `package = false`, Poetry `package-mode = false`."""
+    return _get(data, "tool.poetry.package-mode") is not False and _get(data, "tool.uv.package") is not False
+
+
+def names_distribution(data: Mapping[str, Any]) -> bool:
+    """Whether the file is a distribution: a [project] table or a Poetry name, and a package."""
+    project = data.get("project")
+    named = (isinstance(project, dict) and bool(project)) or isinstance(_get(data, "tool.poetry.name"), str)
+    return named and is_package(data)

@@ -17,9 +17,10 @@ from types import MappingProxyType
 from typing import Any
 
 from depgraph.config import Config, find_root, load_config, read_toml
+from depgraph.discover import members
 from depgraph.errors import ConfigError
 from depgraph.layout import Layout, find_layout
-from depgraph.manifest import RUNTIME, Manifest, by_group, read_manifest
+from depgraph.manifest import RUNTIME, Manifest, by_group, names_distribution, read_manifest
 from depgraph.model import Distribution, Module, Origin
 from depgraph.walk import Walker, folder_entry
 
@@ -195,7 +196,8 @@ def load_workspace(root: Path, config: Config) -> Workspace:
     root = Path(root_str)
     exclude = _exclude_pattern(config.exclude)
     folders: list[tuple[Path, Origin]] = []
-    if config.project:  # the root is a distribution (the core) when it has a [project] table
+    root_data = read_toml(config.pyproject)
+    if names_distribution(root_data):  # the root is the core when it is a distribution itself
         folders.append((root, Origin.CORE))
     seen = {root}
     for key, patterns, origin in (
@@ -213,6 +215,12 @@ def load_workspace(root: Path, config: Config) -> Workspace:
                     "has no pyproject.toml"
                 )
             folders.append((folder, origin))
+    # A uv workspace and path dependencies name first-party distributions: no list needed for them.
+    for member in members(root, root_data):
+        folder = Path(os.path.normpath(root / member.folder))
+        if folder not in seen and not (exclude and exclude.match(member.folder)):
+            seen.add(folder)
+            folders.append((folder, Origin.FIRST_PARTY))
     pruned = {str(f) for f, _ in folders if f != root} | {os.path.normpath(root / config.vendor)}
     pruned |= {os.path.normpath(root / d) for d in (".venv", "venv", "node_modules", config.cache_dir)}
     # Parents of staging folders (e.g. staging/) are not packages of the core either.
