@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -16,10 +15,10 @@ import click
 from publish.errors import GitError, PublishError
 from publish.lock import locked
 from publish.preflight import preflight
-from publish.report import render, summary
+from publish.report import lines, summary
 from publish.rules import Rules, load_rules
 from publish.runner import check_source, selected, sync_all
-from publish.sync import Options
+from publish.sync import Options, PackageResult
 from publish.verify import verify
 
 EXIT_FAILED = 1
@@ -128,25 +127,19 @@ def sync(
     options = Options(
         dry_run=dry_run, force=checked.force, smoke=not no_smoke, progress=commit_bars if show else None
     )
-    total = len(chosen)
     scratch = None
     if dry_run and not rules.work_dir.exists():  # a dry run leaves nothing on disk: a throw-away cache
         scratch = tempfile.TemporaryDirectory(prefix="publish-dry-run-")
         rules = dataclasses.replace(rules, work_dir=Path(scratch.name) / "work")
-    with (
-        scratch or contextlib.nullcontext(),
-        locked(rules.work_dir),
-        click.progressbar(length=total, label="publishing", file=sys.stderr if show else open_null()) as bar,
-    ):
 
-        def done(_: object) -> None:
-            bar.update(1)
+    def done(result: PackageResult) -> None:  # as it happens; click.echo flushes each line
+        for line in lines(result, dry_run):
+            click.echo(line)
 
+    with scratch or contextlib.nullcontext(), locked(rules.work_dir):
         results = sync_all(
             rules, packages, options, jobs=jobs, log=lambda m: click.echo(m, err=True), done=done
         )
-    for line in render(results, dry_run):
-        click.echo(line)
     line, failed = summary(results, dry_run)
     click.echo(line, err=failed > 0)
     if failed:
@@ -155,7 +148,7 @@ def sync(
 
 def commit_bars(label: str, total: int) -> Callable[[int], None]:
     """A progress bar over the commits of one long split, on stderr."""
-    bar: Any = click.progressbar(length=total, label=f"splitting {label}", file=sys.stderr)
+    bar: Any = click.progressbar(length=total, label=f"{label}: writing", file=sys.stderr)
     done = 0
 
     def advance(n: int) -> None:
@@ -166,10 +159,6 @@ def commit_bars(label: str, total: int) -> Callable[[int], None]:
             bar.render_finish()
 
     return advance
-
-
-def open_null() -> Any:
-    return Path(os.devnull).open("w")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 from publish import git
+from publish.decide import OwnState, dependency_refusal
 from publish.deps import Sibling
-from publish.errors import PublishError
+from publish.errors import GitError, PublishError
 from publish.rules import PackageRule, Rules
 from publish.sync import Log, Options, PackageResult, PackageSync
 
@@ -49,41 +51,39 @@ def sync_all(
     log: Log,
     done: Callable[[PackageResult], None] = lambda r: None,
 ) -> list[PackageResult]:
+    """Publish the packages in dependency order (graphlib), up to `jobs` at once; `done` hears of each
+    package as soon as it is finished. A package whose dependency failed is not published: it only reads
+    its own destination, to say where that stands."""
     check_source(rules)
     packages = selected(rules, names)
+    by_name = {p.name: p for p in packages}
     pinned = {d for p in packages if p.pin == "commit" for d in p.dependencies}
+    order = TopologicalSorter({p.name: p.dependencies for p in packages})
+    try:
+        order.prepare()
+    except CycleError as exc:
+        raise PublishError(f"{rules.path.name}: dependency cycle among {', '.join(exc.args[1])}") from None
     results: dict[str, PackageResult] = {}
     siblings: dict[str, Sibling] = {}
-    pending = {p.name: p for p in packages}
+    ready: list[str] = []
     running: dict[Future[PackageResult], str] = {}
 
     def package_log(name: str) -> Log:
         return lambda msg: log(f"{name}: {msg}")
 
+    def job(rule: PackageRule) -> Callable[[], PackageResult]:
+        sync = PackageSync(rules, rule, options, dict(siblings), package_log(rule.name))
+        failed = [d for d in rule.dependencies if not results[d].ok]
+        if not failed:
+            return lambda: sync.run(rule.name in pinned)
+        return lambda: dependant_result(sync, failed[0])
+
     with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
-        while pending or running:
-            for name in sorted(pending):
-                rule = pending[name]
-                if any(d in pending or d in running.values() for d in rule.dependencies):
-                    continue
-                if len(running) >= max(jobs, 1):
-                    break
-                del pending[name]
-                failed = [d for d in rule.dependencies if not results[d].ok]
-                if failed:
-                    results[name] = PackageResult(
-                        name, error=f"not published: its dependency {failed[0]!r} failed"
-                    )
-                    done(results[name])
-                    continue
-                job = PackageSync(rules, rule, options, dict(siblings), package_log(name))
-                running[pool.submit(job.run, name in pinned)] = name
-            if not running:
-                if pending:
-                    raise PublishError(
-                        f"{rules.path.name}: dependency cycle among {', '.join(sorted(pending))}"
-                    )
-                break
+        while order.is_active():
+            ready = sorted({*ready, *order.get_ready()})
+            while ready and len(running) < max(jobs, 1):
+                name = ready.pop(0)
+                running[pool.submit(job(by_name[name]))] = name
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: running[f]):
                 name = running.pop(future)
@@ -92,4 +92,15 @@ def sync_all(
                 if result.sibling is not None:
                     siblings[name] = result.sibling
                 done(result)
+                order.done(name)
     return [results[p.name] for p in packages]
+
+
+def dependant_result(sync: PackageSync, failed: str) -> PackageResult:
+    """Not published; the message names the failed dependency and the package's own state."""
+    try:
+        own: OwnState | None = sync.own_state()
+    except (GitError, PublishError, OSError) as exc:
+        sync.notes.append(f"its own destination could not be read: {exc}")
+        own = None
+    return PackageResult(sync.rule.name, error=dependency_refusal(failed, own), notes=sync.notes)

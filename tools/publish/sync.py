@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish import dest, git, split, tags
+from publish import dest, git, owner, split, tags
+from publish.decide import OwnState, Planned, Refusal, ownership, update_refusal
 from publish.deps import Rewriter, Sibling
 from publish.errors import GitError, PublishError
 from publish.git import CatFile, ObjectWriter, PackWriter
@@ -33,14 +34,16 @@ class RefUpdate:
     new: str
     forced: bool = False
     commits: list[str] = field(default_factory=list)  # "<sha> <subject>" lines, newest first
+    already: bool = False  # the push found the destination already there (another run published it)
 
 
 @dataclass
 class PackageResult:
     name: str
     updates: list[RefUpdate] = field(default_factory=list)
+    current: dict[str, str] = field(default_factory=dict)  # ref -> sha of the branches already up to date
     pushed: bool = False
-    error: str = ""  # why the package failed or was refused
+    error: str = ""  # why the package failed or was refused: one line per branch or ref
     notes: list[str] = field(default_factory=list)
     processed: int = 0  # source commits read and written in this run (all branches)
     sibling: Sibling | None = None  # for the packages that pin this one by commit
@@ -67,6 +70,8 @@ class PackageSync:
         self.notes: list[str] = []
         self.processed = 0
         self.full_known = False
+        self.trust_cache = True  # False once a forced branch's destination proved not to be ours
+        self.current: dict[str, str] = {}
         self.hints: set[str] = set()  # remembered source tips: parents only, never published commits
         self.tips: dict[str, tuple[str, str]] = {}
 
@@ -74,7 +79,7 @@ class PackageSync:
         return bool({(self.rule.name, ""), (self.rule.name, name)} & self.options.force)
 
     def run(self, want_sibling: bool) -> PackageResult:
-        result = PackageResult(self.rule.name, notes=self.notes)
+        result = PackageResult(self.rule.name, notes=self.notes, current=self.current)
         try:
             self._run(result, want_sibling)
         except GitError as exc:
@@ -93,15 +98,18 @@ class PackageSync:
         repo = dest.work_repo(self.rules.work_dir, rule, self.source)
         if not self.options.dry_run and dest.ensure_destination(rule):
             result.notes.append(f"created {rule.destination}")
-        local = rule.local_destination
-        if self.options.dry_run and local is not None and rule.create and not local.exists():
-            pub = dest.Published({}, {}, {}, {})
-        else:
-            dest.fetch(repo, rule, self.rules.retries, self.rules.retry_delay, self.log)
-            pub = dest.published(repo, self.rules.trailer)
-        known = dict(pub.known)
+        pub = self._fetch(repo)
         writer = PackWriter(git.objects_dir(repo))
         with CatFile(repo) as cat:
+            refusals, trusted = self._check_heads(repo, cat, pub)
+            if refusals:
+                result.error = "\n".join(r.message for r in refusals)
+                return
+            if not trusted:  # forced over a destination that is not ours: build as if it were empty
+                pub = dest.Published(pub.heads, pub.tags, {}, {})
+                self.full_known = True
+                self.trust_cache = False
+            known = dict(pub.known)
             rewriter = None
             if rule.dependencies:
                 sibs = []
@@ -146,26 +154,22 @@ class PackageSync:
                 self._load_known(repo, known)
                 result.sibling.by_tree = self._by_tree(cat, known)
         # Branches only move forward; tags never move.
-        refused = [
-            u
+        planned = [
+            Planned(
+                u.ref,
+                u.old,
+                u.new,
+                u.forced,
+                not u.old
+                or u.ref.startswith("refs/tags/")
+                or u.old == u.new
+                or git.is_ancestor(repo, u.old, u.new),
+            )
             for u in result.updates
-            if u.old
-            and u.old != u.new
-            and not u.forced
-            and (u.ref.startswith("refs/tags/") or not git.is_ancestor(repo, u.old, u.new))
         ]
-        if refused:
-            u = refused[0]
-            what = (
-                "points elsewhere"
-                if u.ref.startswith("refs/tags/")
-                else "has commits the publisher did not make"
-            )
-            result.error = (
-                f"{u.ref} at the destination {what} "
-                f"(destination {u.old}, published {u.new}); nothing pushed. "
-                f"TIP: `--force {self.rule.name}:{u.ref.rsplit('/', 1)[-1]}` overwrites it"
-            )
+        refusal = update_refusal(rule.name, planned)
+        if refusal:
+            result.error = refusal.message
             return
         if self.options.dry_run:
             return
@@ -192,6 +196,58 @@ class PackageSync:
         dest.record_push(repo, [(u.ref, u.new) for u in result.updates])
         self._remember_tips(repo)
         result.pushed = True
+
+    def _fetch(self, repo: Path) -> dest.Published:
+        rule = self.rule
+        local = rule.local_destination
+        if self.options.dry_run and local is not None and rule.create and not local.exists():
+            return dest.Published({}, {}, {}, {})
+        dest.fetch(repo, rule, self.rules.retries, self.rules.retry_delay, self.log)
+        return dest.published(repo, self.rules.trailer)
+
+    def _check_heads(self, repo: Path, cat: CatFile, pub: dest.Published) -> tuple[list[Refusal], bool]:
+        """Refusals of the branches whose destination head is not this package's own work; and whether
+        the destination can be trusted at all (not when a forced branch proved not to be ours)."""
+        refusals = []
+        trusted = True
+        for branch in self.rule.branches:
+            head = pub.heads.get(branch.name)
+            if head is None:
+                continue
+            refusal = ownership(
+                owner.head_facts(repo, cat, rules=self.rules, rule=self.rule, branch=branch, head=head)
+            )
+            if refusal is None:
+                continue
+            if self.forced(branch.name):
+                trusted = False
+                self.notes.append(f"refs/heads/{branch.name}: forced over: {refusal.message.split('; ')[0]}")
+            else:
+                refusals.append(refusal)
+        return refusals, trusted
+
+    def own_state(self) -> OwnState:
+        """Read-only: where this package's destination stands (for a dependant that is not published)."""
+        repo = dest.work_repo(self.rules.work_dir, self.rule, self.source)
+        local = self.rule.local_destination
+        if local is not None and not local.exists():
+            return OwnState([], {b.name: None for b in self.rule.branches})
+        pub = self._fetch(repo)
+        refusals = []
+        heads: dict[str, str | None] = {}
+        with CatFile(repo) as cat:
+            for branch in self.rule.branches:
+                head = pub.heads.get(branch.name)
+                facts = (
+                    owner.head_facts(repo, cat, rules=self.rules, rule=self.rule, branch=branch, head=head)
+                    if head
+                    else None
+                )
+                refusal = ownership(facts) if facts else None
+                if refusal is not None and not self.forced(branch.name):
+                    refusals.append(refusal)
+                heads[branch.name] = facts.source if facts else None
+        return OwnState(refusals, heads)
 
     def _branch(
         self,
@@ -225,7 +281,7 @@ class PackageSync:
             self.processed += len(walked)
             commits = split.read_commits(cat, walked, branch.dir, extra)
             tick = None
-            if self.options.progress and len(commits) >= 1000:
+            if self.options.progress and commits:  # one bar per package and branch, moved per commit
                 tick = self.options.progress(f"{self.rule.name} {branch.name}", len(commits))
             split.build(commits, known, writer, self.rules.trailer, rewriter, tick=tick)
             if isinstance(writer, PackWriter):
@@ -251,6 +307,7 @@ class PackageSync:
             self.notes.append(f"branch {branch.name}: {branch.dir}/ has no history on {branch.source}")
             return None
         if new == old:
+            self.current[f"refs/heads/{branch.name}"] = new
             return None
         ref = f"refs/heads/{branch.name}"
         log_args = ["log", "--format=%h %s", new] + ([f"^{old}"] if old and git.rev_parse(repo, old) else [])
@@ -259,7 +316,7 @@ class PackageSync:
 
     def _cached_tip(self, repo: Path, branch: str, old: str | None) -> str | None:
         """The source tip the last run published as `old`, if the work directory remembers it."""
-        if old is None:
+        if old is None or not self.trust_cache:
             return None
         remembered = dest.refs(repo, f"{TIPS_NS}{branch}/")
         return remembered.get("source") if remembered.get("published") == old else None
