@@ -26,6 +26,7 @@ class Walker:
     pruned: frozenset[str]  # absolute folders never entered (vendor, other distributions' roots)
     modules: list[Module] = field(default_factory=list)
     namespaces: set[str] = field(default_factory=set)
+    keep: frozenset[str] | None = None  # the only files that are modules (what the backend ships); None: all
 
     def rel(self, path: str) -> str:
         return path[len(self.root) + 1 :].replace(os.sep, "/") if path != self.root else "."
@@ -54,7 +55,7 @@ class Walker:
                 if self.walk(entry.path, f"{prefix}.{name}", is_test or name in self.tests):
                     found = True
             elif name.endswith(".py") and entry.is_file():
-                if self.excluded(entry.path):
+                if self.excluded(entry.path) or (self.keep is not None and entry.path not in self.keep):
                     continue
                 found = True
                 if name == "__init__.py":

@@ -121,7 +121,7 @@ def _top_level_candidates(
         if layout.names is not None and stem not in layout.names:
             continue
         if layout.flat and layout.names is None:
-            if is_dir and (name in _FLAT_RESERVED or name in walker.tests):
+            if is_dir and (name in _FLAT_RESERVED or name in walker.tests or is_test_like(name)):
                 continue
             if not is_dir and name in _FLAT_SKIPPED_FILES:
                 continue
@@ -133,6 +133,31 @@ def _top_level_candidates(
             continue
         if is_dir or entry.is_file():
             yield stem, entry.path, is_dir
+
+
+_TEST_LIKE = re.compile(r"(?:^|_)tests?(?:$|_)")
+
+
+def is_test_like(name: str) -> bool:
+    """A folder name that says tests: `tests`, `test`, `integration_tests`, `tests_e2e` (not `testing`)."""
+    return _TEST_LIKE.search(name) is not None
+
+
+def _test_folders(folder: Path, walker: Walker, packages: set[str]) -> list[str]:
+    """Folders at the distribution root that hold its tests and are not one of its packages, sorted."""
+    try:
+        entries = sorted(e.name for e in os.scandir(folder) if folder_entry(e, walker))
+    except OSError:
+        return []
+    return [
+        name
+        for name in entries
+        if (name in walker.tests or is_test_like(name))
+        and name not in packages
+        and not name.startswith(".")
+        and str(folder / name) not in walker.pruned
+        and not walker.excluded(str(folder / name))
+    ]
 
 
 def _distribution(
@@ -148,7 +173,8 @@ def _distribution(
     for group, texts in by_group(manifest.declared):
         if group.startswith("extra:"):
             extras[group[len("extra:") :]] = texts
-    layout = find_layout(folder, pyproject, data)
+    layout = find_layout(folder, pyproject, data, manifest.name, walker.pruned)
+    walker.keep = layout.files
     packages: set[str] = set()
     for source_root in layout.source_roots:
         for name, path, is_dir in _top_level_candidates(layout, source_root, walker):
@@ -165,13 +191,15 @@ def _distribution(
                     }
                     continue
             else:
+                if layout.files is not None and path not in layout.files:
+                    continue
                 walker.modules.append(Module(name, walker.rel(path), walker.dist, False, False))
             packages.add(name)
-    # Tests folders at the distribution root (outside a src layout source root; reserved in a flat one).
-    for test_folder in sorted(walker.tests):
-        path = str(folder / test_folder)
-        if Path(path).is_dir() and path not in walker.pruned and not walker.excluded(path):
-            walker.walk(path, test_folder, True)
+    walker.keep = None
+    # What the backend does not ship is not the distribution's code, except its tests: the tests folders
+    # and test-like folders (`integration_tests`, `tests_e2e`) at the distribution root.
+    for test_folder in _test_folders(folder, walker, packages):
+        walker.walk(str(folder / test_folder), test_folder, True)
     conftest = folder / "conftest.py"  # pytest's, beside the tests folders: test code, never shipped
     if conftest.is_file() and not walker.excluded(str(conftest)) and "conftest" not in packages:
         walker.modules.append(Module("conftest", walker.rel(str(conftest)), walker.dist, False, True))

@@ -95,8 +95,8 @@ def run_unused(view: View, level: Level) -> list[Finding]:
     found: list[Finding] = []
     for name in _first_party(view):
         dist = view.distributions[name]
-        if not dist.declared_known:
-            continue
+        if not dist.declared_known or not dist.import_packages:
+            continue  # unknown requirements; or a meta-package, whose requirements are its whole point
         for req in declared(view.config.root, dist):
             if (
                 req.extra

@@ -110,6 +110,10 @@ def test_tests_folders_everywhere_and_configurable(tmp_path: Path) -> None:
         "staging/prov_b/src/prov_b/testing/helpers.py",
         "conftest.py",
         "staging/prov_b/conftest.py",
+        # test folders beside the packages are never shipped: tests whatever the `tests` key says
+        "tests/test_app.py",
+        "staging/fw/tests/test_fw.py",
+        "staging/prov_b/tests/conftest.py",
     }
 
 

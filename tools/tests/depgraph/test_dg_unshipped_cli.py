@@ -1,0 +1,64 @@
+"""What a backend does not ship is not the distribution's code: hatch selections, defaults, meta-packages.
+
+Every distribution below imports `base` without declaring it, from shipped and unshipped files alike; only
+the shipped ones may be reported. Through the real CLI; exact sets of (check, file:line).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dg_fixtures import make_repo
+from test_dg_backends_cli import findings
+
+HATCH = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+
+
+def hatch(name: str, wheel: str = "", deps: str = "[]") -> str:
+    head = f'[project]\nname = "{name}"\nversion = "0"\ndependencies = {deps}\n{HATCH}'
+    return head + (f"[tool.hatch.build.targets.wheel]\n{wheel}" if wheel else "")
+
+
+IMPORT = "import base\n"
+
+
+def test_only_shipped_files_are_judged(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.depgraph]\ndistributions = ['libs/*']\n",
+            "libs/base/pyproject.toml": '[project]\nname = "base"\nversion = "0"\n',
+            "libs/base/base/__init__.py": "",
+            # hatch include + exclude: only /h1_pkg, less _dev.py
+            "libs/h1/pyproject.toml": hatch("h1", 'include = ["/h1_pkg"]\nexclude = ["/h1_pkg/_dev.py"]\n'),
+            "libs/h1/h1_pkg/__init__.py": IMPORT,
+            "libs/h1/h1_pkg/_dev.py": IMPORT,
+            "libs/h1/other_pkg/__init__.py": IMPORT,
+            "libs/h1/scripts/release.py": IMPORT,
+            "libs/h1/integration_tests/test_it.py": IMPORT,
+            # hatch only-include + sources
+            "libs/h2/pyproject.toml": hatch("h2", 'only-include = ["src/h2_pkg"]\nsources = ["src"]\n'),
+            "libs/h2/src/h2_pkg/__init__.py": IMPORT,
+            "libs/h2/src/h2_extra/__init__.py": IMPORT,
+            # hatch without selection: the package named after the project
+            "libs/h3/pyproject.toml": hatch("h3-pkg"),
+            "libs/h3/h3_pkg/__init__.py": IMPORT,
+            "libs/h3/bench_helpers/__init__.py": IMPORT,
+            # poetry without packages: the same default
+            "libs/p/pyproject.toml": '[tool.poetry]\nname = "p-lib"\nversion = "0"\n',
+            "libs/p/p_lib/__init__.py": IMPORT,
+            "libs/p/devtools/__init__.py": IMPORT,
+            # a meta-package (bypass-selection): no code, so its requirements are not "unused"
+            "libs/m/pyproject.toml": hatch("meta", "bypass-selection = true\n", '["base", "h1"]'),
+            "libs/m/meta_helpers.py": IMPORT,
+        },
+    )
+    assert findings(root) == {
+        ("undeclared-dependency", "libs/h1/h1_pkg/__init__.py:1"),
+        ("undeclared-dependency", "libs/h2/src/h2_pkg/__init__.py:1"),
+        ("undeclared-dependency", "libs/h3/h3_pkg/__init__.py:1"),
+        ("undeclared-dependency", "libs/p/p_lib/__init__.py:1"),
+    }
+    text = (root / "pyproject.toml").read_text() + "include-tests = true\n"
+    (root / "pyproject.toml").write_text(text)
+    assert ("undeclared-dependency", "libs/h1/integration_tests/test_it.py:1") in findings(root)
