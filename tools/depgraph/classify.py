@@ -226,10 +226,13 @@ class Classifier:
                 return found.distribution
             holders = self.ws.namespaces.get(name)
             if holders:
+                if name != module:  # below a namespace package, in no portion here: another portion's
+                    return None
                 return importer if importer in holders else holders[0]
             name = name.rpartition(".")[0]
-        holders_ = self.top_level.get(module.partition(".")[0])
-        if holders_:
+        top = module.partition(".")[0]
+        holders_ = self.top_level.get(top)
+        if holders_ and top not in self.ws.namespaces:
             return importer if importer in holders_ else holders_[0]
         return None
 

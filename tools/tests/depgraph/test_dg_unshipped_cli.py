@@ -62,3 +62,30 @@ def test_only_shipped_files_are_judged(tmp_path: Path) -> None:
     text = (root / "pyproject.toml").read_text() + "include-tests = true\n"
     (root / "pyproject.toml").write_text(text)
     assert ("undeclared-dependency", "libs/h1/integration_tests/test_it.py:1") in findings(root)
+
+
+def test_a_namespace_portion_no_distribution_here_holds_is_not_first_party(tmp_path: Path) -> None:
+    """`ns.util` is a PEP 420 namespace two distributions here share; `ns.util.types` is neither's."""
+
+    def lib(name: str, deps: str = "[]") -> str:
+        return f'[project]\nname = "{name}"\nversion = "0"\ndependencies = {deps}\n'
+
+    root = make_repo(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.depgraph]\ndistributions = ['libs/*']\n",
+            "libs/a/pyproject.toml": lib("ns-a", '["ns"]'),
+            "libs/a/src/ns/a/__init__.py": "import ns.util.types\nimport ns.util.one\n",
+            "libs/u1/pyproject.toml": lib("ns-u1"),
+            "libs/u1/src/ns/util/one/__init__.py": "import ns.a\n",
+            "libs/u2/pyproject.toml": lib("ns-u2"),
+            "libs/u2/src/ns/util/two/__init__.py": "",
+        },
+    )
+    assert findings(root) == {
+        # ns.util.types is the declared third-party `ns` portion, not ns-u1's (no cycle ns-a -> ns-u1 -> ns-a)
+        ("undeclared-dependency", "libs/a/src/ns/a/__init__.py:2"),
+        ("undeclared-dependency", "libs/u1/src/ns/util/one/__init__.py:1"),
+        ("distribution-cycle", "libs/a/src/ns/a/__init__.py:2"),
+        ("import-cycle", "libs/a/src/ns/a/__init__.py:2"),
+    }
