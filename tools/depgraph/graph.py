@@ -80,7 +80,8 @@ class Graph:
 def _targets(record: ImportRecord, ws: Workspace, classifier: Classifier) -> list[str]:
     """The modules one record reaches: `from p import a, b` gives p.a / p.b when they are modules, else p.
 
-    In a namespace package that several installed distributions share (`from google.cloud import storage`)
+    In a namespace package that several installed distributions share (`from google.cloud import storage`),
+    or a PEP 420 namespace package of this repository (`from opentelemetry.propagators import textmap`),
     the names are taken as modules, so each reaches the distribution that holds it.
     """
     if not record.names:
@@ -97,8 +98,8 @@ def _targets(record: ImportRecord, ws: Workspace, classifier: Classifier) -> lis
         if full in ws.by_name or full in ws.namespaces:
             found.append(full)
             continue
-        if shared is None:
-            shared = classifier.shared_namespace(base)
+        if shared is None:  # a namespace package has no attributes: its names are portions' modules
+            shared = base in ws.namespaces or classifier.shared_namespace(base)
         if shared:
             found.append(full)
         else:

@@ -76,6 +76,7 @@ def test_a_namespace_portion_no_distribution_here_holds_is_not_first_party(tmp_p
             "pyproject.toml": "[tool.depgraph]\ndistributions = ['libs/*']\n",
             "libs/a/pyproject.toml": lib("ns-a", '["ns"]'),
             "libs/a/src/ns/a/__init__.py": "import ns.util.types\nimport ns.util.one\n",
+            "libs/a/src/ns/a/extra.py": "from ns.util import types\n",
             "libs/u1/pyproject.toml": lib("ns-u1"),
             "libs/u1/src/ns/util/one/__init__.py": "import ns.a\n",
             "libs/u2/pyproject.toml": lib("ns-u2"),
@@ -83,7 +84,8 @@ def test_a_namespace_portion_no_distribution_here_holds_is_not_first_party(tmp_p
         },
     )
     assert findings(root) == {
-        # ns.util.types is the declared third-party `ns` portion, not ns-u1's (no cycle ns-a -> ns-u1 -> ns-a)
+        # ns.util.types is the declared third-party `ns` portion, not ns-u1's (no cycle a -> u1 -> a);
+        # `from ns.util import types` reaches it too (a namespace package has no attributes)
         ("undeclared-dependency", "libs/a/src/ns/a/__init__.py:2"),
         ("undeclared-dependency", "libs/u1/src/ns/util/one/__init__.py:1"),
         ("distribution-cycle", "libs/a/src/ns/a/__init__.py:2"),
