@@ -37,7 +37,7 @@ from depgraph.imports import EXTRACTOR_VERSION, FileImports
 from depgraph.pool import read
 from depgraph.workspace import Workspace
 
-FORMAT = 4  # bump whenever what is stored, or how rows are resolved, changes
+FORMAT = 5  # bump whenever what is stored, or how rows are resolved, changes
 RACY_NS = 2_000_000_000  # coarse filesystems (FAT: 2 s) included
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode

@@ -50,11 +50,12 @@ class Walker:
             if name.startswith(".") or name == "__pycache__":
                 continue
             if folder_entry(entry, self):
-                if entry.path in self.pruned or self.excluded(entry.path):
+                # A folder whose name is no identifier (`contrib-instrumentations`) is no package: data.
+                if entry.path in self.pruned or self.excluded(entry.path) or not name.isidentifier():
                     continue
                 if self.walk(entry.path, f"{prefix}.{name}", is_test or name in self.tests):
                     found = True
-            elif name.endswith(".py") and entry.is_file():
+            elif name.endswith(".py") and entry.is_file() and name[:-3].isidentifier():
                 if self.excluded(entry.path) or (self.keep is not None and entry.path not in self.keep):
                     continue
                 found = True

@@ -51,6 +51,10 @@ def test_only_shipped_files_are_judged(tmp_path: Path) -> None:
             # a meta-package (bypass-selection): no code, so its requirements are not "unused"
             "libs/m/pyproject.toml": hatch("meta", "bypass-selection = true\n", '["base", "h1"]'),
             "libs/m/meta_helpers.py": IMPORT,
+            # a package whose only file lies in a folder no import can name ships no importable code
+            "libs/m2/pyproject.toml": hatch("meta-two", 'packages = ["src/ns"]\n', '["h1"]'),
+            "libs/m2/src/ns/meta-two/version.py": "V = 1\n",
+            "libs/m2/src/ns/not-a-module.py": IMPORT,
         },
     )
     assert findings(root) == {
