@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-from publish import git
+from publish import git, history
 from publish.decide import OwnState, dependency_refusal
 from publish.deps import Sibling
 from publish.errors import GitError, PublishError
@@ -42,6 +43,13 @@ def check_source(rules: Rules) -> None:
         raise PublishError(f"{rules.root}: {lines[1]} repositories are not supported (only sha1)")
 
 
+def shared_history(rules: Rules, packages: list[PackageRule]) -> Path:
+    """One commit-graph of the source history for all packages' walks (publish.history)."""
+    branches = sorted({b.source for p in packages for b in p.branches})
+    tips = [t for b in branches if (t := git.rev_parse(rules.root, f"refs/heads/{b}"))]
+    return history.prepare(rules.work_dir, rules.root, tips)
+
+
 def sync_all(
     rules: Rules,
     names: tuple[str, ...],
@@ -57,6 +65,7 @@ def sync_all(
     check_source(rules)
     packages = selected(rules, names)
     by_name = {p.name: p for p in packages}
+    options = replace(options, history=shared_history(rules, packages))
     pinned = {d for p in packages if p.pin == "commit" for d in p.dependencies}
     order = TopologicalSorter({p.name: p.dependencies for p in packages})
     try:

@@ -25,6 +25,7 @@ class Options:
     # (package, branch or tag) whose destination may be overwritten; ("pkg", "") grants all of pkg
     force: frozenset[tuple[str, str]] = frozenset()
     smoke: bool = True
+    history: Path | None = None  # the shared history repository (publish.history) the walks run in
 
 
 @dataclass
@@ -122,7 +123,8 @@ class PackageSync:
                 rewriter = Rewriter(rule.name, rule.pin, sibs, cat, writer)
             done_tips: list[str] = []
             tips = [git.rev_parse(self.source, f"refs/heads/{b.source}") for b in rule.branches]
-            dest.ensure_commit_graph(repo, [t for t in tips if t])
+            if self.options.history is None:  # else the runner prepared the shared graph for every package
+                dest.ensure_commit_graph(repo, [t for t in tips if t])
             for branch in rule.branches:
                 update = self._branch(
                     repo,
@@ -277,7 +279,7 @@ class PackageSync:
         extra = rewriter.extra_paths if rewriter else ()
 
         def attempt(excluded: list[str]) -> list[tuple[str, list[str]]]:
-            walked = split.walk(repo, tip, branch.dir, excluded)
+            walked = split.walk(self.options.history or repo, tip, branch.dir, excluded)
             self.processed += len(walked)
             commits = split.read_commits(cat, walked, branch.dir, extra)
             tick = None

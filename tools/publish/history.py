@@ -1,0 +1,77 @@
+"""One index of the source history for every package of a work directory.
+
+`<work-dir>/history.git` is a bare repository that borrows the monorepo's objects (`objects/info/alternates`)
+and holds git's commit-graph of the source history with changed-path Bloom filters. Every package's
+path-limited walk runs there, so the graph is written once per work directory, not once per package, and
+a walk asks the Bloom filter instead of diffing trees for most commits (measured on a 72,172-commit history:
+`rev-list --full-history --simplify-merges -- DIR` 2.35 s without a graph, 1.39 s with a plain one, 0.87 s
+with Bloom filters; writing the Bloom graph 6.4 s once).
+
+New source commits are added as a small split layer (`commit-graph write --split`), which git merges into
+the lower layers when they grow, so keeping it current costs about the new commits. The graph changes how
+fast git walks, never what it finds: the walks, and so the published SHAs, are the same with or without it.
+It is a cache: delete the folder and the next run writes it again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from publish import git
+
+NAME = "history.git"
+COVERED = "publish-covered-tips"  # the tips the graph covers (one per line), read to skip the write
+
+
+def repo(work_dir: Path, source: Path) -> Path:
+    """Create (once) the shared history repository, borrowing the source repository's objects."""
+    path = work_dir / NAME
+    if not (path / "HEAD").exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = work_dir / f".{NAME}.tmp"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        git.run(["init", "--quiet", "--bare", str(tmp)], work_dir)
+        git.run(["config", "gc.auto", "0"], tmp)
+        tmp.rename(path)
+    alternates = path / "objects" / "info" / "alternates"
+    wanted = f"{git.objects_dir(source)}\n"
+    if not alternates.exists() or alternates.read_text() != wanted:
+        alternates.write_text(wanted)
+    return path
+
+
+def ensure_graph(path: Path, tips: list[str]) -> bool:
+    """Make the commit-graph (with Bloom filters) cover `tips`; True when something was written.
+
+    The first call writes the whole history; later calls add only the commits the graph lacks, as a new
+    split layer. Tips already covered cost one small file read.
+    """
+    wanted = sorted(set(tips))
+    if not wanted:
+        return False
+    info = path / "objects" / "info"
+    covered_file = info / COVERED
+    chain = info / "commit-graphs" / "commit-graph-chain"
+    covered = set(covered_file.read_text().split()) if covered_file.exists() and chain.exists() else set()
+    if all(t in covered for t in wanted):
+        return False
+    lines = "".join(f"{t}\n" for t in wanted)
+    git.run(
+        ["commit-graph", "write", "--split", "--stdin-commits", "--changed-paths", "--no-progress"],
+        path,
+        input=lines.encode(),
+    )
+    keep = covered | set(wanted) if len(covered) < 1000 else set(wanted)  # bounded: old tips drop out
+    tmp = info / f"{COVERED}.tmp"
+    tmp.write_text("".join(f"{t}\n" for t in sorted(keep)))
+    tmp.replace(covered_file)
+    return True
+
+
+def prepare(work_dir: Path, source: Path, tips: list[str]) -> Path:
+    """The shared history repository, its graph covering `tips` (source branch tips of this run)."""
+    path = repo(work_dir, source)
+    ensure_graph(path, tips)
+    return path

@@ -1,0 +1,168 @@
+"""The shared history repository: one Bloom commit-graph for every package's walk, extended by layers,
+changing how fast git walks and never what it finds (walks and published SHAs as before)."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+from pub_fixtures import Repo, heads, make_monorepo
+
+from publish import history, runner, split
+from publish.rules import load_rules
+from publish.runner import sync_all
+from publish.sync import Options
+
+pytestmark = pytest.mark.usefixtures("git_env")
+
+FOLDERS = ("pkg/a", "pkg/b", "pkg/c", "lib/d")
+
+
+def merge_into(repo: Repo, other: str, current: str, i: int) -> None:
+    try:
+        repo.merge(other, f"merge {other} into {current} ({i})")
+    except AssertionError:  # a conflict: keep ours; the merge still records both parents
+        repo.git("checkout", "-q", "--ours", ".")
+        repo.git("add", "-A")
+        repo.git("commit", "-q", "--no-edit", "-m", f"merge {other} (ours) ({i})", env=repo._dates())
+
+
+def generated_history(path: Path, seed: int, steps: int) -> Repo:
+    """A history with merges that touch and do not touch each folder, folders deleted and recreated,
+    an evil merge, a merge that keeps one side's version, and an unrelated history merged in."""
+    rng = random.Random(seed)
+    path.mkdir(parents=True)
+    repo = Repo(path)
+    repo.git("init", "-q", "-b", "main")
+    repo.commit("root", {"README": "r\n", "pkg/a/x": "0\n"})
+    branches = ["main"]
+    for i in range(steps):
+        action = rng.random()
+        current = repo.git("branch", "--show-current")
+        if action < 0.15 and len(branches) < 4:
+            name = f"b{i}"
+            repo.git("checkout", "-q", "-b", name)
+            branches.append(name)
+        elif action < 0.3 and len(branches) > 1:
+            other = rng.choice([b for b in branches if b != current])
+            merge_into(repo, other, current, i)
+            if rng.random() < 0.3 and other != "main":
+                branches.remove(other)
+        elif action < 0.4:
+            repo.git("checkout", "-q", rng.choice(branches))
+        elif action < 0.45:
+            folder = rng.choice(FOLDERS)
+            if (path / folder).exists():
+                repo.git("rm", "-q", "-r", folder)
+                repo.commit(f"delete {folder} ({i})")
+        else:
+            folder = rng.choice((*FOLDERS, "core"))
+            repo.commit(f"change {folder} ({i})", {f"{folder}/f{rng.randrange(3)}": f"{i}\n"})
+    repo.git("checkout", "-q", "main")
+    for other in sorted(set(branches) - {"main"}):  # every branch ends in main
+        merge_into(repo, other, "main", steps)
+    # An evil merge: the merge itself changes pkg/b.
+    repo.git("checkout", "-q", "-b", "evil")
+    repo.commit("evil side: core", {"core/evil": "1\n"})
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "evil")
+    repo.write({"pkg/b/evil": "merged\n"})
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "evil merge", env=repo._dates())
+    # A merge that takes one side's version of pkg/a (-s ours) though the other side changed it.
+    repo.git("checkout", "-q", "-b", "theirs")
+    repo.commit("theirs: pkg/a", {"pkg/a/t": "theirs\n"})
+    repo.git("checkout", "-q", "main")
+    repo.git(
+        "merge", "-q", "-s", "ours", "--no-edit", "-m", "merge theirs with ours", "theirs", env=repo._dates()
+    )
+    # An unrelated history (its own root, no pkg/ folder) merged in.
+    repo.git("checkout", "-q", "--orphan", "other")
+    repo.git("rm", "-q", "-r", "-f", ".")
+    repo.commit("other root", {"other/file": "o\n"})
+    repo.git("checkout", "-q", "main")
+    repo.git(
+        "merge",
+        "-q",
+        "--allow-unrelated-histories",
+        "--no-edit",
+        "-m",
+        "merge other",
+        "other",
+        env=repo._dates(),
+    )
+    repo.commit("pkg/a recreated after all", {"pkg/a/late": "1\n"})
+    return repo
+
+
+def reference_walk(source: Path, tip: str, folder: str) -> list[tuple[str, list[str]]]:
+    """What each folder's walk is without any shared history: git itself, in the source, no graph."""
+    args = ["rev-list", "--parents", "--full-history", "--simplify-merges", "--topo-order", "--reverse"]
+    out = subprocess.run(
+        ["git", *args, tip, "--", folder],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [(line.split()[0], list(dict.fromkeys(line.split()[1:]))) for line in out.splitlines()]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_walks_in_the_shared_history_equal_the_per_folder_walks(tmp_path: Path, seed: int) -> None:
+    repo = generated_history(tmp_path / "mono", seed, 60)
+    assert int(repo.git("rev-list", "--count", "--merges", "main")) >= 5
+    work = tmp_path / "work"
+    tip = repo.git("rev-parse", "main")
+    shared = history.prepare(work, repo.path, [tip])
+    chain = shared / "objects/info/commit-graphs/commit-graph-chain"
+    assert len(chain.read_text().split()) == 1
+    graphs = list((shared / "objects/info/commit-graphs").glob("*.graph"))
+    assert graphs and b"BIDX" in graphs[0].read_bytes()  # changed-path Bloom filters are in the graph
+    for folder in FOLDERS:
+        assert split.walk(shared, tip, folder, []) == reference_walk(repo.path, tip, folder), folder
+    # New commits: a layer is added for them alone; covered tips write nothing.
+    for i in range(3):
+        repo.commit(f"later {i}", {f"pkg/{'ab'[i % 2]}/later": f"{i}\n"})
+    new_tip = repo.git("rev-parse", "main")
+    assert history.ensure_graph(shared, [new_tip]) is True
+    assert history.ensure_graph(shared, [new_tip]) is False
+    layers = chain.read_text().split()
+    assert len(layers) in (1, 2)  # git may fold a small layer into the one below
+    for folder in FOLDERS:
+        assert split.walk(shared, new_tip, folder, [tip]) == split.walk(repo.path, new_tip, folder, [tip])
+        assert split.walk(shared, new_tip, folder, []) == reference_walk(repo.path, new_tip, folder)
+
+
+def test_published_shas_equal_those_of_the_per_package_walks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest-shared")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.commit("fw: side", {"staging/fw/fw/side.py": "S = 1\n"})
+    repo.git("checkout", "-q", "main")
+    repo.commit("fw: main", {"staging/fw/fw/main.py": "M = 1\n"})
+    repo.merge("side", "Merge side")
+    repo.commit("prov: later", {"staging/prov/prov/later.py": "L = 1\n"})
+    results = {}
+    for name in ("shared", "per-package"):
+        clone = tmp_path / name
+        subprocess.run(["git", "clone", "-q", str(repo.path), str(clone)], check=True)
+        Repo(clone).write(
+            {
+                "publish-rules.toml": (repo.path / "publish-rules.toml")
+                .read_text()
+                .replace(str(tmp_path / "dest-shared"), str(tmp_path / f"dest-{name}"))
+            }
+        )
+        if name == "per-package":  # the previous code: each package walks in its own work repository
+            monkeypatch.setattr(runner, "shared_history", lambda rules, packages: None)
+        rules = load_rules(clone)
+        done = sync_all(rules, (), Options(smoke=False), jobs=2, log=lambda m: None)
+        assert all(r.ok for r in done), [r.error for r in done]
+        assert (clone / "_work" / history.NAME).exists() == (name == "shared")
+        results[name] = {p: heads(tmp_path / f"dest-{name}/{p}.git") for p in ("fw", "prov")}
+    assert results["shared"] == results["per-package"]
+    assert results["shared"]["fw"]["refs/heads/main"]
