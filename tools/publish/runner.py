@@ -8,7 +8,7 @@ from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-from publish import git, history
+from publish import git, history, quick
 from publish.decide import OwnState, dependency_refusal
 from publish.deps import Sibling
 from publish.errors import GitError, PublishError
@@ -43,10 +43,10 @@ def check_source(rules: Rules) -> None:
         raise PublishError(f"{rules.root}: {lines[1]} repositories are not supported (only sha1)")
 
 
-def shared_history(rules: Rules, packages: list[PackageRule]) -> Path:
+def shared_history(rules: Rules, packages: list[PackageRule], source: quick.Source) -> Path:
     """One commit-graph of the source history for all packages' walks (publish.history)."""
     branches = sorted({b.source for p in packages for b in p.branches})
-    tips = [t for b in branches if (t := git.rev_parse(rules.root, f"refs/heads/{b}"))]
+    tips = [source.heads[b] for b in branches if b in source.heads]
     return history.prepare(rules.work_dir, rules.root, tips)
 
 
@@ -65,7 +65,12 @@ def sync_all(
     check_source(rules)
     packages = selected(rules, names)
     by_name = {p.name: p for p in packages}
-    options = replace(options, history=shared_history(rules, packages))
+    # Shared by all packages: one graph of the source history, and the quick check of what is unchanged.
+    source = quick.read_source(rules)
+    shared = shared_history(rules, packages, source)
+    options = replace(options, history=shared)
+    unchanged = {} if options.force else quick.unchanged(rules, packages, shared, source)
+    syncs: dict[str, PackageSync] = {}
     pinned = {d for p in packages if p.pin == "commit" for d in p.dependencies}
     order = TopologicalSorter({p.name: p.dependencies for p in packages})
     try:
@@ -81,7 +86,7 @@ def sync_all(
         return lambda msg: log(f"{name}: {msg}")
 
     def job(rule: PackageRule) -> Callable[[], PackageResult]:
-        sync = PackageSync(rules, rule, options, dict(siblings), package_log(rule.name))
+        sync = syncs[rule.name] = PackageSync(rules, rule, options, dict(siblings), package_log(rule.name))
         failed = [d for d in rule.dependencies if not results[d].ok]
         if not failed:
             return lambda: sync.run(rule.name in pinned)
@@ -92,7 +97,16 @@ def sync_all(
             ready = sorted({*ready, *order.get_ready()})
             while ready and len(running) < max(jobs, 1):
                 name = ready.pop(0)
+                if name in unchanged:  # nothing new, proved without a process of its own (publish.quick)
+                    heads = {f"refs/heads/{b}": entry[2] for b, entry in unchanged[name].items()}
+                    results[name] = PackageResult(name, current=heads)
+                    done(results[name])
+                    order.done(name)
+                    ready = sorted({*ready, *order.get_ready()})
+                    continue
                 running[pool.submit(job(by_name[name]))] = name
+            if not running:
+                continue
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in sorted(finished, key=lambda f: running[f]):
                 name = running.pop(future)
@@ -102,6 +116,15 @@ def sync_all(
                     siblings[name] = result.sibling
                 done(result)
                 order.done(name)
+    if not options.dry_run:
+        record(
+            packages=packages,
+            results=results,
+            syncs=syncs,
+            unchanged=unchanged,
+            shared=shared,
+            source=source,
+        )
     return [results[p.name] for p in packages]
 
 
@@ -113,3 +136,31 @@ def dependant_result(sync: PackageSync, failed: str) -> PackageResult:
         sync.notes.append(f"its own destination could not be read: {exc}")
         own = None
     return PackageResult(sync.rule.name, error=dependency_refusal(failed, own), notes=sync.notes)
+
+
+def record(
+    *,
+    packages: list[PackageRule],
+    results: dict[str, PackageResult],
+    syncs: dict[str, PackageSync],
+    unchanged: dict[str, dict[str, list[str]]],
+    shared: Path,
+    source: quick.Source,
+) -> None:
+    """Keep, for the quick check of the next run, where each package that ended well was left."""
+    state = quick.load(shared)
+    same = state.get("rules") == source.rules and state.get("tags") == source.tags
+    kept = state.get("packages") if same else None
+    entries: dict[str, dict[str, list[str]]] = dict(kept) if isinstance(kept, dict) else {}
+    for rule in packages:
+        entries.pop(rule.name, None)
+        result = results.get(rule.name)
+        if result is None or not result.ok or (result.updates and not result.pushed):
+            continue
+        if rule.name in unchanged:
+            entries[rule.name] = unchanged[rule.name]
+        elif rule.name in syncs:
+            tips = syncs[rule.name].tips
+            if all(b.name in tips for b in rule.branches):
+                entries[rule.name] = {b.name: [b.source, *tips[b.name]] for b in rule.branches}
+    quick.save(shared, source, entries)

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from pub_fixtures import Repo, heads, make_monorepo
 
-from publish import history, runner, split
+from publish import history, split
+from publish.deps import Sibling
 from publish.rules import load_rules
 from publish.runner import sync_all
-from publish.sync import Options
+from publish.sync import Options, PackageSync
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -137,7 +138,7 @@ def test_walks_in_the_shared_history_equal_the_per_folder_walks(tmp_path: Path, 
 
 
 def test_published_shas_equal_those_of_the_per_package_walks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest-shared")
     repo.git("checkout", "-q", "-b", "side")
@@ -157,10 +158,20 @@ def test_published_shas_equal_those_of_the_per_package_walks(
                 .replace(str(tmp_path / "dest-shared"), str(tmp_path / f"dest-{name}"))
             }
         )
-        if name == "per-package":  # the previous code: each package walks in its own work repository
-            monkeypatch.setattr(runner, "shared_history", lambda rules, packages: None)
         rules = load_rules(clone)
-        done = sync_all(rules, (), Options(smoke=False), jobs=2, log=lambda m: None)
+        if name == "shared":
+            done = sync_all(rules, (), Options(smoke=False), jobs=2, log=lambda m: None)
+        else:  # the previous code: each package walks in its own work repository, dependencies first
+            siblings: dict[str, Sibling] = {}
+            done = []
+            for rule in rules.packages:
+                result = PackageSync(rules, rule, Options(smoke=False), dict(siblings), lambda m: None).run(
+                    True
+                )
+                assert result.sibling is not None
+                siblings[rule.name] = result.sibling
+                done.append(result)
+        assert [r.name for r in done] == ["fw", "prov"]
         assert all(r.ok for r in done), [r.error for r in done]
         assert (clone / "_work" / history.NAME).exists() == (name == "shared")
         results[name] = {p: heads(tmp_path / f"dest-{name}/{p}.git") for p in ("fw", "prov")}

@@ -1,0 +1,252 @@
+"""Benchmark `publish sync` with many packages against splitsh-lite, in the same run.
+
+    BENCH_MANY_REPO=/path/to/symfony python tools/bench/publish_many_bench.py
+
+On a private clone of the repository (the original is never touched), with one package per folder matched by
+BENCH_MANY_GLOBS (default: the Symfony layout, src/Symfony/{Component,Bridge,Bundle}/*), it times as whole
+processes, each figure the median of BENCH_MANY_RUNS runs (default 3), alternating with splitsh-lite:
+- one package (BENCH_MANY_ONE, default src/Symfony/Component/Console): `publish sync` from scratch (split and
+  push to a new local bare repository) against `splitsh-lite --scratch` on the same folder (split only);
+- ten packages (that one and the next nine folders): `publish sync --jobs 2` from scratch; ratio to one;
+- every folder (one run): `publish sync --jobs 2` from scratch against splitsh-lite run once per folder;
+- 100 packages configured (every folder, then their subfolders, until 100): after a first full publish,
+  `publish sync` after one new commit in one folder, and `publish sync` with nothing new.
+Each publish run starts from an empty work directory and new destinations where it says "from scratch".
+It checks that the published main of the one package ends on the folder's tree, as splitsh-lite's split does.
+splitsh-lite: BENCH_SPLITSH (a binary) or built by tools/bench/build_splitsh_lite.sh; without it, the
+publish figures are still measured and the comparison is reported as missing.
+Environment: BENCH_MANY_RUNS, BENCH_MANY_JOBS (2), BENCH_WORK (default: a temp folder, removed at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PUBLISH = str(HERE.parent.parent / ".venv" / "bin" / "publish")
+DEFAULT_GLOBS = "src/Symfony/Component/*,src/Symfony/Bridge/*,src/Symfony/Bundle/*"
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None, input: str | None = None) -> str:
+    full = {**os.environ, **(env or {})}
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=full, input=input, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return elapsed
+
+
+def splitsh_binary() -> str | None:
+    given = os.environ.get("BENCH_SPLITSH")
+    if given:
+        return given
+    proc = subprocess.run(
+        ["bash", str(HERE / "build_splitsh_lite.sh")], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        print(f"bench: splitsh-lite unavailable: {proc.stderr.strip().splitlines()[-1:]}")
+        return None
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def folders_of(mono: Path, branch: str, globs: str) -> list[str]:
+    found = []
+    for pattern in globs.split(","):
+        parent = pattern.rstrip("*").rstrip("/")
+        found += git(mono, "ls-tree", "-d", "--name-only", branch, f"{parent}/").splitlines()
+    return sorted(set(found))
+
+
+def package_name(folder: str) -> str:
+    return folder.replace("/", "-").lower()
+
+
+def write_rules(mono: Path, work: Path, branch: str, folders: list[str]) -> None:
+    text = "[defaults]\ncreate = true\nsmoke-venv = false\n"
+    for folder in folders:
+        name = package_name(folder)
+        text += (
+            f'\n[[package]]\nname = "{name}"\nsource = "{folder}"\ndestination = "{work}/dest/{name}.git"\n'
+            f'[[package.branch]]\nname = "main"\nsource = "{branch}"\n'
+        )
+    (mono / "bench-rules.toml").write_text(text)
+
+
+def reset(work: Path) -> None:
+    for child in ("dest", "publish-work"):
+        shutil.rmtree(work / child, ignore_errors=True)
+
+
+def new_commit(mono: Path, branch: str, directory: str, n: int) -> None:
+    """One more commit on the branch that changes the directory (plumbing: no checkout needed)."""
+    index = mono / ".git" / "bench-index"
+    stamp = f"{2_000_000_000 + n} +0000"
+    env = {
+        "GIT_INDEX_FILE": str(index),
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.com",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.com",
+    }
+    git(mono, "read-tree", branch, env=env)
+    blob = git(mono, "hash-object", "-w", "--stdin", input=f"bench {n}\n")
+    git(mono, "update-index", "--add", "--cacheinfo", f"100644,{blob},{directory}/bench-{n}.txt", env=env)
+    tree = git(mono, "write-tree", env=env)
+    commit = git(mono, "commit-tree", tree, "-p", branch, "-m", f"bench commit {n}", env=env)
+    git(mono, "update-ref", f"refs/heads/{branch}", commit)
+    index.unlink()
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> int:
+    source_env = os.environ.get("BENCH_MANY_REPO")
+    if not source_env:
+        print("bench: set BENCH_MANY_REPO (a git repository with a long history and many package folders)")
+        return 2
+    runs = int(os.environ.get("BENCH_MANY_RUNS", "3"))
+    jobs = os.environ.get("BENCH_MANY_JOBS", "2")
+    work = Path(os.environ.get("BENCH_WORK") or tempfile.mkdtemp(prefix="publish-many-"))
+    work.mkdir(parents=True, exist_ok=True)
+    mono = work / "mono"
+    shutil.rmtree(mono, ignore_errors=True)
+    reset(work)
+    git(work, "clone", "-q", "--no-checkout", str(Path(source_env).resolve()), str(mono))
+    branch = git(mono, "symbolic-ref", "--short", "HEAD")
+    (mono / "pyproject.toml").write_text(
+        '[tool.publish]\nrules = "bench-rules.toml"\nwork-dir = "../publish-work"\n'
+    )
+    folders = folders_of(mono, branch, os.environ.get("BENCH_MANY_GLOBS", DEFAULT_GLOBS))
+    one = os.environ.get("BENCH_MANY_ONE", "src/Symfony/Component/Console")
+    if one not in folders:
+        one = folders[0]
+    ten = [one, *[f for f in folders if f != one][:9]]
+    total = git(mono, "rev-list", "--count", branch)
+    merges = git(mono, "rev-list", "--count", "--merges", branch)
+    touching = git(mono, "rev-list", "--count", branch, "--", one)
+    print(
+        f"history: {branch}: {total} commits ({merges} merges); {len(folders)} package folders; "
+        f"{one}/: {touching} commits; runs: {runs}; machine: {os.cpu_count()} cores",
+        flush=True,
+    )
+    splitsh = splitsh_binary()
+    publish = [PUBLISH, "sync", "--no-progress", "--jobs", jobs]
+
+    def splitsh_run(folder: str) -> tuple[float, str]:
+        assert splitsh
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [splitsh, f"--prefix={folder}", f"--origin=refs/heads/{branch}", f"--path={mono}", "--scratch"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise SystemExit(f"bench: splitsh-lite failed on {folder}: {proc.stderr}")
+        return elapsed, proc.stdout.strip().splitlines()[-1]
+
+    figures: dict[str, list[float]] = {"one": [], "splitsh-one": [], "ten": []}
+    write_rules(mono, work, branch, [one])
+    split_tip = ""
+    for _ in range(runs):
+        reset(work)
+        figures["one"].append(timed(publish, mono))
+        if splitsh:
+            elapsed, split_tip = splitsh_run(one)
+            figures["splitsh-one"].append(elapsed)
+    dest_one = work / "dest" / f"{package_name(one)}.git"
+    published_tree = git(dest_one, "rev-parse", "main^{tree}")
+    folder_tree = git(mono, "rev-parse", f"{branch}:{one}")
+    published_count = git(dest_one, "rev-list", "--count", "main")
+    split_tree = git(mono, "rev-parse", f"{split_tip}^{{tree}}") if split_tip else "(no splitsh-lite)"
+    split_count = git(mono, "rev-list", "--count", split_tip) if split_tip else "-"
+    print(
+        f"one package: published {published_count} commits (splitsh-lite {split_count}); "
+        f"final tree == folder: publish {published_tree == folder_tree}, "
+        f"splitsh-lite {split_tree == folder_tree}",
+        flush=True,
+    )
+    write_rules(mono, work, branch, ten)
+    for _ in range(runs):
+        reset(work)
+        figures["ten"].append(timed(publish, mono))
+    print(
+        f"measured one {med(figures['one']):.2f} s, ten {med(figures['ten']):.2f} s; now every folder",
+        flush=True,
+    )
+
+    write_rules(mono, work, branch, folders)
+    reset(work)
+    every = timed(publish, mono)
+    splitsh_every = sum(splitsh_run(f)[0] for f in folders) if splitsh else None
+
+    subfolders: list[str] = []
+    for folder in folders:
+        if len(folders) + len(subfolders) >= 100:
+            break
+        subfolders += git(mono, "ls-tree", "-d", "--name-only", branch, f"{folder}/").splitlines()
+    hundred = (folders + sorted(subfolders))[:100]
+    write_rules(mono, work, branch, hundred)
+    reset(work)
+    first_hundred = timed(publish, mono)
+    incr: list[float] = []
+    noop: list[float] = []
+    for n in range(runs):
+        new_commit(mono, branch, one, n)
+        incr.append(timed(publish, mono))
+        noop.append(timed(publish, mono))
+
+    def ratio(a: float, b: float | None) -> str:
+        return f"{a / b:.2f}x" if b else "-"
+
+    one_t, ten_t = med(figures["one"]), med(figures["ten"])
+    split_one = med(figures["splitsh-one"]) if figures["splitsh-one"] else None
+    rows = [
+        ("one package, full split + push", f"{one_t:.2f} s", ratio(one_t, split_one), "<= 0.2x splitsh-lite"),
+        ("splitsh-lite --scratch, same folder (split)", f"{split_one or 0:.2f} s", "", ""),
+        (f"ten packages, full (--jobs {jobs})", f"{ten_t:.2f} s", f"{ten_t / one_t:.2f}x one", "<= 2x one"),
+        (
+            f"all {len(folders)} packages, full (--jobs {jobs}), 1 run",
+            f"{every:.2f} s",
+            ratio(every, splitsh_every),
+            "",
+        ),
+        ("splitsh-lite once per folder, 1 run", f"{splitsh_every or 0:.2f} s", "", ""),
+        (f"{len(hundred)} packages: first publish, 1 run", f"{first_hundred:.2f} s", "", ""),
+        (f"{len(hundred)} packages: one new commit", f"{med(incr):.2f} s", "", "< 1 s"),
+        (f"{len(hundred)} packages: nothing new", f"{med(noop):.2f} s", "", "< 0.3 s"),
+    ]
+    print("| | median | ratio | goal |\n|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(
+        "spread (min-max): "
+        + ", ".join(f"{k} {min(v):.2f}-{max(v):.2f}" for k, v in figures.items() if v)
+        + f", incr {min(incr):.2f}-{max(incr):.2f}, noop {min(noop):.2f}-{max(noop):.2f}"
+    )
+    if not os.environ.get("BENCH_WORK"):
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
