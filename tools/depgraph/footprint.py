@@ -87,25 +87,34 @@ class Footprint:
         self.first_party = {
             _norm(d.name): d for d in graph.distributions if d.origin is not Origin.THIRD_PARTY
         }
-        self.modules = {m.name: m for m in graph.modules}
+        # A module is (distribution, dotted name): two distributions may hold the same name.
+        self.modules = {(m.distribution, m.name): m for m in graph.modules}
         self.sizes: dict[str, int] = {}
-        self.lines: dict[str, int] = {}
+        self.lines: dict[tuple[str, str], int] = {}
         for m in graph.modules:
             try:
                 data = (graph.root / m.path).read_bytes()
             except OSError:
                 data = b""
-            self.lines[m.name] = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+            self.lines[m.distribution, m.name] = data.count(b"\n") + (
+                1 if data and not data.endswith(b"\n") else 0
+            )
             if not m.is_test:
                 key = _norm(m.distribution)
                 self.sizes[key] = self.sizes.get(key, 0) + len(data)
-        self.imports: dict[str, set[str]] = {}
+        self.imports: dict[tuple[str, str], set[tuple[str, str]]] = {}
         for e in graph.edges:
-            if e.kind in RUNTIME_KINDS and e.imported in self.modules and e.imported != e.importer:
-                self.imports.setdefault(e.importer, set()).add(e.imported)
+            source, target = (
+                (e.importer_distribution, e.importer),
+                (e.imported_distribution or "", e.imported),
+            )
+            if e.kind in RUNTIME_KINDS and target in self.modules and target != source:
+                self.imports.setdefault(source, set()).add(target)
 
-    def import_closure(self, dist: str, without: set[str]) -> set[str]:
-        start = [m.name for m in self.graph.modules if m.distribution == dist and not m.is_test]
+    def import_closure(self, dist: str, without: set[str]) -> set[tuple[str, str]]:
+        start = [
+            (m.distribution, m.name) for m in self.graph.modules if m.distribution == dist and not m.is_test
+        ]
         seen = set(start)
         queue = deque(start)
         while queue:
@@ -117,12 +126,15 @@ class Footprint:
                 queue.append(target)
         return seen
 
-    def _with_parents(self, names: Iterable[str]) -> set[str]:
-        """Importing `a.b.c` runs `a` and `a.b` first: the packages above a module are in its closure too."""
-        result: set[str] = set()
-        for name in names:
+    def _with_parents(self, targets: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Importing `a.b.c` runs `a` and `a.b` first: the packages above a module are in its closure too
+        (those of the same distribution: a PEP 420 namespace has no module of its own)."""
+        result: set[tuple[str, str]] = set()
+        for dist, name in targets:
             parts = name.split(".")
-            result.update(p for i in range(1, len(parts) + 1) if (p := ".".join(parts[:i])) in self.modules)
+            result.update(
+                key for i in range(1, len(parts) + 1) if (key := (dist, ".".join(parts[:i]))) in self.modules
+            )
         return result
 
     def install_closure(

@@ -22,7 +22,7 @@ from typing import Any
 from depgraph.classify import Classifier
 from depgraph.config import Config
 from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile, Suppression
-from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin
+from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin, module_ids
 from depgraph.pool import extract_resolved
 from depgraph.snapshot import BuildInfo, FileImportsMap, Probe, Row, Store, context_key
 from depgraph.workspace import Workspace, load_workspace
@@ -68,12 +68,17 @@ class Graph:
         return {pair: counts[pair] for pair in sorted(counts)}
 
     def adjacency(self, kinds: Collection[ImportKind] | None = None) -> dict[str, tuple[str, ...]]:
-        """Module -> the repository modules it imports (sorted), by edges of the given kinds (default all)."""
-        known = {m.name for m in self.modules}
+        """Module -> the repository modules it imports (sorted), by edges of the given kinds (default all).
+
+        Named as `depgraph.model.module_ids` says (with the distribution when several hold the name).
+        """
+        ids = module_ids(self.modules)
         targets: dict[str, set[str]] = {}
         for e in self.edges:
-            if (kinds is None or e.kind in kinds) and e.imported in known and e.imported != e.importer:
-                targets.setdefault(e.importer, set()).add(e.imported)
+            source = ids[e.importer_distribution, e.importer]
+            target = ids.get((e.imported_distribution or "", e.imported))
+            if (kinds is None or e.kind in kinds) and target is not None and target != source:
+                targets.setdefault(source, set()).add(target)
         return {name: tuple(sorted(targets[name])) for name in sorted(targets)}
 
 

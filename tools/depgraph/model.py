@@ -8,6 +8,8 @@ Paths are POSIX strings relative to the repository root.
 from __future__ import annotations
 
 import enum
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -60,6 +62,15 @@ class Module(NamedTuple):
     distribution: str
     is_package: bool  # an __init__.py
     is_test: bool  # lives in a tests folder
+
+
+def module_ids(modules: Iterable[Module]) -> dict[tuple[str, str], str]:
+    """(distribution, dotted name) -> how the module is named in chains and drawings: its dotted name, or
+    `name [distribution]` when several distributions hold that name (each has its `tests.conftest`, or its
+    `ns.util` in a shared PEP 420 namespace). A module is a file, never a dotted name alone."""
+    found = [(m.distribution, m.name) for m in modules]
+    count = Counter(name for _, name in found)
+    return {(d, n): n if count[n] == 1 else f"{n} [{d}]" for d, n in found}
 
 
 class Edge(NamedTuple):

@@ -9,7 +9,7 @@ from typing import Protocol
 from packaging.utils import canonicalize_name
 
 from depgraph.config import Config
-from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin
+from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin, module_ids
 
 FIRST_PARTY_ORIGINS = frozenset({Origin.CORE, Origin.STAGING, Origin.FIRST_PARTY})
 
@@ -64,12 +64,22 @@ class View:
         return {norm(d.name): d for d in self.distributions.values()}
 
     @cached_property
-    def modules(self) -> dict[str, Module]:
-        return {m.name: m for m in _module_values(self.graph.modules)}
+    def modules(self) -> dict[tuple[str, str], Module]:
+        """(distribution, dotted name) -> module: two distributions may both hold `tests.conftest`."""
+        return {(m.distribution, m.name): m for m in _module_values(self.graph.modules)}
+
+    @cached_property
+    def ids(self) -> dict[tuple[str, str], str]:
+        return module_ids(self.modules.values())
+
+    def node(self, distribution: str | None, name: str) -> str:
+        """How a module is named in a chain: its dotted name, with its distribution when that is shared."""
+        return self.ids.get((distribution or "", name), name)
 
     @cached_property
     def test_paths(self) -> frozenset[str]:
-        return frozenset(m.path for m in self.modules.values() if m.is_test)
+        """Every test file, by path (never by dotted name, which several distributions may share)."""
+        return frozenset(m.path for m in _module_values(self.graph.modules) if m.is_test)
 
     @cached_property
     def edges(self) -> list[Edge]:

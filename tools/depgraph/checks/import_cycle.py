@@ -1,7 +1,9 @@
 """import-cycle: modules that import one another at import time (top-level imports only).
 
 Such a cycle makes the result depend on which module is imported first and breaks with a partially
-initialised module. Edges are taken as the graph gives them: `from pkg import sub` is an edge to `pkg.sub`
+initialised module. A module is a file of one distribution: two distributions holding the same dotted
+name (`tests.conftest`, a PEP 420 namespace's `ns.util`) hold two modules, named `name [distribution]` in
+the chain. Edges are taken as the graph gives them: `from pkg import sub` is an edge to `pkg.sub`
 when `sub` is a submodule, so a package importing its own submodules is a cycle only when a submodule
 imports the package back at top level. Each strongly connected component is reported once: its shortest
 cycle through its smallest module, every hop with its file:line. Deferred, guarded, type-checking and
@@ -24,8 +26,11 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
     modules = view.modules
     by_pair: dict[tuple[str, str], list[Edge]] = {}
     for edge in view.edges:
-        if edge.kind is ImportKind.TOP_LEVEL and edge.importer != edge.imported and edge.imported in modules:
-            by_pair.setdefault((edge.importer, edge.imported), []).append(edge)
+        source = (edge.importer_distribution, edge.importer)
+        target = (edge.imported_distribution or "", edge.imported)
+        if edge.kind is ImportKind.TOP_LEVEL and source != target and target in modules:
+            pair = (view.node(*source), view.node(*target))
+            by_pair.setdefault(pair, []).append(edge)
     found: list[Finding] = []
     for members, cycle, hops in cycles_through_edges(by_pair, ID, suppressor):
         names = " -> ".join(cycle)

@@ -27,7 +27,7 @@ from depgraph.draw.model import (
 )
 from depgraph.errors import DepgraphError
 from depgraph.imports import ImportKind
-from depgraph.model import Edge, Finding, Module, Origin
+from depgraph.model import Edge, Finding, Module, Origin, module_ids
 
 if TYPE_CHECKING:
     from depgraph.graph import Graph
@@ -168,37 +168,48 @@ def module_drawing(
     """The modules of `focus` (a module, a package or a distribution) and those within `depth` imports of
     them (importers with `reverse`), clustered by package; `collapse=N` draws each module as its first N
     dotted segments."""
-    in_focus = {m.name for m in graph.modules if m.name == focus or m.name.startswith(focus + ".")}
+    # A node is one file: a dotted name that several distributions hold is drawn once per distribution.
+    ids = module_ids(graph.modules)
+    by_name: dict[str, Module] = {ids[m.distribution, m.name]: m for m in graph.modules}
+    in_focus = {
+        ids[m.distribution, m.name]
+        for m in graph.modules
+        if m.name == focus or m.name.startswith(focus + ".")
+    }
     if not in_focus:  # a distribution's name stands for all of its modules
         wanted = canonicalize_name(focus)
-        in_focus = {m.name for m in graph.modules if canonicalize_name(m.distribution) == wanted}
+        in_focus = {
+            ids[m.distribution, m.name] for m in graph.modules if canonicalize_name(m.distribution) == wanted
+        }
     if not in_focus:
         raise DepgraphError(
             f"--focus {focus}: no module, package or distribution of that name in the repository"
         )
-    by_name: dict[str, Module] = {m.name: m for m in graph.modules}
     tests_count = include_tests or any(by_name[n].is_test for n in in_focus)
-    edges = [
-        e for e in counted_edges(graph, tests_count) if e.imported in by_name and e.imported != e.importer
-    ]
+    edges: list[tuple[str, str, Edge]] = []
+    for e in counted_edges(graph, tests_count):
+        source = ids[e.importer_distribution, e.importer]
+        target = ids.get((e.imported_distribution or "", e.imported))
+        if target is not None and target != source:
+            edges.append((source, target, e))
     forward: dict[str, set[str]] = defaultdict(set)
     backward: dict[str, set[str]] = defaultdict(set)
-    for e in edges:
-        forward[e.importer].add(e.imported)
-        backward[e.imported].add(e.importer)
+    for source, target, _e in edges:
+        forward[source].add(target)
+        backward[target].add(source)
     shown = _reach(in_focus, backward if reverse else forward, depth)
-    cyclic = cycle_pairs((e.importer, e.imported) for e in edges if e.kind is ImportKind.TOP_LEVEL)
-    violations = _violations(edges, findings)
+    cyclic = cycle_pairs((s, t) for s, t, e in edges if e.kind is ImportKind.TOP_LEVEL)
+    violations = _violations([e for _s, _t, e in edges], findings)
     grouped: dict[tuple[str, str], list[Edge]] = defaultdict(list)
     reasons: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for e in edges:
-        if e.importer not in shown or e.imported not in shown:
+    for source, target, e in edges:
+        if source not in shown or target not in shown:
             continue
-        pair = (_collapse(e.importer, collapse), _collapse(e.imported, collapse))
+        pair = (_collapse(source, collapse), _collapse(target, collapse))
         if pair[0] == pair[1]:
             continue
         grouped[pair].append(e)
-        if (e.importer, e.imported) in cyclic and e.kind is ImportKind.TOP_LEVEL:
+        if (source, target) in cyclic and e.kind is ImportKind.TOP_LEVEL:
             reasons[pair].add(CYCLE)
         reasons[pair].update(violations.get(e, ()))
     members: dict[str, list[str]] = defaultdict(list)
