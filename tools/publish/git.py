@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from publish import pause
 from publish.errors import GitError
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -244,6 +245,7 @@ class PackWriter(ObjectWriter):
             tmp = folder / f"tmp_{tag}{suffix}"
             tmp.write_bytes(blob)
             tmp.replace(base.with_suffix(suffix))
+        pause.point("after-pack")
 
 
 def parse_tree(data: bytes) -> list[tuple[bytes, bytes, str]]:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-from publish import git, history, quick
+from publish import git, history, pause, quick
 from publish.decide import OwnState, dependency_refusal
 from publish.deps import Sibling
 from publish.errors import GitError, PublishError
@@ -116,6 +116,8 @@ def sync_all(
                     siblings[name] = result.sibling
                 done(result)
                 order.done(name)
+                if order.is_active():
+                    pause.point("between-packages")
     if not options.dry_run:
         record(
             packages=packages,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish import dest, git, owner, split, tags
+from publish import dest, git, owner, pause, split, tags
 from publish.decide import OwnState, Planned, Refusal, ownership, update_refusal
 from publish.deps import Rewriter, Sibling
 from publish.errors import GitError, PublishError
@@ -187,7 +187,8 @@ class PackageSync:
                             f"smoke test failed on {u.ref} at {u.new[:12]}: {smoke.detail}; nothing pushed"
                         )
                         return
-        dest.push(
+        pause.point("before-push", rule.name)
+        already = dest.push(
             repo,
             rule,
             [(u.ref, u.new, u.old, u.forced) for u in result.updates],
@@ -195,9 +196,11 @@ class PackageSync:
             delay=self.rules.retry_delay,
             log=self.log,
         )
+        for u in result.updates:
+            u.already = already.get(u.ref, False)
         dest.record_push(repo, [(u.ref, u.new) for u in result.updates])
         self._remember_tips(repo)
-        result.pushed = True
+        result.pushed = not all(u.already for u in result.updates)
 
     def _fetch(self, repo: Path) -> dest.Published:
         rule = self.rule

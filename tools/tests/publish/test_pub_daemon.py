@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -27,7 +29,9 @@ class Daemon:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        pidfile = self.base / "daemon.pid"
+        self.stop()  # a daemon killed meanwhile is reaped first
+        # `git daemon` runs `git-daemon` as a child (and it forks one per connection): in a session of its
+        # own, the whole process group is stopped at once, whichever of them is alive.
         self.proc = subprocess.Popen(
             [
                 "git",
@@ -38,11 +42,12 @@ class Daemon:
                 f"--base-path={self.base}",
                 "--listen=127.0.0.1",
                 f"--port={self.port}",
-                f"--pid-file={pidfile}",
+                f"--pid-file={self.pidfile}",
                 str(self.base),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         for _ in range(200):
             try:
@@ -52,10 +57,36 @@ class Daemon:
                 time.sleep(0.02)
         raise AssertionError("git daemon did not start")
 
+    @property
+    def pidfile(self) -> Path:
+        return self.base / "daemon.pid"
+
+    @property
+    def group(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid  # the session leader's pid is the process group's id
+
+    def alive(self) -> bool:
+        try:
+            os.killpg(self.group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc is None:
+            return
+        if self.alive():
+            os.killpg(self.group, signal.SIGKILL)
+        self.proc.wait()
+        for _ in range(500):  # the group's other members are reaped by init
+            if not self.alive():
+                break
+            time.sleep(0.01)
+        assert not self.alive(), "git daemon's process group outlived it"
+        if self.pidfile.exists():
+            pid = int(self.pidfile.read_text())
+            assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
 
     def url(self, name: str) -> str:
         return f"git://127.0.0.1:{self.port}/{name}"
@@ -83,7 +114,7 @@ def test_publish_over_git_daemon_and_survive_a_destination_that_goes_away(
     # prov's smoke test runs after its fetch and before its push: the destination vanishes right there.
     assert daemon.proc is not None
     head, _, tail = rules.rpartition('smoke = ""')
-    repo.write({"publish-rules.toml": head + f'smoke = "kill {daemon.proc.pid}"' + tail})
+    repo.write({"publish-rules.toml": head + f'smoke = "kill -9 -{daemon.group}"' + tail})
     assert publish(repo.path, "sync") == 1
     out, err = capsys.readouterr()
     assert "fw: pushed refs/heads/main (new)" in out

@@ -1,4 +1,6 @@
-"""A run killed at any moment and started again ends exactly like an uninterrupted (--jobs 2) run."""
+"""A run killed inside its write path (at named points: after the pack is written, mid-push, between the
+pushes of two packages) and started again ends exactly like an uninterrupted (--jobs 2) run; a run that
+loses a race to another publisher says what happened."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from pub_fixtures import check_published, grow, heads, make_monorepo, publish
+from pub_fixtures import Repo, check_published, grow, heads, make_monorepo, publish
+
+from publish import pause
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -31,32 +35,128 @@ def reference(source: Path, tmp_path: Path) -> dict[str, dict[str, str]]:
     return {name: heads(tmp_path / "ref-dest" / name) for name in ("fw.git", "prov.git")}
 
 
-def test_killed_runs_resume_to_the_same_result(tmp_path: Path) -> None:
+class Run:
+    """`publish sync` in its own process group, paused at a named point of the write path."""
+
+    def __init__(self, root: Path, tmp_path: Path, point: str, *args: str) -> None:
+        self.marker = tmp_path / f"paused-{point.replace(':', '-')}"
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+        env[pause.AT], env[pause.FILE] = point, str(self.marker)
+        self.proc = subprocess.Popen(
+            [*PUBLISH, "--root", str(root), "sync", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its git children share its process group: one kill stops them all
+        )
+
+    def wait_paused(self, marker: Path | None = None) -> None:
+        marker = marker or self.marker
+        for _ in range(3000):
+            if marker.exists() and marker.read_text().strip():
+                return
+            assert self.proc.poll() is None, self.proc.communicate()
+            time.sleep(0.01)
+        raise AssertionError(f"the run never reached {marker.name}")
+
+    def kill(self) -> str:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        out, _ = self.proc.communicate(timeout=30)
+        assert self.proc.returncode == -signal.SIGKILL
+        return out
+
+    def resume(self) -> tuple[int, str, str]:
+        self.marker.unlink()
+        out, err = self.proc.communicate(timeout=120)
+        return self.proc.returncode, out, err
+
+
+def pack_files(repo: Path) -> list[Path]:
+    return sorted((repo / "objects" / "pack").glob("pack-*.idx"))
+
+
+PRE_RECEIVE = """#!/bin/sh
+# Test only: hold the push inside the destination (objects received, no ref updated yet).
+echo "mid-push $$" > {marker}
+while [ -e {marker} ]; do sleep 0.02; done
+"""
+
+
+@pytest.mark.parametrize("point", ["after-pack", "mid-push", "between-packages"])
+def test_a_run_killed_inside_the_write_path_resumes_to_the_same_result(tmp_path: Path, point: str) -> None:
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
     grow(repo, 300)
     expected = reference(repo.path, tmp_path)
+    fw_dest, prov_dest = tmp_path / "dest/fw.git", tmp_path / "dest/prov.git"
+    hook_marker = tmp_path / "in-pre-receive"
+    if point == "mid-push":  # the destination itself holds the push: a real push, killed in flight
+        subprocess.run(["git", "init", "-q", "--bare", str(fw_dest)], check=True)
+        hook = fw_dest / "hooks" / "pre-receive"
+        hook.write_text(PRE_RECEIVE.format(marker=hook_marker))
+        hook.chmod(0o755)
+    run = Run(repo.path, tmp_path, "none" if point == "mid-push" else point)
+    run.wait_paused(hook_marker if point == "mid-push" else None)
+    # Where the kill lands, proven from the outside:
+    if point == "after-pack":  # fw's published commits are written as a pack; nothing is pushed yet
+        assert pack_files(repo.path / "_work/fw.git") and not heads(fw_dest)
+    elif point == "mid-push":  # the destination has received the objects, not yet moved the branch
+        assert list(fw_dest.joinpath("objects").glob("tmp_objdir-incoming-*")) and not heads(fw_dest)
+    else:  # fw is published, prov not yet
+        assert heads(fw_dest) == expected["fw.git"] and not (prov_dest.exists() and heads(prov_dest))
+    out = run.kill()
+    if point == "between-packages":  # what the run printed before it was killed is kept
+        assert out.splitlines()[-1].startswith("fw: pushed refs/heads/main (new) -> ")
+    else:
+        assert out == ""
+    if point == "mid-push":
+        (fw_dest / "hooks" / "pre-receive").unlink()
+        hook_marker.unlink()
+        assert not heads(fw_dest)  # the killed push left nothing half-updated
     env = dict(os.environ)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    kills = 0
-    for delay in (0.05, 0.15, 0.3, 0.45, 0.6, 0.8):
-        proc = subprocess.Popen(
-            [*PUBLISH, "--root", str(repo.path), "sync"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
-    assert kills >= 2  # at least some runs really were killed mid-way
     done = subprocess.run(
         [*PUBLISH, "--root", str(repo.path), "sync"], env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert {name: heads(tmp_path / "dest" / name) for name in ("fw.git", "prov.git")} == expected
-    check_published(repo.path, tmp_path / "dest/fw.git", "main", "staging/fw")
+    check_published(repo.path, fw_dest, "main", "staging/fw")
+
+
+def test_a_run_that_lost_a_race_to_the_same_commits_says_so_instead_of_pushed(tmp_path: Path) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    run = Run(repo.path, tmp_path, "before-push:prov")
+    run.wait_paused()
+    # Another machine (its own clone and work directory) publishes the same commits meanwhile.
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", str(repo.path), str(other)], check=True)
+    assert publish(other, "sync") == 0
+    code, out, err = run.resume()
+    assert code == 0, out + err
+    prov_head = heads(tmp_path / "dest/prov.git")["refs/heads/main"]
+    assert f"prov: refs/heads/main was already at {prov_head[:12]} at the destination; nothing pushed" in out
+    assert "prov: pushed" not in out
+    assert "publish: 1 published, 1 up to date, 0 failed" in err + out
+
+
+def test_a_run_that_lost_a_race_to_other_commits_fails_and_keeps_them(tmp_path: Path) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    run = Run(repo.path, tmp_path, "before-push:prov")
+    run.wait_paused()
+    # Someone pushes to prov's (just created, empty) destination meanwhile.
+    clone = tmp_path / "someone"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(clone)], check=True)
+    theirs = Repo(clone).commit("their own start", {"x.py": ""})
+    Repo(clone).git("push", "-q", str(tmp_path / "dest/prov.git"), "HEAD:refs/heads/main")
+    code, out, err = run.resume()
+    assert code == 1
+    assert (
+        "prov: FAILED: refs/heads/main moved at the destination during this run (fetched (none), now "
+        f"{theirs[:12]}); nothing pushed: run again"
+    ) in out.splitlines()
+    assert "attempt" not in err  # a lost race is not retried
+    assert heads(tmp_path / "dest/prov.git") == {"refs/heads/main": theirs}
 
 
 def test_two_runs_at_once_the_second_stops_with_a_clear_message(tmp_path: Path) -> None:
