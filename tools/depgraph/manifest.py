@@ -35,6 +35,7 @@ class Manifest(NamedTuple):
     known: bool  # False when the dependencies are dynamic and come from somewhere depgraph cannot read
     paths: tuple[str, ...]  # folders named by path dependencies (Poetry, uv sources, PDM file:// URLs)
     is_package: bool  # False for a Poetry `package-mode = false` or uv `package = false` project
+    runtime_key: str = "[project].dependencies"  # where its runtime requirements are written
 
 
 def _get(data: Mapping[str, Any], dotted: str) -> Any:
@@ -135,6 +136,7 @@ class _Reader:
         self.found: list[Declared] = []
         self.paths: list[str] = []
         self.known = True
+        self.runtime_key = "[project].dependencies"  # where the runtime requirements are written
 
     def add(self, group: str, text: str, line: int, path: str | None = None) -> None:
         self.found.append(Declared(group, text, path or self.rel, line))
@@ -163,6 +165,8 @@ class _Reader:
             if not line or line.startswith(("#", "-")):
                 continue
             self.add(group, _check(f"{path}:{number}", line), number, rel)
+        if group == RUNTIME:
+            self.runtime_key = f"{rel} (dynamic dependencies)"
 
     def project(self, project: Mapping[str, Any]) -> None:
         dynamic = project.get("dynamic", [])
@@ -206,6 +210,8 @@ class _Reader:
         elif any(isinstance(h, dict) and key in h for h in hooks.values()):
             hook = next(n for n, h in sorted(hooks.items()) if isinstance(h, dict) and key in h)
             section = f"tool.hatch.metadata.hooks.{hook}"
+            if key == "dependencies":
+                self.runtime_key = f"[{section}] dependencies"
             value = hooks[hook][key]
             tables = [(group, value)] if key == "dependencies" else sorted(value.items())
             for name, reqs in tables:
@@ -252,6 +258,8 @@ class _Reader:
                     self.paths.append(path)
                 if group == RUNTIME and not runtime:
                     continue  # [project].dependencies is the list; this table only adds sources to it
+                if group == RUNTIME:
+                    self.runtime_key = "[tool.poetry.dependencies]"
                 line = self.lines.key(section, name)
                 if group == RUNTIME and optional:
                     for extra in extras_of.get(name.lower(), ["optional"]):
@@ -297,6 +305,7 @@ class _Reader:
         meta = _get(self.data, "tool.flit.metadata")
         if not isinstance(meta, dict):
             return
+        self.runtime_key = "[tool.flit.metadata] requires"
         self.pep621_list(
             "tool.flit.metadata.requires", "tool.flit.metadata", RUNTIME, meta.get("requires", [])
         )
@@ -346,6 +355,7 @@ def read_manifest(pyproject: Path, rel: str, data: Mapping[str, Any]) -> Manifes
         known=reader.known,
         paths=tuple(dict.fromkeys(reader.paths)),
         is_package=is_package(data),
+        runtime_key=reader.runtime_key,
     )
 
 

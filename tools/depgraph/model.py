@@ -54,6 +54,7 @@ class Distribution(NamedTuple):
     pyproject: str = ""  # path of its pyproject.toml
     declared: tuple[Declaration, ...] = ()  # every requirement: runtime, extras, development groups
     declared_known: bool = True  # False: dynamic dependencies depgraph cannot read (not judged)
+    requires_key: str = "[project].dependencies"  # where the runtime requirements are written
 
 
 class Module(NamedTuple):

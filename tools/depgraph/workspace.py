@@ -215,6 +215,7 @@ def _distribution(
         pyproject=walker.rel(str(pyproject)),
         declared=manifest.declared,
         declared_known=manifest.known,
+        requires_key=manifest.runtime_key,
     )
 
 

@@ -65,7 +65,7 @@ def satisfiable(specifiers: list[SpecifierSet], name: str = "") -> bool:
 
 
 def _where(req: Declared) -> str:
-    extra = f" [{req.extra}]" if req.extra else ""
+    extra = f" [{req.extra}]" if req.extra else f" (group {req.group})" if req.group else ""
     return f"{req.distribution}{extra} requires `{req.text}` ({req.path}:{req.line})"
 
 
@@ -80,7 +80,7 @@ def run(view: View, level: Level) -> list[Finding]:
                 groups.setdefault(req.name, []).append(req)
     found: list[Finding] = []
     for name, reqs in sorted(groups.items()):
-        reqs.sort(key=lambda r: (r.distribution, r.extra, r.text))
+        reqs.sort(key=lambda r: (r.distribution, r.extra, r.group, r.text))
         if len(reqs) < 2 or satisfiable([r.requirement.specifier for r in reqs], name):
             continue
         pairs = [

@@ -66,7 +66,7 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
                 continue
             target = edge.imported_distribution
             what = f"`{edge.imported}` from distribution `{target}`, which it does not declare"
-            hint = f"add `{target}` to [project].dependencies (or an extra) in {own.pyproject or own.root}"
+            hint = f"add `{target}` to {own.requires_key} (or an extra) in {own.pyproject or own.root}"
         if (edge.path, target) in seen or suppressor.suppresses(UNDECLARED, edge.path, edge.line):
             continue
         seen.add((edge.path, target))
@@ -112,7 +112,7 @@ def run_unused(view: View, level: Level) -> list[Finding]:
                     level,
                     req.path,
                     req.line,
-                    f"`{name}` declares `{req.text}` in [project].dependencies, but none of its modules "
+                    f"`{name}` declares `{req.text}` in {dist.requires_key}, but none of its modules "
                     "imports it",
                     key=req.name,
                     text=req.text,

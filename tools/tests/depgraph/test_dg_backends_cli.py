@@ -16,6 +16,11 @@ DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
 
 
 def findings(root: Path, *args: str) -> set[tuple[str, str]]:
+    return set(messages(root, *args))
+
+
+def messages(root: Path, *args: str) -> dict[tuple[str, str], str]:
+    """(check, path:line) -> message + hint of every finding of `depgraph check -f json`."""
     done = subprocess.run(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache", "-f", "json", *args],
         capture_output=True,
@@ -24,7 +29,8 @@ def findings(root: Path, *args: str) -> set[tuple[str, str]]:
         check=False,
     )
     assert done.returncode in (0, 1), done.stderr
-    return {(f["check"], f"{f['path']}:{f['line']}") for f in json.loads(done.stdout)["findings"]}
+    found = json.loads(done.stdout)["findings"]
+    return {(f["check"], f"{f['path']}:{f['line']}"): f"{f['message']} | {f['hint']}" for f in found}
 
 
 POETRY_ROOT = """
@@ -128,7 +134,19 @@ def test_poetry_pdm_setuptools_dynamic_and_groups(tmp_path: Path) -> None:
             "libs/d/lib_d/__init__.py": "import lib_b\nimport click\n",
         },
     )
-    assert findings(root) == {
+    said = messages(root)
+    assert said[("unused-dependency", "libs/a/pyproject.toml:8")].startswith(
+        "`lib-a` declares `packaging; python_version >= '3.8'` in [tool.poetry.dependencies], but"
+    )
+    assert (
+        "add `lib-b` to [tool.poetry.dependencies] (or an extra) in libs/a/pyproject.toml"
+        in (said[("undeclared-dependency", "libs/a/src/lib_a/__init__.py:3")])
+    )
+    assert (
+        "in libs/c/requirements.txt (dynamic dependencies), but"
+        in said[("unused-dependency", "libs/c/requirements.txt:3")]
+    )
+    assert set(said) == {
         # a Poetry-only distribution: its sibling import is undeclared; `packaging` (markers kept) unused
         ("undeclared-dependency", "libs/a/src/lib_a/__init__.py:3"),
         ("unused-dependency", "libs/a/pyproject.toml:8"),
