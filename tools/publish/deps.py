@@ -1,8 +1,8 @@
 """Rewrite a published commit's pyproject.toml so it installs on its own.
 
 In the monorepo a staging package reaches its siblings through the vendor tree; a published package cannot.
-Each sibling dependency in `[project].dependencies` and `[project.optional-dependencies]` is rewritten
-per rule:
+Each sibling dependency in `[project].dependencies` and `[project.optional-dependencies]` (and in Poetry's
+dependency tables) is rewritten per rule, with tomlkit, so every other byte of the file stays as it is:
 
 - pin = "version": `name==<the sibling's version in that same source commit>`;
 - pin = "commit":  `name @ git+<sibling install-url>@<the sibling's published commit for that source commit>`,
@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
+import tomlkit
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from tomlkit.items import Array, Item
+from tomlkit.toml_document import TOMLDocument
 
 from publish.errors import PublishError
 from publish.git import CatFile, ObjectWriter, format_tree, parse_tree
@@ -35,34 +39,107 @@ class Sibling:
     by_tree: dict[str, str] = field(default_factory=dict)  # source dir tree -> published commit
 
 
-def requirement_strings(project: dict[str, object]) -> list[str]:
-    found: list[str] = []
-    deps = project.get("dependencies", [])
-    if isinstance(deps, list):
-        found += [d for d in deps if isinstance(d, str)]
-    extras = project.get("optional-dependencies", {})
-    if isinstance(extras, dict):
-        for values in extras.values():
-            if isinstance(values, list):
-                found += [d for d in values if isinstance(d, str)]
-    return found
+@dataclass(frozen=True)
+class Pin:
+    """What a sibling requirement becomes: an exact version, or a direct reference to a published commit."""
+
+    version: str = ""  # pin = "version"
+    url: str = ""  # pin = "commit": the sibling's install URL ...
+    commit: str = ""  # ... and its published commit
+
+    def pep508(self, req: Requirement) -> str:
+        extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
+        marker = f"; {req.marker}" if req.marker else ""
+        if self.version:
+            return f"{req.name}{extras}=={self.version}{marker}"
+        return f"{req.name}{extras} @ git+{self.url}@{self.commit}{' ' if marker else ''}{marker}"
+
+    def poetry(self, old: object) -> Item:
+        """A Poetry dependency value: other keys of an inline table (extras, markers, ...) are kept."""
+        table = tomlkit.inline_table()
+        if isinstance(old, dict):
+            for key, value in old.items():
+                if key not in POETRY_SOURCE_KEYS:
+                    table[key] = value
+        if self.version and not table:
+            return tomlkit.string(f"=={self.version}")
+        fresh = tomlkit.inline_table()
+        if self.version:
+            fresh["version"] = f"=={self.version}"
+        else:
+            fresh["git"] = self.url
+            fresh["rev"] = self.commit
+        for key, value in table.items():
+            fresh[key] = value
+        return fresh
 
 
-def toml_string(value: str) -> str:
-    """A TOML string for a requirement: basic (double quotes), or literal when it holds double quotes."""
+# Keys of a Poetry dependency table that say where it comes from (replaced by the pin).
+POETRY_SOURCE_KEYS = {"version", "path", "develop", "git", "branch", "tag", "rev", "url", "source"}
+
+
+def toml_string(value: str) -> Item:
+    """A requirement string: basic (double quotes), or literal when it holds double quotes."""
     if '"' not in value and "\\" not in value:
-        return f'"{value}"'
+        return tomlkit.string(value)
     if "'" not in value:
-        return f"'{value}'"
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return tomlkit.string(value, literal=True)
+    return tomlkit.string(value)
 
 
-def rewrite_text(text: str, new_for: dict[str, str]) -> str:
-    """Replace each quoted requirement string (`"old"` or `'old'`) by its new form."""
-    for old, new in sorted(new_for.items()):
-        for quoted in sorted({toml_string(old), f'"{old}"', f"'{old}'"}):
-            text = text.replace(quoted, toml_string(new))
-    return text
+def _requirement_arrays(doc: TOMLDocument) -> list[Array]:
+    """`[project].dependencies` and each list of `[project.optional-dependencies]`: nothing else."""
+    project = doc.get("project")
+    if not isinstance(project, dict):
+        return []
+    arrays = [project.get("dependencies")]
+    extras = project.get("optional-dependencies")
+    if isinstance(extras, dict):
+        arrays += [extras[k] for k in extras]
+    return [a for a in arrays if isinstance(a, Array)]
+
+
+def _poetry_tables(doc: TOMLDocument) -> list[dict[str, Any]]:
+    """Poetry's dependency tables: [tool.poetry.dependencies], its dev-dependencies, each group's."""
+    poetry = doc.get("tool", {}).get("poetry")
+    if not isinstance(poetry, dict):
+        return []
+    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
+    groups = poetry.get("group")
+    if isinstance(groups, dict):
+        tables += [g.get("dependencies") for g in groups.values() if isinstance(g, dict)]
+    return [t for t in tables if isinstance(t, dict)]
+
+
+def rewrite_pyproject(text: str, pins: dict[str, Pin]) -> str:
+    """The file with each sibling requirement (by canonical name) pinned; every other byte as it was.
+
+    Only the requirement arrays of `[project]` and Poetry's dependency tables are edited (with tomlkit,
+    which keeps comments, spacing and quoting of everything it does not touch); a requirement that is
+    already a direct reference is left alone.
+    """
+    doc = tomlkit.parse(text)
+    changed = False
+    for array in _requirement_arrays(doc):
+        for i, item in enumerate(array):
+            if not isinstance(item, str):
+                continue
+            try:
+                req = Requirement(str(item))
+            except InvalidRequirement:
+                continue
+            pin = pins.get(canonicalize_name(req.name))
+            if pin is None or req.url:
+                continue
+            array[i] = toml_string(pin.pep508(req))
+            changed = True
+    for table in _poetry_tables(doc):
+        for key in list(table):
+            pin = pins.get(canonicalize_name(key))
+            if pin is not None:
+                table[key] = pin.poetry(table[key])
+                changed = True
+    return tomlkit.dumps(doc) if changed else text
 
 
 class Rewriter:
@@ -77,7 +154,7 @@ class Rewriter:
         self.cat = cat
         self.writer = writer
         self._versions: dict[str, str | None] = {}
-        self._trees: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+        self._trees: dict[tuple[str, tuple[tuple[str, Pin | None], ...]], str] = {}
 
     @property
     def extra_paths(self) -> tuple[str, ...]:
@@ -91,22 +168,22 @@ class Rewriter:
             self._trees[key] = self._rewrite(c, dict(pins))
         return self._trees[key]
 
-    def _pin(self, name: str, sib: Sibling, c: SourceCommit) -> str:
+    def _pin(self, name: str, sib: Sibling, c: SourceCommit) -> Pin | None:
         tree = c.extra.get(sib.dir)
         if tree is None:
-            return ""  # the sibling does not exist in this commit: leave the requirement as written
+            return None  # the sibling does not exist in this commit: leave the requirement as written
         if self.pin == "version":
             if tree not in self._versions:
                 self._versions[tree] = self._version(tree)
             version = self._versions[tree]
-            return f"=={version}" if version else ""
+            return Pin(version=version) if version else None
         published = sib.by_tree.get(tree)
         if published is None:
             raise PublishError(
                 f"package {self.package!r}: source commit {c.sha[:12]} needs {sib.name!r} in a state that "
                 f"is not published (publish {sib.name!r} first, from a branch holding that commit)"
             )
-        return f" @ git+{sib.install_url}@{published}"
+        return Pin(url=sib.install_url, commit=published)
 
     def _version(self, tree: str) -> str | None:
         got = self.cat.read(f"{tree}:pyproject.toml")
@@ -119,7 +196,7 @@ class Rewriter:
         version = project.get("version")
         return version if isinstance(version, str) else None
 
-    def _rewrite(self, c: SourceCommit, pins: dict[str, str]) -> str:
+    def _rewrite(self, c: SourceCommit, pins: dict[str, Pin | None]) -> str:
         assert c.dir_tree is not None
         entries = parse_tree(c.dir_entries)
         index = next((i for i, e in enumerate(entries) if e[1] == b"pyproject.toml"), None)
@@ -130,23 +207,10 @@ class Rewriter:
             return c.dir_tree
         try:
             text = blob[2].decode("utf-8")
-            project = tomllib.loads(text).get("project", {})
+            tomllib.loads(text)
         except (UnicodeDecodeError, tomllib.TOMLDecodeError):
             return c.dir_tree  # a broken pyproject.toml is published as it is
-        new_for = {}
-        for req_text in requirement_strings(project):
-            try:
-                req = Requirement(req_text)
-            except InvalidRequirement:
-                continue
-            pin = pins.get(canonicalize_name(req.name), "")
-            if not pin or req.url:
-                continue
-            extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
-            marker = f"; {req.marker}" if req.marker else ""
-            sep = " " if pin.startswith(" @") and marker else ""
-            new_for[req_text] = f"{req.name}{extras}{pin}{sep}{marker}"
-        new_text = rewrite_text(text, new_for)
+        new_text = rewrite_pyproject(text, {k: p for k, p in pins.items() if p is not None})
         if new_text == text:
             return c.dir_tree
         blob_sha = self.writer.write("blob", new_text.encode("utf-8"))

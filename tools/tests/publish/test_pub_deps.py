@@ -165,3 +165,16 @@ def test_extras_and_markers_survive_the_rewrite(tmp_path: Path) -> None:
     assert f'"fw @ {url}"' in published
     optional = tomllib.loads(published)["project"]["optional-dependencies"]["full"]
     assert optional == [f'fw[speed] @ {url} ; python_version >= "3.8"', "other"]
+
+
+def test_the_published_pyproject_differs_from_the_source_only_in_the_requirement_arrays(
+    tmp_path: Path,
+) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest", pin="version")
+    text = pyproject("prov", deps=("fw>=0.1",)) + (
+        '# "fw>=0.1" in a comment\n[dependency-groups]\ndev = ["fw>=0.1"]\n[tool.notes]\nwhy = "fw>=0.1"\n'
+    )
+    repo.commit("prov: groups", {"staging/prov/pyproject.toml": text})
+    assert publish(repo.path, "sync") == 0
+    published = show(tmp_path / "dest/prov.git", "main:pyproject.toml")
+    assert published == text.replace('dependencies = ["fw>=0.1"]', 'dependencies = ["fw==0.1.0"]')

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.deps import rewrite_text
+from publish.deps import Pin, rewrite_pyproject
 from publish.git import ObjectWriter, PackWriter, format_tree, parse_tree
 from publish.rules import TagRule, local_path
 from publish.split import parse_commit, trailer_value, with_trailer
@@ -43,11 +43,67 @@ def test_trailer_value_takes_the_last_well_formed_one() -> None:
     assert trailer_value("s\n\nno trailer\n", "K") is None
 
 
-def test_rewrite_keeps_the_rest_of_the_file_byte_for_byte() -> None:
-    text = "dependencies = [\n    \"fw>=0.1\",\n    'other',\n]\n# fw>=0.1 in a comment stays\n"
-    assert rewrite_text(text, {"fw>=0.1": "fw==0.2"}) == (
-        "dependencies = [\n    \"fw==0.2\",\n    'other',\n]\n# fw>=0.1 in a comment stays\n"
+PYPROJECT = """\
+# fw>=0.1 in a comment stays, and so does "fw>=0.1" quoted in one
+[project]
+name = "prov"
+description = "needs \\"fw>=0.1\\" (a quoted value)"
+dependencies = [
+    "fw>=0.1",  # the sibling
+    'other>=1',
+]
+
+[project.optional-dependencies]
+full = ['fw[speed]>=0.1; python_version >= "3.8"', "other"]
+docs = ["sphinx"]
+
+[dependency-groups]
+dev = ["fw>=0.1"]
+
+[tool.something]
+requires = ["fw>=0.1"]
+keep = 'fw>=0.1'
+"""
+
+
+def test_rewrite_edits_only_the_requirement_arrays_byte_for_byte() -> None:
+    pins = {"fw": Pin(url="https://example.com/fw.git", commit=SHA)}
+    out = rewrite_pyproject(PYPROJECT, pins)
+    ref = f"fw @ git+https://example.com/fw.git@{SHA}"
+    assert out == PYPROJECT.replace('    "fw>=0.1",  # the sibling', f'    "{ref}",  # the sibling').replace(
+        """full = ['fw[speed]>=0.1; python_version >= "3.8"', "other"]""",
+        f"""full = ['fw[speed] @ git+https://example.com/fw.git@{SHA} ; python_version >= "3.8"', "other"]""",
     )
+    assert (
+        rewrite_pyproject(PYPROJECT, {"fw": Pin(version="0.2.0")}).splitlines()[5]
+        == '    "fw==0.2.0",  # the sibling'
+    )
+    # Nothing to pin: the very same text.
+    assert rewrite_pyproject(PYPROJECT, {"else": Pin(version="1")}) is PYPROJECT
+
+
+def test_rewrite_pins_poetry_dependency_tables_keeping_their_other_keys() -> None:
+    text = """\
+[tool.poetry.dependencies]
+python = "^3.10"
+fw = { path = "../fw", develop = true, extras = ["speed"] }  # the sibling
+
+[tool.poetry.group.test.dependencies]
+Fw = "^0.1"
+
+[tool.other]
+fw = "^0.1"
+"""
+    out = rewrite_pyproject(text, {"fw": Pin(url="https://example.com/fw.git", commit=SHA)})
+    assert out == (
+        text.replace(
+            'fw = { path = "../fw", develop = true, extras = ["speed"] }',
+            f'fw = {{git = "https://example.com/fw.git", rev = "{SHA}", extras = ["speed"]}}',
+        ).replace('Fw = "^0.1"', f'Fw = {{git = "https://example.com/fw.git", rev = "{SHA}"}}')
+    )
+    out = rewrite_pyproject(text, {"fw": Pin(version="0.2.0")})
+    assert 'Fw = "==0.2.0"' in out and 'fw = {version = "==0.2.0", extras = ["speed"]}' in out
+    assert out.endswith('[tool.other]\nfw = "^0.1"\n')
 
 
 def test_tag_rule_maps_with_positional_and_named_groups() -> None:
