@@ -1,15 +1,24 @@
 """The cloud node controller and the cloud node lifecycle controller, merged.
 
 For each node: delete it when its instance is gone; otherwise set its provider ID (once), addresses,
-instance type and topology labels from the cloud, keep the shutdown taint in step with the instance, and
-drop the ``uninitialized`` taint once the node has been initialized from the cloud.
+instance type and topology labels from the cloud, and the instance's additional labels (InstancesV2
+only; never over the three labels this controller sets itself), keep the shutdown taint in step with
+the instance, and drop the ``uninitialized`` taint once the node has been initialized from the cloud.
+A provider that answers ``ImplementedElsewhere`` leaves the node to another component: it is skipped.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cloud_provider import InstanceNotFound, Interface, Node, NodeAddress, make_provider_id
+from cloud_provider import (
+    ImplementedElsewhere,
+    InstanceNotFound,
+    Interface,
+    Node,
+    NodeAddress,
+    make_provider_id,
+)
 
 from cloud_controller_manager.changes import Report
 from cloud_controller_manager.state import ClusterState, NodeState, Taint
@@ -32,6 +41,7 @@ class CloudFacts:
     zone: str = ""
     region: str = ""
     shutdown: bool = False
+    additional_labels: tuple[tuple[str, str], ...] = ()
 
 
 def as_node(node: NodeState) -> Node:
@@ -55,6 +65,7 @@ def cloud_facts(provider: Interface, node: NodeState) -> CloudFacts:
             meta.zone,
             meta.region,
             shutdown,
+            tuple(sorted(meta.additional_labels)),
         )
     instances = provider.instances()
     if instances is None:
@@ -89,6 +100,8 @@ def reconcile_nodes(provider: Interface, state: ClusterState, report: Report) ->
     for node in sorted(state.nodes, key=lambda n: n.name):
         try:
             facts = cloud_facts(provider, node)
+        except ImplementedElsewhere:  # another component looks after this node
+            continue
         except Exception as exc:  # one node's failure must not stop the others (the controller retries)
             report.fail("node", node.name, exc)
             continue
@@ -110,11 +123,14 @@ def _apply(node: NodeState, facts: CloudFacts, report: Report) -> None:
             node.name,
             "set addresses " + ", ".join(f"{a.type.value}={a.address}" for a in facts.addresses),
         )
-    for key, value in (
+    own = (LABEL_INSTANCE_TYPE, LABEL_REGION, LABEL_ZONE)
+    extra = [(k, v) for k, v in facts.additional_labels if k not in own]
+    for key, value in [
         (LABEL_INSTANCE_TYPE, facts.instance_type),
         (LABEL_REGION, facts.region),
         (LABEL_ZONE, facts.zone),
-    ):
+        *extra,
+    ]:
         if value and node.labels.get(key) != value:
             node.labels[key] = value
             report.change("node", node.name, f"set label {key}={value}")

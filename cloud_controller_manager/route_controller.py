@@ -2,13 +2,15 @@
 
 A route is stale when its node is gone, its node's pod CIDR changed, or the cloud reports it as a
 blackhole. When the state sets ``cluster_cidr``, routes outside it are not the cluster's and are left alone.
+New routes carry the node's addresses (``target_node_addresses``). A provider whose routes are
+``ImplementedElsewhere`` is left alone: nothing is reported, nothing fails.
 """
 
 from __future__ import annotations
 
 import ipaddress
 
-from cloud_provider import Interface, Route
+from cloud_provider import ImplementedElsewhere, Interface, Route
 
 from cloud_controller_manager.changes import Report
 from cloud_controller_manager.state import ClusterState
@@ -29,10 +31,13 @@ def reconcile_routes(provider: Interface, state: ClusterState, report: Report) -
         return
     try:
         existing = routes.list_routes(state.cluster_name)
+    except ImplementedElsewhere:
+        return
     except Exception as exc:
         report.fail("route", state.cluster_name, exc)
         return
     desired = {(n.name, n.pod_cidr) for n in state.nodes if n.pod_cidr}
+    addresses = {n.name: tuple(n.addresses) for n in state.nodes}
     present = set()
     for route in sorted(existing):
         pair = (route.target_node, route.destination_cidr)
@@ -44,6 +49,8 @@ def reconcile_routes(provider: Interface, state: ClusterState, report: Report) -
         try:
             if not report.dry_run:
                 routes.delete_route(state.cluster_name, route)
+        except ImplementedElsewhere:
+            return
         except Exception as exc:
             report.fail("route", route.destination_cidr, exc)
             continue
@@ -52,9 +59,10 @@ def reconcile_routes(provider: Interface, state: ClusterState, report: Report) -
     for node_name, cidr in sorted(desired - present):
         try:
             if not report.dry_run:
-                routes.create_route(
-                    state.cluster_name, node_name, Route(target_node=node_name, destination_cidr=cidr)
-                )
+                route = Route(node_name, cidr, target_node_addresses=addresses[node_name])
+                routes.create_route(state.cluster_name, node_name, route)
+        except ImplementedElsewhere:
+            return
         except Exception as exc:
             report.fail("route", cidr, exc)
             continue

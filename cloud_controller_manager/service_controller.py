@@ -4,6 +4,9 @@ It ensures the load balancer when the service is new or its ports changed (or th
 missing), updates its hosts when the set of eligible nodes changed, writes the load balancer status back
 into the service, and deletes load balancers whose service is gone or is no longer of type LoadBalancer.
 In a dry run it reports what it would do and makes no call that changes the cloud.
+A provider that answers ``ImplementedElsewhere`` (another controller builds its load balancers) is left to
+it, as Kubernetes' service controller does: the service is skipped, and a load balancer it no longer
+wants is forgotten without a failure.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from cloud_provider import Interface, LoadBalancer, LoadBalancerStatus, Node
+from cloud_provider import (
+    ImplementedElsewhere,
+    Interface,
+    LoadBalancer,
+    LoadBalancerStatus,
+    Node,
+)
 
 from cloud_controller_manager.changes import Report
 from cloud_controller_manager.node_controller import TAINT_SHUTDOWN, TAINT_UNINITIALIZED, as_node
@@ -43,6 +52,9 @@ def reconcile_services(provider: Interface, state: ClusterState, report: Report)
     for key, svc in sorted(wanted.items()):
         try:
             _sync(lb, state, svc, nodes, report)
+        except ImplementedElsewhere:  # not this provider's job: forget any record begun this pass
+            if state.load_balancers.get(key, None) is not None and state.load_balancers[key].pending:
+                del state.load_balancers[key]
         except Exception as exc:  # one service's failure must not stop the others
             report.fail("service", key, exc)
 
@@ -54,6 +66,14 @@ def _delete(
     try:
         if not report.dry_run:
             lb.ensure_load_balancer_deleted(state.cluster_name, managed.to_service())
+    except ImplementedElsewhere:
+        del state.load_balancers[managed.key]
+        report.change(
+            "service",
+            managed.key,
+            f"forgot load balancer ({why}; implemented elsewhere)",
+        )
+        return True
     except Exception as exc:
         report.fail("service", managed.key, exc)
         return False

@@ -33,6 +33,7 @@ from cloud_provider import (
     Protocol,
     Service,
     ServicePort,
+    write_text_atomic,
 )
 
 
@@ -137,10 +138,8 @@ def load_state(path: str | Path) -> ClusterState:
 
 
 def save_state(state: ClusterState, path: str | Path) -> None:
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(state.to_json(), encoding="utf-8")
-    tmp.replace(path)
+    """Replace the file atomically, keeping its mode; a read-only file is refused (NotWritable)."""
+    write_text_atomic(path, state.to_json())
 
 
 def parse_state(data: Any, where: str) -> ClusterState:

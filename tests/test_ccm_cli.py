@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -94,14 +96,21 @@ def test_dry_run_writes_nothing(fake_cluster: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "[dry-run] route/10.244.1.0/24: created route to node node-a" in proc.stdout.splitlines()
     assert (fake_cluster / "state.json").read_text() == before
-    assert json.loads((fake_cluster / "cloud.json").read_text())["routes"] == []
+    assert not (fake_cluster / "cloud.json").exists()  # the fake cloud's state file is not created either
 
 
 def test_loop_rereads_the_state_each_pass(fake_cluster: Path) -> None:
     proc = ccm(
         fake_cluster,
-        *("--cloud-provider", "fake", "--cloud-config", "cloud.toml", "--state", "state.json"),
-        *("--loop", "--interval", "0", "--iterations", "3"),
+        *(
+            "--cloud-provider",
+            "fake",
+            "--cloud-config",
+            "cloud.toml",
+            "--state",
+            "state.json",
+        ),
+        *("--loop", "--interval", "0.001", "--iterations", "3"),
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("created route") == 2  # the passes after the first find nothing to do
@@ -134,6 +143,195 @@ def test_bad_input_is_one_line_and_exit_2(fake_cluster: Path, args: tuple[str, .
     assert proc.stdout == ""
     assert proc.stderr.startswith("cloud-controller-manager: error: ") and message in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
+
+
+FAKE_ARGS = (
+    "--cloud-provider",
+    "fake",
+    "--cloud-config",
+    "cloud.toml",
+    "--state",
+    "state.json",
+)
+
+
+def _one_line_exit_2(proc: subprocess.CompletedProcess[str], message: str) -> None:
+    assert (proc.returncode, proc.stdout) == (2, ""), proc.stderr
+    assert proc.stderr.startswith("cloud-controller-manager: error: ") and message in proc.stderr, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--interval", "inf"),
+            "argument --interval: must be a finite number of seconds above 0, got 'inf'",
+        ),
+        (
+            ("--interval", "nan"),
+            "argument --interval: must be a finite number of seconds above 0",
+        ),
+        (
+            ("--interval", "0"),
+            "argument --interval: must be a finite number of seconds above 0, got '0'",
+        ),
+        (("--interval", "-1"), "argument --interval: must be a finite number"),
+        (
+            ("--interval", "soon"),
+            "argument --interval: not a number of seconds: 'soon'",
+        ),
+        (("--iterations", "0"), "argument --iterations: must be 1 or more"),
+        (("--iterations", "-2"), "argument --iterations: must be 1 or more"),
+    ],
+)
+def test_bad_loop_arguments_are_refused_before_anything(
+    fake_cluster: Path, args: tuple[str, ...], message: str
+) -> None:
+    before = (fake_cluster / "state.json").read_text()
+    _one_line_exit_2(ccm(fake_cluster, *FAKE_ARGS, "--loop", *args), message)
+    assert (fake_cluster / "state.json").read_text() == before
+    assert not (fake_cluster / "cloud.json").exists()
+
+
+def test_a_read_only_state_file_is_refused_and_keeps_its_mode(
+    fake_cluster: Path,
+) -> None:
+    state = fake_cluster / "state.json"
+    before = state.read_text()
+    state.chmod(0o444)
+    proc = ccm(fake_cluster, *FAKE_ARGS)
+    _one_line_exit_2(
+        proc,
+        "state.json: the cluster state file is read-only (mode 444); it is left as it is",
+    )
+    assert stat.S_IMODE(state.stat().st_mode) == 0o444 and state.read_text() == before
+    assert not (fake_cluster / "cloud.json").exists()  # refused before the cloud was changed
+    dry = ccm(fake_cluster, *FAKE_ARGS, "--dry-run")  # a dry run writes nothing: it may read it
+    assert dry.returncode == 0 and "[dry-run] route/10.244.1.0/24" in dry.stdout, dry.stderr
+
+
+def test_the_state_file_is_replaced_atomically_keeping_its_mode(
+    fake_cluster: Path,
+) -> None:
+    state = fake_cluster / "state.json"
+    state.chmod(0o640)
+    (fake_cluster / "cloud.toml").chmod(0o600)
+    assert ccm(fake_cluster, *FAKE_ARGS).returncode == 0
+    assert stat.S_IMODE(state.stat().st_mode) == 0o640
+    assert json.loads(state.read_text())["nodes"][0]["provider_id"] == "fake://i-a"
+    assert sorted(p.name for p in fake_cluster.iterdir()) == [
+        "cloud.json",
+        "cloud.toml",
+        "state.json",
+    ]
+
+
+def _unwritable(folder: Path) -> list[str]:
+    """Make ``folder`` refuse new files, even to root; the command that undoes it (skip when impossible)."""
+    folder.chmod(0o555)
+    undo = ["chmod", "755", str(folder)]
+    probe = folder / ".probe"
+    try:
+        probe.touch()
+    except PermissionError:
+        return undo
+    probe.unlink()
+    chattr = shutil.which("chattr")  # root ignores modes; the immutable attribute binds it too
+    if (
+        chattr
+        and subprocess.run([chattr, "+i", str(folder)], capture_output=True, check=False).returncode == 0
+    ):
+        return [chattr, "-i", str(folder)]
+    folder.chmod(0o755)
+    pytest.skip("cannot make a folder unwritable here (root, and no chattr +i)")
+
+
+def test_an_unwritable_state_folder_is_refused_before_the_cloud_changes(
+    tmp_path: Path,
+) -> None:
+    conf, data = tmp_path / "conf", tmp_path / "data"
+    conf.mkdir()
+    data.mkdir()
+    (conf / "cloud.toml").write_text(FAKE_CONFIG)
+    (data / "state.json").write_text(json.dumps(STATE))
+    undo = _unwritable(data)
+    try:
+        proc = ccm(
+            tmp_path,
+            "--cloud-provider",
+            "fake",
+            "--cloud-config",
+            "conf/cloud.toml",
+            "--state",
+            "data/state.json",
+        )
+    finally:
+        subprocess.run(undo, check=True)
+    _one_line_exit_2(proc, "data/state.json: cannot write the cluster state file in data: ")
+    assert not (conf / "cloud.json").exists()  # the fake cloud was not changed (nor its file created)
+
+
+def test_a_relative_state_file_is_beside_the_cloud_config(tmp_path: Path) -> None:
+    conf, elsewhere = tmp_path / "conf", tmp_path / "elsewhere"
+    conf.mkdir()
+    elsewhere.mkdir()
+    (conf / "cloud.toml").write_text(FAKE_CONFIG)
+    (conf / "state.json").write_text(json.dumps(STATE))
+    args = (
+        "--cloud-provider",
+        "fake",
+        "--cloud-config",
+        "../conf/cloud.toml",
+        "--state",
+        "../conf/state.json",
+    )
+    assert ccm(elsewhere, *args).returncode == 0
+    assert list(elsewhere.iterdir()) == []
+    assert json.loads((conf / "cloud.json").read_text())["routes"] != []
+    assert ccm(conf, *FAKE_ARGS[:4], "--state", "state.json").stdout == ""  # the same cloud, from its folder
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            FAKE_CONFIG.replace("[[instances]]", "[[instance]]"),
+            "cloud.toml: unknown key 'instance' (known: ",
+        ),
+        (
+            FAKE_CONFIG.replace('zone = "z1"\nregion', "zone = 1\nregion"),
+            "cloud.toml: key 'zone' must be a string, got int",
+        ),
+        (
+            FAKE_CONFIG.replace('type = "m.small"', 'typ = "m.small"', 1),
+            "cloud.toml: instances[0]: unknown key 'typ'",
+        ),
+    ],
+)
+def test_a_typo_in_the_fake_config_is_refused(fake_cluster: Path, config: str, message: str) -> None:
+    (fake_cluster / "cloud.toml").write_text(config)
+    before = (fake_cluster / "state.json").read_text()
+    _one_line_exit_2(ccm(fake_cluster, *FAKE_ARGS), message)
+    assert (fake_cluster / "state.json").read_text() == before  # no node deleted
+    assert not (fake_cluster / "cloud.json").exists()
+
+
+def test_a_failed_run_creates_no_cloud_state(fake_cluster: Path) -> None:
+    (fake_cluster / "state.json").write_text('{"nodes": [{}]}')
+    _one_line_exit_2(ccm(fake_cluster, *FAKE_ARGS), "state.json: nodes[0]: missing key 'name'")
+    assert not (fake_cluster / "cloud.json").exists()
+
+
+def test_version_and_help(fake_cluster: Path) -> None:
+    version = ccm(fake_cluster, "--version")
+    assert (version.returncode, version.stdout) == (
+        0,
+        "cloud-controller-manager 0.1.0\n",
+    )
+    shown = ccm(fake_cluster, "--help").stdout
+    assert "exit codes:\n  0    every object was reconciled\n  1    some objects" in shown
+    assert "\n  2    bad input" in shown and "`" not in shown
 
 
 def test_list_providers(fake_cluster: Path) -> None:

@@ -213,6 +213,10 @@ def compute(graph: Graph, *, only: Iterable[str] = ()) -> list[Row]:
     footprint = Footprint(graph)
     wanted = {_norm(n) for n in only}
     chosen = [d for d in graph.distributions if d.origin is not Origin.THIRD_PARTY]
+    from depgraph.checks.requirements import declared  # noqa: PLC0415
+
+    for dist in chosen:  # a requirement that is not PEP 508 is a configuration error, as in `check`
+        declared(graph.root, dist)
     if wanted:
         known = {_norm(d.name) for d in chosen}
         unknown = sorted(wanted - known)

@@ -36,7 +36,11 @@ def find_root(start: Path) -> Path:
     raise PublishError(f"no pyproject.toml with a [tool.publish] table in {start} or above (use --root)")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Exit codes: 0 done, 1 a package or the rules failed, 2 bad usage or configuration,"
+    " 130 interrupted.",
+)
 @click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), help="The monorepo (default: found upwards)."
 )

@@ -6,15 +6,31 @@ Providers implement ``Interface`` and register a factory in the entry-point grou
 
 from __future__ import annotations
 
-from cloud_provider.config import load_cloud_config
+from cloud_provider.config import (
+    CloudConfig,
+    check_table,
+    config_source,
+    load_cloud_config,
+    resolve_path,
+)
 from cloud_provider.errors import (
     CloudProviderError,
     ConfigError,
+    ImplementedElsewhere,
     InstanceNotFound,
     ProviderNotFound,
     Unsupported,
 )
-from cloud_provider.interface import Clusters, Instances, InstancesV2, Interface, LoadBalancer, Routes, Zones
+from cloud_provider.files import NotWritable, check_writable, write_text_atomic
+from cloud_provider.interface import (
+    Clusters,
+    Instances,
+    InstancesV2,
+    Interface,
+    LoadBalancer,
+    Routes,
+    Zones,
+)
 from cloud_provider.registry import ENTRY_POINT_GROUP, available_providers, get_provider
 from cloud_provider.types import (
     InstanceMetadata,
@@ -36,9 +52,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "CloudConfig",
     "CloudProviderError",
     "Clusters",
     "ConfigError",
+    "ImplementedElsewhere",
     "InstanceMetadata",
     "InstanceNotFound",
     "Instances",
@@ -50,6 +68,7 @@ __all__ = [
     "Node",
     "NodeAddress",
     "NodeAddressType",
+    "NotWritable",
     "Protocol",
     "ProviderNotFound",
     "Route",
@@ -60,8 +79,13 @@ __all__ = [
     "Zone",
     "Zones",
     "available_providers",
+    "check_table",
+    "check_writable",
+    "config_source",
     "get_provider",
     "load_cloud_config",
     "make_provider_id",
+    "resolve_path",
     "split_provider_id",
+    "write_text_atomic",
 ]

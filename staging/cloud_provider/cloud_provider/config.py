@@ -1,9 +1,15 @@
-"""Reading a cloud-config file (TOML or JSON) into the mapping a provider factory takes."""
+"""Reading a cloud-config file (TOML or JSON) into the mapping a provider factory takes.
+
+The mapping is a ``CloudConfig``: a dict that remembers the file it came from, so that a provider names
+that file in its errors (``config_source``) and resolves relative paths against its folder
+(``resolve_path``), wherever the command runs from.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +21,52 @@ else:
     import tomli as tomllib
 
 
-def load_cloud_config(path: str | Path) -> dict[str, Any]:
+class CloudConfig(dict[str, Any]):
+    """A provider's configuration; ``path`` is the file it was read from (None when built in code)."""
+
+    def __init__(self, data: Mapping[str, Any] | None = None, path: Path | None = None) -> None:
+        super().__init__(data or {})
+        self.path = path
+
+
+def config_source(config: Mapping[str, Any]) -> str:
+    """What an error about this configuration names: its file, or 'cloud config' when it has none."""
+    path = getattr(config, "path", None)
+    return str(path) if path is not None else "cloud config"
+
+
+def resolve_path(config: Mapping[str, Any], value: str) -> Path:
+    """A path from the configuration: relative ones are relative to the configuration file's folder
+    (to the working directory when the configuration was built in code)."""
+    path = getattr(config, "path", None)
+    return Path(value) if path is None else Path(path).parent / value
+
+
+def check_table(table: Mapping[str, Any], schema: Mapping[str, type | tuple[type, ...]], where: str) -> None:
+    """Refuse unknown keys and values of the wrong type; the ConfigError names ``where`` and the key."""
+    for key in table:
+        if key not in schema:
+            known = ", ".join(sorted(schema))
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {known})")
+        kind = schema[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        value = table[key]
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            expected = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+            raise ConfigError(f"{where}: key {key!r} must be {expected}, got {type(value).__name__}")
+
+
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a table",
+}
+
+
+def load_cloud_config(path: str | Path) -> CloudConfig:
     """The file's top-level table; JSON when the name ends in .json, TOML otherwise.
 
     Raises ConfigError with one line naming the file when it cannot be read or parsed.
@@ -31,7 +82,7 @@ def load_cloud_config(path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid cloud config: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: cloud config must be a table/object at the top level")
-    return data
+    return CloudConfig(data, path)
 
 
 def require(

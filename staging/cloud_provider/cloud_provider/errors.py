@@ -15,6 +15,11 @@ class Unsupported(CloudProviderError, NotImplementedError):
     """cloudprovider.NotImplemented: this provider does not implement this call."""
 
 
+class ImplementedElsewhere(CloudProviderError):
+    """cloudprovider.ImplementedElsewhere: another component does this job (e.g. a load balancer
+    controller of its own); the caller skips the object instead of reporting a failure."""
+
+
 class ConfigError(CloudProviderError):
     """The provider's configuration is invalid; the message names the key at fault."""
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
+from cloud_provider.config import CloudConfig
 from cloud_provider.errors import CloudProviderError, ProviderNotFound
 from cloud_provider.interface import Interface
 
@@ -50,7 +51,8 @@ def get_provider(name: str, config: Mapping[str, Any] | None = None) -> Interfac
         raise CloudProviderError(
             f"cloud provider {name!r} cannot be loaded ({eps[name].value}): {exc}"
         ) from exc
-    provider = factory(dict(config or {}))
+    # a copy, which keeps the file the configuration came from (relative paths are resolved against it)
+    provider = factory(CloudConfig(config, getattr(config, "path", None)))
     if not isinstance(provider, Interface):
         raise CloudProviderError(
             f"cloud provider {name!r}: factory {eps[name].value} returned"

@@ -104,12 +104,18 @@ class Service:
 
 @dataclass(frozen=True, order=True)
 class Route:
-    """cloudprovider.Route: traffic for destination_cidr goes to target_node."""
+    """cloudprovider.Route: traffic for destination_cidr goes to target_node.
+
+    ``target_node_addresses`` (TargetNodeAddresses) are the node's addresses as the cluster knows them:
+    the route controller passes them to ``create_route``, so a provider that routes to an address needs
+    no lookup of its own; ``list_routes`` may fill them in, with addresses of that node only.
+    """
 
     target_node: str
     destination_cidr: str
     name: str = ""
     blackhole: bool = False  # the route's target is gone; the route controller deletes such routes
+    target_node_addresses: tuple[NodeAddress, ...] = ()
 
 
 @dataclass(frozen=True, order=True)
@@ -121,6 +127,9 @@ class InstanceMetadata:
     node_addresses: tuple[NodeAddress, ...]
     zone: str = ""
     region: str = ""
+    #: AdditionalLabels: labels the cloud wants on the node, as sorted (key, value) pairs. The node
+    #: controller applies them, except over the labels it sets itself (zone, region, instance type).
+    additional_labels: tuple[tuple[str, str], ...] = ()
 
 
 def make_provider_id(provider_name: str, instance_id: str) -> str:

@@ -30,6 +30,7 @@ def create_provider(config: Mapping[str, Any]) -> BareMetalProvider:
 
     Config keys: ``inventory`` (required), ``haproxy_dir`` (enables load balancers), ``routes_file``
     (enables routes), ``vip_pool`` (CIDR, default 192.0.2.0/28), ``zone``/``region`` (of this machine).
-    Relative paths are relative to the working directory.
+    Relative paths are relative to the cloud-config file's folder (to the working directory when the
+    configuration was built in code).
     """
     return BareMetalProvider(BareMetalConfig.from_mapping(config))

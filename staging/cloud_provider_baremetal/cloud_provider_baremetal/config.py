@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cloud_provider import ConfigError, NodeAddress, NodeAddressType, Zone
+from cloud_provider import (
+    ConfigError,
+    NodeAddress,
+    NodeAddressType,
+    Zone,
+    config_source,
+    resolve_path,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,25 +40,28 @@ class BareMetalConfig:
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> BareMetalConfig:
+        where = config_source(config)
         unknown = sorted(set(config) - KNOWN_KEYS)
         if unknown:
             raise ConfigError(
-                f"cloud config: unknown key {unknown[0]!r} for baremetal"
-                f" (known: {', '.join(sorted(KNOWN_KEYS))})"
+                f"{where}: unknown key {unknown[0]!r} for baremetal (known: {', '.join(sorted(KNOWN_KEYS))})"
             )
         for key in config:
             if not isinstance(config[key], str):
-                raise ConfigError(f"cloud config: key {key!r} must be a string")
+                raise ConfigError(f"{where}: key {key!r} must be a string")
         if not config.get("inventory"):
-            raise ConfigError("cloud config: missing key 'inventory' (required by the baremetal provider)")
+            raise ConfigError(f"{where}: missing key 'inventory' (required by the baremetal provider)")
         pool = config.get("vip_pool", cls.vip_pool)
         try:
             ipaddress.ip_network(pool)
         except ValueError:
-            raise ConfigError(f"cloud config: key 'vip_pool' is not a CIDR: {pool!r}") from None
-        optional = {k: Path(config[k]) for k in ("haproxy_dir", "routes_file") if config.get(k)}
+            raise ConfigError(f"{where}: key 'vip_pool' is not a CIDR: {pool!r}") from None
+        # relative paths are relative to the config file's folder (see cloud_provider.resolve_path)
+        optional = {
+            k: resolve_path(config, config[k]) for k in ("haproxy_dir", "routes_file") if config.get(k)
+        }
         return cls(
-            Path(config["inventory"]),
+            resolve_path(config, config["inventory"]),
             vip_pool=pool,
             zone=config.get("zone", ""),
             region=config.get("region", ""),

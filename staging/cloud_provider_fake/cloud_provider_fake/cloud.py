@@ -15,7 +15,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cloud_provider import ConfigError, NodeAddress, Route, ServicePort, Zone
+from cloud_provider import (
+    ConfigError,
+    NodeAddress,
+    Route,
+    ServicePort,
+    Zone,
+    check_table,
+    check_writable,
+    config_source,
+    resolve_path,
+    write_text_atomic,
+)
 from cloud_provider.types import Protocol
 
 RUNNING, STOPPED = "running", "stopped"
@@ -29,6 +40,7 @@ class FakeInstance:
     type: str = "fake.small"
     addresses: tuple[NodeAddress, ...] = ()
     state: str = RUNNING
+    labels: tuple[tuple[str, str], ...] = ()  # InstanceMetadata.additional_labels
 
 
 @dataclass(frozen=True)
@@ -71,13 +83,22 @@ class FakeCloud:
         type: str = "fake.small",
         addresses: tuple[NodeAddress, ...] | None = None,
         state: str = RUNNING,
+        labels: Mapping[str, str] | None = None,
     ) -> FakeInstance:
         if addresses is None:
             addresses = (
                 NodeAddress.parse("Hostname", name),
                 NodeAddress.parse("InternalIP", self._next_node_ip()),
             )
-        inst = FakeInstance(name, id or name, zone or self.zone, type, tuple(addresses), state)
+        inst = FakeInstance(
+            name,
+            id or name,
+            zone or self.zone,
+            type,
+            tuple(addresses),
+            state,
+            tuple(sorted((labels or {}).items())),
+        )
         self.instances[name] = inst
         self.save()
         return inst
@@ -125,6 +146,10 @@ class FakeCloud:
                 return
         self._write(self.state_file)
 
+    def mark_written(self) -> None:
+        """Count the interval of deferred writes from now."""
+        self._last_write = time.monotonic()
+
     def flush(self) -> None:
         """Write the changes ``save`` deferred."""
         if self._dirty and self.state_file is not None:
@@ -132,9 +157,7 @@ class FakeCloud:
 
     def _write(self, path: Path) -> None:
         self._dirty, self._last_write = False, time.monotonic()
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_mapping(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        write_text_atomic(path, json.dumps(self.to_mapping(), indent=2, sort_keys=True) + "\n")
 
     def to_mapping(self) -> dict[str, Any]:
         return {
@@ -149,6 +172,7 @@ class FakeCloud:
                     "name": r.name,
                     "target_node": r.target_node,
                     "destination_cidr": r.destination_cidr,
+                    "target_node_addresses": _addresses_out(r.target_node_addresses),
                 }
                 for c, rs in sorted(self.routes.items())
                 for _, r in sorted(rs.items())
@@ -172,7 +196,13 @@ class FakeCloud:
                 lb = _lb_in(raw)
                 cloud.load_balancers[lb.name] = lb
             for raw in data.get("routes", []):
-                route = Route(raw["target_node"], raw["destination_cidr"], raw["name"])
+                addresses = _addresses_in(raw.get("target_node_addresses", []))
+                route = Route(
+                    raw["target_node"],
+                    raw["destination_cidr"],
+                    raw["name"],
+                    target_node_addresses=addresses,
+                )
                 cloud.routes.setdefault(raw["cluster"], {})[route.name] = route
             cloud.clusters = {str(k): str(v) for k, v in dict(data.get("clusters", {})).items()}
         except ConfigError:
@@ -190,8 +220,17 @@ def _instance_out(i: FakeInstance) -> dict[str, Any]:
         "region": i.zone.region,
         "type": i.type,
         "state": i.state,
-        "addresses": [{"type": a.type.value, "address": a.address} for a in i.addresses],
+        "addresses": _addresses_out(i.addresses),
+        **({"labels": dict(i.labels)} if i.labels else {}),
     }
+
+
+def _addresses_out(addresses: tuple[NodeAddress, ...]) -> list[dict[str, str]]:
+    return [{"type": a.type.value, "address": a.address} for a in addresses]
+
+
+def _addresses_in(raw: Any) -> tuple[NodeAddress, ...]:
+    return tuple(NodeAddress.parse(a["type"], a["address"]) for a in raw)
 
 
 def _instance_in(raw: Mapping[str, Any], region: str, where: str) -> FakeInstance:
@@ -201,13 +240,20 @@ def _instance_in(raw: Mapping[str, Any], region: str, where: str) -> FakeInstanc
     if state not in (RUNNING, STOPPED):
         raise ConfigError(f"{where}: key 'state' must be {RUNNING!r} or {STOPPED!r}, got {state!r}")
     try:
-        addresses = tuple(NodeAddress.parse(a["type"], a["address"]) for a in raw.get("addresses", []))
+        addresses = _addresses_in(raw.get("addresses", []))
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
     name = str(raw["name"])
     zone = Zone(str(raw.get("zone", "zone-a")), str(raw.get("region", region)))
+    labels = tuple(sorted((str(k), str(v)) for k, v in dict(raw.get("labels", {})).items()))
     return FakeInstance(
-        name, str(raw.get("id", name)), zone, str(raw.get("type", "fake.small")), addresses, state
+        name,
+        str(raw.get("id", name)),
+        zone,
+        str(raw.get("type", "fake.small")),
+        addresses,
+        state,
+        labels,
     )
 
 
@@ -235,21 +281,71 @@ def _lb_in(raw: Mapping[str, Any]) -> FakeLoadBalancer:
     )
 
 
+#: The keys of the provider's configuration and of each instance in it, with their types.
+CONFIG_KEYS: dict[str, type] = {
+    "zone": str,
+    "region": str,
+    "lb_network": str,
+    "cluster_id": str,
+    "state_file": str,
+    "instances": list,
+    "clusters": dict,
+}
+INSTANCE_KEYS: dict[str, type] = {
+    "name": str,
+    "id": str,
+    "zone": str,
+    "region": str,
+    "type": str,
+    "state": str,
+    "addresses": list,
+    "labels": dict,
+}
+ADDRESS_KEYS: dict[str, type] = {"type": str, "address": str}
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Refuse unknown keys and wrong types before anything is built: a typo must not empty the cloud."""
+    where = config_source(config)
+    check_table(config, CONFIG_KEYS, where)
+    for i, raw in enumerate(config.get("instances", [])):
+        at = f"{where}: instances[{i}]"
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{at}: expected a table, got {type(raw).__name__}")
+        check_table(raw, INSTANCE_KEYS, at)
+        for j, address in enumerate(raw.get("addresses", [])):
+            if not isinstance(address, dict):
+                raise ConfigError(f"{at}.addresses[{j}]: expected a table, got {type(address).__name__}")
+            check_table(address, ADDRESS_KEYS, f"{at}.addresses[{j}]")
+            if set(address) != set(ADDRESS_KEYS):
+                raise ConfigError(f"{at}.addresses[{j}]: needs both keys 'type' and 'address'")
+        labels = raw.get("labels", {})
+        check_table(labels, dict.fromkeys(labels, str), f"{at}.labels")
+    check_table(
+        config.get("clusters", {}),
+        dict.fromkeys(config.get("clusters", {}), str),
+        f"{where}: clusters",
+    )
+
+
 def load_cloud(config: Mapping[str, Any]) -> FakeCloud:
-    """The cloud the config describes: its ``state_file`` when that exists, else the config's own tables."""
-    state_file = config.get("state_file")
-    if state_file is not None and not isinstance(state_file, str):
-        raise ConfigError("cloud config: key 'state_file' must be a string path")
-    if state_file and Path(state_file).exists():
-        path = Path(state_file)
+    """The cloud the config describes: its ``state_file`` when that exists, else the config's own tables.
+
+    Nothing is written here: the state file is written when the cloud changes, so a dry run or a run
+    refused later leaves no file behind. A relative ``state_file`` is relative to the config file's folder.
+    """
+    check_config(config)
+    where = config_source(config)
+    state_file = resolve_path(config, config["state_file"]) if config.get("state_file") else None
+    if state_file is not None and state_file.exists():
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(state_file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ConfigError(f"{path}: cannot load fake cloud state: {exc}") from exc
-        cloud = FakeCloud.from_mapping(data, str(path))
+            raise ConfigError(f"{state_file}: cannot load fake cloud state: {exc}") from exc
+        cloud = FakeCloud.from_mapping(data, str(state_file))
     else:
-        cloud = FakeCloud.from_mapping(config, "cloud config")
-    if state_file:
-        cloud.state_file = Path(state_file)
-        cloud.save()
+        cloud = FakeCloud.from_mapping(config, where)
+    if state_file is not None:
+        check_writable(state_file, "fake cloud state file")  # refused now, not after the cloud changed
+        cloud.state_file = state_file
     return cloud

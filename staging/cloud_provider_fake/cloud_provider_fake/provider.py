@@ -46,6 +46,7 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
             return
         self.cloud.deferred = True
         cloud = self.cloud
+        cloud.mark_written()  # the first change waits for the interval (or the stop) like the others
 
         def flush_when_stopped() -> None:
             stop.wait()
@@ -155,6 +156,7 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
             node_addresses=inst.addresses,
             zone=inst.zone.failure_domain,
             region=inst.zone.region,
+            additional_labels=inst.labels,
         )
 
     # -- Zones ----------------------------------------------------------------------------------------
@@ -221,7 +223,11 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
         routes = self.cloud.routes.get(cluster_name, {})
         return [
             Route(
-                r.target_node, r.destination_cidr, r.name, blackhole=r.target_node not in self.cloud.instances
+                r.target_node,
+                r.destination_cidr,
+                r.name,
+                blackhole=r.target_node not in self.cloud.instances,
+                target_node_addresses=r.target_node_addresses,
             )
             for _, r in sorted(routes.items())
         ]
@@ -231,7 +237,10 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
         self._by_name(route.target_node)
         name = f"{cluster_name}-{name_hint}"
         self.cloud.routes.setdefault(cluster_name, {})[name] = Route(
-            route.target_node, route.destination_cidr, name
+            route.target_node,
+            route.destination_cidr,
+            name,
+            target_node_addresses=route.target_node_addresses,
         )
         self.cloud.save()
 

@@ -12,11 +12,13 @@ from cloud_provider import (
     Node,
     NodeAddress,
     NodeAddressType,
+    NotWritable,
     Route,
     Service,
     ServicePort,
     Zone,
     get_provider,
+    load_cloud_config,
 )
 from cloud_provider_fake import FakeProvider, create_provider
 
@@ -59,6 +61,12 @@ def test_instances_from_config() -> None:
         ({"lb_network": "not-a-cidr"}, "invalid fake cloud state"),
         ({"state_file": 3}, "'state_file' must be a string"),
         ({"cluster_id": 3}, "'cluster_id' must be a string"),
+        ({"instance": [{"name": "a"}]}, "cloud config: unknown key 'instance'"),
+        ({"instances": [{"name": "a", "tpye": "x"}]}, "instances[0]: unknown key 'tpye'"),
+        ({"instances": [{"name": 7}]}, "instances[0]: key 'name' must be a string, got int"),
+        ({"instances": "node-a"}, "key 'instances' must be a list, got str"),
+        ({"clusters": {"k": 1}}, "clusters: key 'k' must be a string, got int"),
+        ({"zone": True}, "key 'zone' must be a string, got bool"),
     ],
 )
 def test_bad_config_is_one_clear_error(config: dict[str, object], message: str) -> None:
@@ -81,6 +89,28 @@ def test_state_file_keeps_the_cloud_between_runs(tmp_path: Path) -> None:
     assert second.instance_id("node-a") == "i-1"
     saved = json.loads(state.read_text())
     assert [lb["service"] for lb in saved["load_balancers"]] == ["default/web"]
+
+
+def test_a_relative_state_file_is_resolved_against_the_config_file(tmp_path: Path) -> None:
+    (tmp_path / "conf").mkdir()
+    config_file = tmp_path / "conf" / "fake.toml"
+    config_file.write_text('state_file = "cloud.json"\n')
+    provider = get_provider("fake", load_cloud_config(config_file))
+    assert isinstance(provider, FakeProvider)
+    assert provider.cloud.state_file == tmp_path / "conf" / "cloud.json"
+    assert not provider.cloud.state_file.exists()  # nothing is written until the cloud changes
+    provider.cloud.add_instance("node-a")
+    assert json.loads((tmp_path / "conf" / "cloud.json").read_text())["instances"][0]["name"] == "node-a"
+
+
+def test_a_read_only_cloud_state_file_is_refused_and_kept(tmp_path: Path) -> None:
+    state = tmp_path / "cloud.json"
+    create_provider({"state_file": str(state)}).cloud.add_instance("node-a")
+    state.chmod(0o444)
+    before = state.read_text()
+    with pytest.raises(NotWritable, match="cloud.json: the fake cloud state file is read-only"):
+        create_provider({"state_file": str(state)})
+    assert state.read_text() == before and state.stat().st_mode & 0o777 == 0o444
 
 
 def test_corrupt_state_file_names_the_file(tmp_path: Path) -> None:
@@ -113,11 +143,13 @@ def test_with_a_stop_event_saves_are_batched_and_flushed_on_stop(tmp_path: Path)
     provider = create_provider({"state_file": str(state)})
     stop = threading.Event()
     provider.initialize(None, stop)
-    provider.cloud.save_interval = 3600  # the file was just written: these changes wait for the stop
-    provider.cloud.add_instance("node-a")
-    provider.cloud.add_instance("node-b")
-    assert json.loads(state.read_text())["instances"] == []
-    stop.set()
+    provider.cloud.save_interval = 3600  # counted from initialize: these changes wait for the stop
+    try:
+        provider.cloud.add_instance("node-a")
+        provider.cloud.add_instance("node-b")
+        assert not state.exists()
+    finally:
+        stop.set()
     flusher = next(t for t in threading.enumerate() if t.name == "fake-cloud-flush")
     flusher.join(timeout=10)
     assert [i["name"] for i in json.loads(state.read_text())["instances"]] == ["node-a", "node-b"]

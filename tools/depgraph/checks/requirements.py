@@ -82,7 +82,7 @@ def declared(root: Path, dist: Distribution) -> list[Declared]:
             except InvalidRequirement as exc:
                 where = "project.dependencies" if not extra else f"project.optional-dependencies.{extra}"
                 raise ConfigError(
-                    f"{root / pyproject}: {where}: invalid requirement {written!r}: {exc}"
+                    f"{root / pyproject}: {where}: invalid requirement {written!r}: {str(exc).splitlines()[0]}"
                 ) from None
             line = requirement_line(text, written)
             result.append(Declared(dist.name, extra, written, requirement, pyproject, line))

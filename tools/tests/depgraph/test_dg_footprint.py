@@ -125,6 +125,23 @@ def test_cli_text_json_and_unknown_distribution(tmp_path: Path, capsys: pytest.C
     )
 
 
+def test_a_requirement_that_is_not_pep_508_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = files()
+    tree["staging/prov_a/pyproject.toml"] = pyproject("prov-a", ["fw", "not a requirement!"])
+    root = make_repo(tmp_path, tree)
+    with pytest.raises(SystemExit) as info:
+        main(["footprint", "--root", str(root), "--no-cache"])
+    out, err = capsys.readouterr()
+    assert (info.value.code, out) == (2, "")
+    assert err.startswith(
+        f"depgraph: error: {root / 'staging/prov_a/pyproject.toml'}: project.dependencies:"
+        " invalid requirement 'not a requirement!'"
+    )
+    assert len(err.splitlines()) == 1
+
+
 def test_human_sizes() -> None:
     assert [human(n) for n in (0, 1023, 1024, 1536, 5 * 1024 * 1024, 3 * 1024**3)] == [
         "0 B",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cloud_provider import ConfigError
+from cloud_provider import ConfigError, config_source
 
 KNOWN_KEYS = {"region", "endpoint_url", "vpc_id", "cluster_id", "zone", "node_name_tag"}
 
@@ -26,18 +26,19 @@ class AWSConfig:
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> AWSConfig:
+        where = config_source(config)
         unknown = sorted(set(config) - KNOWN_KEYS)
         if unknown:
             raise ConfigError(
-                f"cloud config: unknown key {unknown[0]!r} for aws (known: {', '.join(sorted(KNOWN_KEYS))})"
+                f"{where}: unknown key {unknown[0]!r} for aws (known: {', '.join(sorted(KNOWN_KEYS))})"
             )
         values: dict[str, Any] = {}
         for key in sorted(KNOWN_KEYS):
             if key in config and not isinstance(config[key], str):
-                raise ConfigError(f"cloud config: key {key!r} must be a string")
+                raise ConfigError(f"{where}: key {key!r} must be a string")
             if key in config:
                 values[key] = config[key]
         for key in ("region", "cluster_id"):
             if not values.get(key):
-                raise ConfigError(f"cloud config: missing key {key!r} (required by the aws provider)")
+                raise ConfigError(f"{where}: missing key {key!r} (required by the aws provider)")
         return cls(**values)
