@@ -81,8 +81,9 @@ def declared(root: Path, dist: Distribution) -> list[Declared]:
                 requirement = Requirement(written)
             except InvalidRequirement as exc:
                 where = "project.dependencies" if not extra else f"project.optional-dependencies.{extra}"
+                reason = str(exc).splitlines()[0]
                 raise ConfigError(
-                    f"{root / pyproject}: {where}: invalid requirement {written!r}: {str(exc).splitlines()[0]}"
+                    f"{root / pyproject}: {where}: invalid requirement {written!r}: {reason}"
                 ) from None
             line = requirement_line(text, written)
             result.append(Declared(dist.name, extra, written, requirement, pyproject, line))
