@@ -2,14 +2,16 @@
 
 Explicit configuration wins: setuptools (`packages`, `packages.find`, `py-modules`, `package-dir`), hatch
 (`[tool.hatch.build.targets.wheel]` or `[tool.hatch.build]`: `packages`, `only-include`, `include`,
-`exclude`, `sources`, `bypass-selection`), poetry (`tool.poetry.packages`), flit (`tool.flit.module`), pdm
-(`tool.pdm.build.package-dir`). Without it, the backend's own default where it has one (hatch, poetry and
-flit ship the package named after the project); else a `src/` folder means the src layout, else the flat
-layout. Whatever the backend does not ship is not the distribution's code (see `depgraph/README.md`).
+`exclude`, `sources`, `bypass-selection`), poetry (`tool.poetry.packages`, less `format = "sdist"` entries),
+flit (`tool.flit.module`), pdm (`tool.pdm.build` `includes`, `excludes`, `package-dir`). Without it, the
+backend's own default where it has one (hatch, poetry and flit ship the package named after the project);
+else a `src/` folder means the src layout, else the flat layout. Whatever the backend does not ship is
+not the distribution's code (see `depgraph/README.md`).
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from collections.abc import Mapping
@@ -82,6 +84,9 @@ def _other_backends(pyproject: Path, data: Mapping[str, Any]) -> tuple[list[str]
             include = entry.get("include") if isinstance(entry, dict) else None
             if not isinstance(include, str):
                 raise ConfigError(f"{pyproject}: tool.poetry.packages[{index}].include: expected a string")
+            formats = entry.get("format", ["wheel"])
+            if "wheel" not in ([formats] if isinstance(formats, str) else formats):
+                continue  # `format = "sdist"`: not in the wheel
             source = entry.get("from", ".")
             where.add(source if isinstance(source, str) else ".")
             names.add(Path(include).parts[0].removesuffix(".py"))
@@ -135,11 +140,39 @@ def _py_files(folder: Path, start: Path, pruned: frozenset[str]) -> list[str]:
     return found
 
 
+def _pdm_options(folder: Path, pyproject: Path, data: Mapping[str, Any]) -> dict[str, tuple[str, Any]] | None:
+    """pdm-backend's `includes`/`excludes` as the selection options hatch's reading takes; else None."""
+    includes = _get(data, "tool.pdm.build.includes")
+    excludes = _get(data, "tool.pdm.build.excludes")
+    if includes is None and excludes is None:
+        return None
+    package_dir = _get(data, "tool.pdm.build.package-dir")
+    if not isinstance(package_dir, str):
+        package_dir = "src" if (folder / "src").is_dir() else "."
+    options: dict[str, tuple[str, Any]] = {key: ("", None) for key in _HATCH_KEYS}
+    options["sources"] = ("tool.pdm.build.package-dir", [] if package_dir == "." else [package_dir])
+    if includes is not None:  # glob patterns relative to the project root
+        paths: list[str] = []
+        for pattern in strings(pyproject, "tool.pdm.build.includes", includes):
+            paths += sorted(glob.glob(pattern.rstrip("/"), root_dir=folder, recursive=True))  # noqa: PTH207
+        options["only-include"] = ("tool.pdm.build.includes", paths or ["-nothing-"])
+    if excludes is not None:
+        options["exclude"] = ("tool.pdm.build.excludes", excludes)
+    return options
+
+
 def _hatch(
-    folder: Path, pyproject: Path, data: Mapping[str, Any], name: str, pruned: frozenset[str]
+    folder: Path,
+    pyproject: Path,
+    data: Mapping[str, Any],
+    name: str,
+    pruned: frozenset[str],
+    *,
+    options: dict[str, tuple[str, Any]] | None = None,
 ) -> Layout | None:
-    """The files hatch's wheel builder selects, when its configuration selects any; else None."""
-    options = {key: _hatch_option(data, key) for key in _HATCH_KEYS}
+    """The files hatch's wheel builder selects (or pdm-backend's, through `options`); None: no selection."""
+    if options is None:
+        options = {key: _hatch_option(data, key) for key in _HATCH_KEYS}
     if all(value is None for _, value in options.values()):
         return None
     where, packages = options["packages"]
@@ -222,7 +255,8 @@ def find_layout(
 ) -> Layout:
     where, names, found = _setuptools(pyproject, data)
     if not where and names is None and not found.include:
-        hatch = _hatch(folder, pyproject, data, name, pruned)
+        pdm = _pdm_options(folder, pyproject, data)
+        hatch = _hatch(folder, pyproject, data, name, pruned, options=pdm)
         if hatch is not None:
             return hatch
         where, names = _other_backends(pyproject, data)

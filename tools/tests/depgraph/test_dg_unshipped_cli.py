@@ -48,6 +48,17 @@ def test_only_shipped_files_are_judged(tmp_path: Path) -> None:
             "libs/p/pyproject.toml": '[tool.poetry]\nname = "p-lib"\nversion = "0"\n',
             "libs/p/p_lib/__init__.py": IMPORT,
             "libs/p/devtools/__init__.py": IMPORT,
+            # pdm-backend includes/excludes, package-dir stripped
+            "libs/pd/pyproject.toml": '[project]\nname = "pd"\nversion = "0"\n[tool.pdm.build]\n'
+            'package-dir = "src"\nincludes = ["src/pd_pkg"]\nexcludes = ["src/pd_pkg/_gen.py"]\n',
+            "libs/pd/src/pd_pkg/__init__.py": IMPORT,
+            "libs/pd/src/pd_pkg/_gen.py": IMPORT,
+            "libs/pd/src/pd_other/__init__.py": IMPORT,
+            # poetry packages: an sdist-only entry is not in the wheel
+            "libs/p2/pyproject.toml": '[tool.poetry]\nname = "p2"\nversion = "0"\npackages = '
+            '[{ include = "p2_pkg" }, { include = "p2_extra", format = "sdist" }]\n',
+            "libs/p2/p2_pkg/__init__.py": IMPORT,
+            "libs/p2/p2_extra/__init__.py": IMPORT,
             # a meta-package (bypass-selection): no code, so its requirements are not "unused"
             "libs/m/pyproject.toml": hatch("meta", "bypass-selection = true\n", '["base", "h1"]'),
             "libs/m/meta_helpers.py": IMPORT,
@@ -62,6 +73,8 @@ def test_only_shipped_files_are_judged(tmp_path: Path) -> None:
         ("undeclared-dependency", "libs/h2/src/h2_pkg/__init__.py:1"),
         ("undeclared-dependency", "libs/h3/h3_pkg/__init__.py:1"),
         ("undeclared-dependency", "libs/p/p_lib/__init__.py:1"),
+        ("undeclared-dependency", "libs/pd/src/pd_pkg/__init__.py:1"),
+        ("undeclared-dependency", "libs/p2/p2_pkg/__init__.py:1"),
     }
     text = (root / "pyproject.toml").read_text() + "include-tests = true\n"
     (root / "pyproject.toml").write_text(text)
