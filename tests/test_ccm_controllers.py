@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cloud_provider import Interface, NodeAddress, Route, Zone, get_provider
+from cloud_provider import ImplementedElsewhere, Interface, NodeAddress, Route, Zone, get_provider
 
 from cloud_controller_manager.manager import reconcile
 from cloud_controller_manager.node_controller import TAINT_SHUTDOWN, TAINT_UNINITIALIZED
@@ -245,3 +245,61 @@ def test_a_failed_ensure_is_retried_and_its_load_balancer_still_deleted(provider
         "service/default/web: deleted load balancer (service is gone or no longer of type LoadBalancer)"
     ]
     assert provider.cloud.load_balancers == {}  # type: ignore[attr-defined]
+
+
+def test_additional_labels_are_applied_but_never_over_the_controllers_own(provider: Interface) -> None:
+    cloud = provider.cloud  # type: ignore[attr-defined]
+    labels = {"example.com/rack": "r7", "topology.kubernetes.io/zone": "spoofed"}
+    cloud.add_instance("node-a", Zone("z1", "r1"), id="i-a", type="m.small", labels=labels)
+    state = _state()
+    lines = _lines(reconcile(provider, state))
+    assert "node/node-a: set label example.com/rack=r7" in lines
+    assert state.nodes[0].labels["example.com/rack"] == "r7"
+    assert (
+        state.nodes[0].labels["topology.kubernetes.io/zone"] == "z1"
+    )  # the controller's own, not the cloud's
+    assert not any("spoofed" in line for line in lines)
+    assert "example.com/rack" not in state.nodes[1].labels
+    assert _lines(reconcile(provider, state)) == []
+
+
+def test_new_routes_carry_the_nodes_addresses(provider: Interface) -> None:
+    reconcile(provider, _state())
+    routes = provider.routes().list_routes("demo")  # type: ignore[union-attr]
+    assert [(r.target_node, r.target_node_addresses) for r in routes] == [
+        ("node-a", (NodeAddress.parse("InternalIP", "10.0.0.1"),)),
+        ("node-b", (NodeAddress.parse("InternalIP", "10.0.0.2"),)),
+    ]
+
+
+def test_implemented_elsewhere_is_not_this_providers_job(provider: Interface) -> None:
+    def elsewhere(*args: Any, **kwargs: Any) -> Any:
+        raise ImplementedElsewhere("another controller does this")
+
+    state = _state()
+    provider.ensure_load_balancer = elsewhere  # type: ignore[attr-defined]
+    provider.list_routes = elsewhere  # type: ignore[attr-defined]
+    report = reconcile(provider, state)
+    assert not report.failures
+    assert not any(line.startswith(("service/", "route/")) for line in _lines(report))
+    assert state.load_balancers == {}  # no record left behind for a load balancer that is not ours
+    assert provider.cloud.load_balancers == {}  # type: ignore[attr-defined]
+
+    # A load balancer built earlier, whose deletion is now someone else's: forgotten, not failed.
+    del provider.ensure_load_balancer  # type: ignore[attr-defined]
+    reconcile(provider, state)
+    assert list(state.load_balancers) == ["default/web"]
+    provider.ensure_load_balancer_deleted = elsewhere  # type: ignore[attr-defined]
+    state.services = []
+    report = reconcile(provider, state)
+    assert not report.failures and state.load_balancers == {}
+    assert _lines(report) == [
+        "service/default/web: forgot load balancer (service is gone or no longer of type LoadBalancer;"
+        " implemented elsewhere)"
+    ]
+
+    # Nodes a provider leaves to another component are skipped, neither changed nor failed.
+    provider.instance_metadata = elsewhere  # type: ignore[attr-defined]
+    fresh = _state()
+    report = reconcile(provider, fresh)
+    assert not report.failures and not any(line.startswith("node/") for line in _lines(report))

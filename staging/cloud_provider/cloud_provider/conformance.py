@@ -37,6 +37,7 @@ from cloud_provider.registry import available_providers, get_provider
 from cloud_provider.types import (
     LoadBalancerStatus,
     Node,
+    NodeAddress,
     NodeAddressType,
     Route,
     Service,
@@ -88,8 +89,18 @@ class CloudHarness(abc.ABC):
         """A well-formed provider ID of this provider that names no instance."""
 
     def load_balancer_targets(self, cluster_name: str, service: Service) -> frozenset[str]:
-        """Node names the service's load balancer sends traffic to, read from the cloud side."""
+        """Node names the service's load balancer sends traffic to, read from the cloud side (through the
+        cloud's own API, never through the provider under test: a provider must not grade itself)."""
         raise Unsupported("load_balancer_targets")
+
+    def additional_labels(self, name: str) -> dict[str, str]:
+        """The labels the provider must report for this instance (InstanceMetadata.additional_labels),
+        read from the cloud side; Unsupported when the provider reports none."""
+        raise Unsupported("additional_labels")
+
+    def add_cluster(self, name: str, master: str) -> None:
+        """Create a cluster whose control plane is at ``master`` (required for the clusters capability)."""
+        raise Unsupported("add_cluster")
 
 
 def _eq(actual: object, expected: object) -> None:
@@ -217,6 +228,16 @@ class ProviderConformance:
         _eq(meta.instance_type, inst.instance_type)
         _eq((meta.zone, meta.region), (inst.zone.failure_domain, inst.zone.region))
         assert meta.node_addresses, "instance_metadata() returned no address"
+        labels = meta.additional_labels
+        assert isinstance(labels, tuple) and all(
+            isinstance(p, tuple) and len(p) == 2 and all(isinstance(x, str) and x for x in p) for p in labels
+        ), f"additional_labels must be (key, value) string pairs: {labels!r}"
+        _eq(list(labels), sorted(dict(labels).items()))  # sorted, one value per key
+        try:
+            expected = cloud.additional_labels(inst.name)
+        except Unsupported:
+            expected = {}
+        _eq(dict(labels), expected)
         by_name_only = v2.instance_metadata(Node(name=inst.name))
         _eq(by_name_only.provider_id, inst.provider_id)
         _eq(v2.instance_exists(Node(name="no-such-node", provider_id=cloud.unknown_provider_id())), False)
@@ -314,21 +335,28 @@ class ProviderConformance:
     # -- routes ---------------------------------------------------------------------------------------
     def test_routes_create_list_delete(self, provider: Interface, cloud: CloudHarness) -> None:
         routes: Routes = self._need(provider, "routes")
-        self._instance(cloud, "node-a", 0)
-        self._instance(cloud, "node-b", 1)
+        nodes = {n.name: n for n in self._nodes(provider, cloud, ("node-a", "node-b"))}
         _eq(routes.list_routes(self.cluster_name), [])
-        routes.create_route(
-            self.cluster_name, "hint-a", Route(target_node="node-a", destination_cidr="10.244.1.0/24")
-        )
-        routes.create_route(
-            self.cluster_name, "hint-b", Route(target_node="node-b", destination_cidr="10.244.2.0/24")
-        )
+        for name, hint, cidr in (
+            ("node-a", "hint-a", "10.244.1.0/24"),
+            ("node-b", "hint-b", "10.244.2.0/24"),
+        ):
+            addresses = nodes[name].addresses or (
+                NodeAddress(NodeAddressType.INTERNAL_IP, f"10.9.0.{hint[-1]}"),
+            )
+            route = Route(target_node=name, destination_cidr=cidr, target_node_addresses=addresses)
+            routes.create_route(self.cluster_name, hint, route)
         listed = routes.list_routes(self.cluster_name)
         _eq(
             sorted((r.target_node, r.destination_cidr) for r in listed),
             [("node-a", "10.244.1.0/24"), ("node-b", "10.244.2.0/24")],
         )
         assert not any(r.blackhole for r in listed), f"routes to live nodes reported as blackholes: {listed}"
+        for r in listed:  # TargetNodeAddresses: none, or addresses of that very node
+            own = set(nodes[r.target_node].addresses)
+            assert isinstance(r.target_node_addresses, tuple) and set(r.target_node_addresses) <= own, (
+                f"route to {r.target_node} lists addresses {r.target_node_addresses}, not the node's {own}"
+            )
         gone = next(r for r in listed if r.target_node == "node-a")
         routes.delete_route(self.cluster_name, gone)
         _eq(
@@ -350,11 +378,20 @@ class ProviderConformance:
         _eq(routes.list_routes(self.cluster_name), [])
 
     # -- clusters -------------------------------------------------------------------------------------
-    def test_clusters(self, provider: Interface) -> None:
+    def test_clusters(self, provider: Interface, cloud: CloudHarness) -> None:
         clusters: Clusters = self._need(provider, "clusters")
+        made = {"conformance-one": "https://10.0.0.1:6443", "conformance-two": "https://10.0.0.2:6443"}
+        try:
+            for name, master in sorted(made.items()):
+                cloud.add_cluster(name, master)
+        except Unsupported:
+            pytest.fail("a provider with the clusters capability needs a harness that implements add_cluster")
         names = clusters.list_clusters()
         assert isinstance(names, list) and all(isinstance(n, str) for n in names), (
             f"list_clusters(): {names!r}"
         )
-        for name in names:
-            assert isinstance(clusters.master(name), str), f"master({name!r}) must return a str"
+        assert set(made) <= set(names), (
+            f"list_clusters() returned {names!r}, missing {sorted(set(made) - set(names))}"
+        )
+        for name, master in sorted(made.items()):
+            _eq(clusters.master(name), master)

@@ -13,7 +13,9 @@ import textwrap
 from pathlib import Path
 
 PROVIDER = '''
-from cloud_provider import InstanceNotFound, Instances, Interface, NodeAddress, Zone, Zones, split_provider_id
+from cloud_provider import (
+    Clusters, InstanceNotFound, Instances, Interface, NodeAddress, Zone, Zones, split_provider_id,
+)
 
 
 class Memory(Interface, Instances, Zones):
@@ -69,6 +71,12 @@ class Liar(Memory):
     def provider_name(self): return "memory"  # registered as "liar"
     def instance_exists_by_provider_id(self, pid): return True  # never admits an instance is gone
     def routes(self): return None  # while the test class claims routes
+    def clusters(self): return NoClusters()  # claims clusters, and lists none of those the cloud has
+
+
+class NoClusters(Clusters):
+    def list_clusters(self): return []
+    def master(self, cluster_name): return ""
 
 
 def create(config): return Memory(config)
@@ -95,6 +103,7 @@ class Harness(CloudHarness):
     def shutdown_instance(self, name): self.provider.machines[name][2] = False
     def remove_instance(self, name): del self.provider.machines[name]
     def unknown_provider_id(self): return "memory://m-nobody"
+    def add_cluster(self, name, master): self.provider.clusters_made = {name: master}
 
 
 class TestHonest(ProviderConformance):
@@ -108,7 +117,7 @@ class TestHonest(ProviderConformance):
 
 class TestLiar(TestHonest):
     provider_name = "liar"
-    capabilities = frozenset({"instances", "zones", "routes"})
+    capabilities = frozenset({"instances", "zones", "routes", "clusters"})
 """
 
 
@@ -142,6 +151,7 @@ def test_suite_passes_the_honest_and_fails_the_liar(tmp_path: Path) -> None:
     )
     assert failed == [
         "TestLiar::test_capabilities_match_accessors",
+        "TestLiar::test_clusters",  # an empty list does not pass: the harness made two clusters
         "TestLiar::test_registered_under_its_name",
         "TestLiar::test_route_to_a_node_without_instance_is_refused",
         "TestLiar::test_routes_create_list_delete",
@@ -149,5 +159,5 @@ def test_suite_passes_the_honest_and_fails_the_liar(tmp_path: Path) -> None:
         "TestLiar::test_unknown_instance_is_not_found",
     ], proc.stdout
     summary = proc.stdout.strip().splitlines()[-1]
-    assert "6 failed" in summary and "passed" in summary, summary
+    assert "7 failed" in summary and "passed" in summary, summary
     assert proc.returncode == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 from cloud_provider import Service, Zone
 from cloud_provider.conformance import CloudHarness, PreparedInstance
 from cloud_provider_aws import AWSConfig, AWSProvider, Clients
@@ -98,5 +99,28 @@ class AWSHarness(CloudHarness):
         return "aws:///us-east-1a/i-0123456789abcdef0"
 
     def load_balancer_targets(self, cluster_name: str, service: Service) -> frozenset[str]:
+        """Read through boto3 against moto, not through the provider under test: the load balancer is
+        found by its service tag, then its target groups and their registered instances."""
+        elb = boto3.client("elbv2", region_name=REGION)
+        arns = [lb["LoadBalancerArn"] for lb in elb.describe_load_balancers()["LoadBalancers"]]
+        tagged = elb.describe_tags(ResourceArns=arns)["TagDescriptions"] if arns else []
+        mine = [
+            t["ResourceArn"]
+            for t in tagged
+            if {"Key": "kubernetes.io/service-name", "Value": service.key} in t["Tags"]
+        ]
+        assert len(mine) == 1, f"{len(mine)} load balancers tagged for {service.key}"
         by_id = {v: k for k, v in self.ids.items()}
-        return frozenset(by_id[i] for i in self.provider._load_balancer.target_instances(service))
+        names = set()
+        for group in elb.describe_target_groups(LoadBalancerArn=mine[0])["TargetGroups"]:
+            health = elb.describe_target_health(TargetGroupArn=group["TargetGroupArn"])
+            names |= {by_id[h["Target"]["Id"]] for h in health["TargetHealthDescriptions"]}
+        return frozenset(names)
+
+    def additional_labels(self, name: str) -> dict[str, str]:
+        """The zone ID of the instance's zone, as EC2 (through boto3) tells it."""
+        ec2 = boto3.client("ec2", region_name=REGION)
+        reservations = ec2.describe_instances(InstanceIds=[self.ids[name]])["Reservations"]
+        zone = reservations[0]["Instances"][0]["Placement"]["AvailabilityZone"]
+        (found,) = ec2.describe_availability_zones(ZoneNames=[zone])["AvailabilityZones"]
+        return {"topology.k8s.aws/zone-id": found["ZoneId"]}

@@ -162,7 +162,16 @@ class FileRoutes(Routes):
     def list_routes(self, cluster_name: str) -> list[Route]:
         machines = self.inventory.machines()
         return [
-            Route(e.node, e.destination_cidr, name=e.destination_cidr, blackhole=e.node not in machines)
+            Route(
+                e.node,
+                e.destination_cidr,
+                name=e.destination_cidr,
+                blackhole=e.node not in machines,
+                # TargetNodeAddresses: the machine's address the route goes via
+                target_node_addresses=tuple(a for a in machines[e.node].addresses if a.address == e.via)
+                if e.node in machines
+                else (),
+            )
             for e in self.file.read()
             if e.cluster == cluster_name
         ]

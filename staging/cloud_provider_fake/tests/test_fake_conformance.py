@@ -18,7 +18,8 @@ class FakeHarness(CloudHarness):
         self.cloud = provider.cloud
 
     def add_instance(self, name: str, zone: Zone) -> PreparedInstance:
-        inst = self.cloud.add_instance(name, zone, id=f"i-{name}", type="fake.large")
+        labels = {"example.com/instance": f"i-{name}", "example.com/zone-kind": "lab"}
+        inst = self.cloud.add_instance(name, zone, id=f"i-{name}", type="fake.large", labels=labels)
         return PreparedInstance(name, f"fake://{inst.id}", inst.zone, inst.type)
 
     def shutdown_instance(self, name: str) -> None:
@@ -29,6 +30,12 @@ class FakeHarness(CloudHarness):
 
     def unknown_provider_id(self) -> str:
         return "fake://i-does-not-exist"
+
+    def additional_labels(self, name: str) -> dict[str, str]:
+        return dict(self.cloud.instances[name].labels)
+
+    def add_cluster(self, name: str, master: str) -> None:
+        self.cloud.add_cluster(name, master)
 
     def load_balancer_targets(self, cluster_name: str, service: Service) -> frozenset[str]:
         lb = next(lb for lb in self.cloud.load_balancers.values() if lb.service == service.key)

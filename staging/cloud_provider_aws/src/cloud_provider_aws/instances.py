@@ -28,6 +28,7 @@ from cloud_provider_aws.config import AWSConfig
 PROVIDER_NAME = "aws"
 ALIVE = ["pending", "running", "stopping", "stopped"]
 STOPPED = {"stopping", "stopped"}
+LABEL_ZONE_ID = "topology.k8s.aws/zone-id"
 
 
 def instance_id_from_provider_id(provider_id: str) -> str:
@@ -158,10 +159,12 @@ class AWSInstances(Instances, Zones):
 
 
 class AWSInstancesV2(InstancesV2):
-    """The whole-Node questions, each answered by one DescribeInstances call."""
+    """The whole-Node questions, each answered by one DescribeInstances call (and the zone's ID, asked
+    once per zone, as the additional label ``topology.k8s.aws/zone-id``, as Kubernetes' AWS provider)."""
 
     def __init__(self, config: AWSConfig, directory: Directory) -> None:
         self.config, self.directory = config, directory
+        self._zone_ids: dict[str, str] = {}
 
     def _lookup(self, node: Node) -> dict[str, Any]:
         if node.provider_id:
@@ -181,10 +184,22 @@ class AWSInstancesV2(InstancesV2):
     def instance_metadata(self, node: Node) -> InstanceMetadata:
         instance = self._lookup(node)
         zone = instance["Placement"]["AvailabilityZone"]
+        zone_id = self._zone_id(zone)
         return InstanceMetadata(
             provider_id=f"aws:///{zone}/{instance['InstanceId']}",
             instance_type=str(instance["InstanceType"]),
             node_addresses=tuple(addresses_of(instance)),
             zone=zone,
             region=self.config.region,
+            additional_labels=((LABEL_ZONE_ID, zone_id),) if zone_id else (),
         )
+
+    def _zone_id(self, zone: str) -> str:
+        """The zone's ID (``use1-az1``), the same in every account, unlike zone names; asked once per zone."""
+        if zone not in self._zone_ids:
+            found = self.directory.clients.call(
+                self.directory.clients.ec2.describe_availability_zones, ZoneNames=[zone]
+            )
+            zones = found.get("AvailabilityZones", []) if found else []
+            self._zone_ids[zone] = str(zones[0].get("ZoneId", "")) if zones else ""
+        return self._zone_ids[zone]

@@ -200,19 +200,6 @@ class AWSLoadBalancer(LoadBalancer):
                     Targets=[{"Id": i} for i in sorted(current - wanted)],
                 )
 
-    def target_instances(self, service: Service) -> set[str]:
-        """Instance IDs the service's load balancer sends traffic to (for diagnostics and tests)."""
-        lb = self._find(service)
-        if lb is None:
-            return set()
-        ids: set[str] = set()
-        for group in self._target_groups(lb).values():
-            health = self.clients.call(
-                self.elb.describe_target_health, TargetGroupArn=group["TargetGroupArn"]
-            )
-            ids |= {h["Target"]["Id"] for h in health["TargetHealthDescriptions"]}
-        return ids
-
 
 def _forwards_to(listener: dict[str, Any]) -> str:
     return next(

@@ -9,7 +9,7 @@ from cloud_provider import CloudProviderError, Route, Routes
 
 from cloud_provider_aws.client import Clients
 from cloud_provider_aws.config import AWSConfig
-from cloud_provider_aws.instances import Directory, is_alive
+from cloud_provider_aws.instances import Directory, addresses_of, is_alive
 
 
 class AWSRoutes(Routes):
@@ -44,6 +44,7 @@ class AWSRoutes(Routes):
                     r["DestinationCidrBlock"],
                     name=r["DestinationCidrBlock"],
                     blackhole=blackhole,
+                    target_node_addresses=tuple(addresses_of(instance)) if instance and not blackhole else (),
                 )
             )
         return sorted(routes)
