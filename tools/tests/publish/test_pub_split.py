@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pub_fixtures import Repo, check_published, heads, log, make_monorepo, publish
+from pub_fixtures import Repo, check_published, grow, heads, log, make_monorepo, publish
 
 from publish.rules import load_rules
 from publish.runner import sync_all
@@ -123,3 +124,21 @@ def test_a_fresh_work_directory_resumes_from_the_destination_alone(tmp_path: Pat
         "fw: api",
         "initial: core and framework",
     ]
+
+
+def test_each_package_has_a_bar_that_moves_with_the_commits_it_writes(tmp_path: Path) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    grow(repo, 900)  # about 600 commits of fw
+    bars: dict[str, list[int]] = {}
+
+    def progress(label: str, total: int) -> Callable[[int], None]:
+        moves = bars.setdefault(label, [total])
+        return moves.append
+
+    results = sync_all(load_rules(repo.path), (), Options(progress=progress), jobs=1, log=print)
+    assert [r.error for r in results] == ["", ""]
+    written = {r.name: r.processed for r in results}
+    assert sorted(bars) == ["fw main", "prov main"]
+    for label, (total, *moves) in bars.items():
+        assert total == written[label.split()[0]] == sum(moves)
+    assert len(bars["fw main"]) > 3  # it moved along the way, not only at the end
