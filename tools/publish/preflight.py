@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from publish import dest, git
+from publish import dest
 from publish.git import CatFile
 from publish.rules import PackageRule, Rules
 from publish.verify import inside, verify
@@ -35,9 +35,10 @@ def branch_problems(rules: Rules) -> list[str]:
     problems = []
     asks: list[tuple[PackageRule, str, str, bool]] = []  # package, branch, folder, missing-ok
     names: list[str] = []
+    tips = dest.refs(rules.root, "refs/heads/")  # one for-each-ref, however many packages
     for p in rules.packages:
         for b in p.branches:
-            tip = git.rev_parse(rules.root, f"refs/heads/{b.source}")
+            tip = tips.get(b.source)
             if tip is None:
                 problems.append(f"{where(rules)}: package {p.name!r}: source branch {b.source!r} not found")
                 continue
@@ -99,5 +100,6 @@ def parse_force(
 
 def preflight(rules: Rules, packages: list[PackageRule], force: tuple[str, ...]) -> Preflight:
     problems = verify(rules) + branch_problems(rules)
-    grants, force_problems = parse_force(force, packages, mapped_tags(rules, packages))
+    tags = mapped_tags(rules, packages) if any(":" in f for f in force) else {}
+    grants, force_problems = parse_force(force, packages, tags)
     return Preflight(sorted(set(problems)) + force_problems, grants)

@@ -95,12 +95,12 @@ class PackageSync:
         return result
 
     def _run(self, result: PackageResult, want_sibling: bool) -> None:
+        """Fetch, judge the destination, plan every ref update, then deliver them (or stop, saying why)."""
         rule = self.rule
         repo = dest.work_repo(self.rules.work_dir, rule, self.source)
         if not self.options.dry_run and dest.ensure_destination(rule):
             result.notes.append(f"created {rule.destination}")
         pub = self._fetch(repo)
-        writer = PackWriter(git.objects_dir(repo))
         with CatFile(repo) as cat:
             refusals, trusted = self._check_heads(repo, cat, pub)
             if refusals:
@@ -110,71 +110,77 @@ class PackageSync:
                 pub = dest.Published(pub.heads, pub.tags, {}, {})
                 self.full_known = True
                 self.trust_cache = False
-            known = dict(pub.known)
-            rewriter = None
-            if rule.dependencies:
-                sibs = []
-                for name in rule.dependencies:
-                    if name not in self.siblings:
-                        raise PublishError(
-                            f"package {rule.name!r}: dependency {name!r} was not published in this run"
-                        )
-                    sibs.append(self.siblings[name])
-                rewriter = Rewriter(rule.name, rule.pin, sibs, cat, writer)
-            done_tips: list[str] = []
-            tips = [git.rev_parse(self.source, f"refs/heads/{b.source}") for b in rule.branches]
-            if self.options.history is None:  # else the runner prepared the shared graph for every package
-                dest.ensure_commit_graph(repo, [t for t in tips if t])
-            for branch in rule.branches:
-                update = self._branch(
-                    repo,
-                    cat,
-                    writer=writer,
-                    rewriter=rewriter,
-                    branch=branch,
-                    pub=pub,
-                    known=known,
-                    done_tips=done_tips,
-                )
-                if update:
-                    result.updates.append(update)
-            if rule.tags:
-                for t in tags.plan(
-                    self.source,
-                    rule,
-                    pub.tags,
-                    known,
-                    forced=self.forced,
-                    load_known=lambda: self._load_known(repo, known),
-                ):
-                    commits = [f"{t.new[:7]} <- {t.source_tag}"]
-                    result.updates.append(
-                        RefUpdate(f"refs/tags/{t.name}", t.old, t.new, self.forced(t.name), commits)
-                    )
-            result.sibling = Sibling(self.rule.name, self.rule.source, self.rule.install_url)
-            if want_sibling:  # some dependent pins this package by commit
-                self._load_known(repo, known)
-                result.sibling.by_tree = self._by_tree(cat, known)
-        # Branches only move forward; tags never move.
-        planned = [
-            Planned(
-                u.ref,
-                u.old,
-                u.new,
-                u.forced,
-                not u.old
-                or u.ref.startswith("refs/tags/")
-                or u.old == u.new
-                or git.is_ancestor(repo, u.old, u.new),
-            )
-            for u in result.updates
-        ]
-        refusal = update_refusal(rule.name, planned)
+            self._plan(repo, cat, pub, result, want_sibling)
+        refusal = update_refusal(rule.name, [self._planned(repo, u) for u in result.updates])
         if refusal:
             result.error = refusal.message
-            return
-        if self.options.dry_run:
-            return
+        elif not self.options.dry_run:
+            self._deliver(repo, result)
+
+    def _plan(
+        self, repo: Path, cat: CatFile, pub: dest.Published, result: PackageResult, want_sibling: bool
+    ) -> None:
+        """Split each branch and map the tags: the ref updates, and what dependants pin."""
+        rule = self.rule
+        known = dict(pub.known)
+        writer = PackWriter(git.objects_dir(repo))
+        rewriter = self._rewriter(cat, writer)
+        done_tips: list[str] = []
+        tips = [git.rev_parse(self.source, f"refs/heads/{b.source}") for b in rule.branches]
+        if self.options.history is None:  # else the runner prepared the shared graph for every package
+            dest.ensure_commit_graph(repo, [t for t in tips if t])
+        for branch in rule.branches:
+            update = self._branch(
+                repo,
+                cat,
+                writer=writer,
+                rewriter=rewriter,
+                branch=branch,
+                pub=pub,
+                known=known,
+                done_tips=done_tips,
+            )
+            if update:
+                result.updates.append(update)
+        if rule.tags:
+            for t in tags.plan(
+                self.source,
+                rule,
+                pub.tags,
+                known,
+                forced=self.forced,
+                load_known=lambda: self._load_known(repo, known),
+            ):
+                commits = [f"{t.new[:7]} <- {t.source_tag}"]
+                result.updates.append(
+                    RefUpdate(f"refs/tags/{t.name}", t.old, t.new, self.forced(t.name), commits)
+                )
+        result.sibling = Sibling(self.rule.name, self.rule.source, self.rule.install_url)
+        if want_sibling:  # some dependent pins this package by commit
+            self._load_known(repo, known)
+            result.sibling.by_tree = self._by_tree(cat, known)
+
+    def _rewriter(self, cat: CatFile, writer: PackWriter) -> Rewriter | None:
+        rule = self.rule
+        if not rule.dependencies:
+            return None
+        sibs = []
+        for name in rule.dependencies:
+            if name not in self.siblings:
+                raise PublishError(
+                    f"package {rule.name!r}: dependency {name!r} was not published in this run"
+                )
+            sibs.append(self.siblings[name])
+        return Rewriter(rule.name, rule.pin, sibs, cat, writer)
+
+    @staticmethod
+    def _planned(repo: Path, u: RefUpdate) -> Planned:
+        simple = not u.old or u.ref.startswith("refs/tags/") or u.old == u.new
+        return Planned(u.ref, u.old, u.new, u.forced, simple or git.is_ancestor(repo, u.old or "", u.new))
+
+    def _deliver(self, repo: Path, result: PackageResult) -> None:
+        """Smoke-test the new branch heads, then one atomic push; its per-ref results go in the report."""
+        rule = self.rule
         if not result.updates:
             self._remember_tips(repo)
             return
