@@ -32,9 +32,17 @@ def same_tree(cat: CatFile, published: str, folder: str | None) -> bool:
 
 
 def head_facts(
-    repo: Path, cat: CatFile, *, rules: Rules, rule: PackageRule, branch: BranchRule, head: str
+    repo: Path,
+    cat: CatFile,
+    *,
+    rules: Rules,
+    rule: PackageRule,
+    branch: BranchRule,
+    head: str,
+    tip: str | None,
 ) -> HeadFacts:
-    """`repo` is the work repository: it holds the fetched destination and borrows the monorepo's objects."""
+    """`repo` is the work repository: it holds the fetched destination and borrows the monorepo's objects;
+    `tip` is the source branch's commit for this run."""
     text = git.run(
         ["log", "-z", "--first-parent", f"--max-count={LOOK_BACK}", "--format=%H%n%s%n%B", head, "--"], repo
     ).stdout.decode("utf-8", "replace")
@@ -54,7 +62,6 @@ def head_facts(
     if source is None or published is None or foreign:
         return facts
     exists = git.rev_parse(rules.root, source) == source
-    tip = git.rev_parse(rules.root, f"refs/heads/{branch.source}")
     on_branch = exists and tip is not None and git.is_ancestor(rules.root, source, tip)
     tree = git.out(["rev-parse", f"{published}^{{tree}}"], repo)
     matches = exists and same_tree(cat, tree, _tree(cat, f"{source}:{branch.dir}"))

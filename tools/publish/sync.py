@@ -25,7 +25,10 @@ class Options:
     # (package, branch or tag) whose destination may be overwritten; ("pkg", "") grants all of pkg
     force: frozenset[tuple[str, str]] = frozenset()
     smoke: bool = True
-    history: Path | None = None  # the shared history repository (publish.history) the walks run in
+    history: Path | None = None
+    # The source branch tips, read once at the start of the run: every package publishes from the same
+    # source state even when a branch moves meanwhile (None: read each when needed).
+    heads: dict[str, str] | None = None  # the shared history repository (publish.history) the walks run in
 
 
 @dataclass
@@ -75,6 +78,12 @@ class PackageSync:
         self.current: dict[str, str] = {}
         self.hints: set[str] = set()  # remembered source tips: parents only, never published commits
         self.tips: dict[str, tuple[str, str]] = {}
+
+    def tip(self, branch: str) -> str | None:
+        """The source branch's commit for this run."""
+        if self.options.heads is not None:
+            return self.options.heads.get(branch)
+        return git.rev_parse(self.source, f"refs/heads/{branch}")
 
     def forced(self, name: str) -> bool:
         return bool({(self.rule.name, ""), (self.rule.name, name)} & self.options.force)
@@ -126,7 +135,7 @@ class PackageSync:
         writer = PackWriter(git.objects_dir(repo))
         rewriter = self._rewriter(cat, writer)
         done_tips: list[str] = []
-        tips = [git.rev_parse(self.source, f"refs/heads/{b.source}") for b in rule.branches]
+        tips = [self.tip(b.source) for b in rule.branches]
         if self.options.history is None:  # else the runner prepared the shared graph for every package
             dest.ensure_commit_graph(repo, [t for t in tips if t])
         for branch in rule.branches:
@@ -226,7 +235,15 @@ class PackageSync:
             if head is None:
                 continue
             refusal = ownership(
-                owner.head_facts(repo, cat, rules=self.rules, rule=self.rule, branch=branch, head=head)
+                owner.head_facts(
+                    repo,
+                    cat,
+                    rules=self.rules,
+                    rule=self.rule,
+                    branch=branch,
+                    head=head,
+                    tip=self.tip(branch.source),
+                )
             )
             if refusal is None:
                 continue
@@ -250,7 +267,15 @@ class PackageSync:
             for branch in self.rule.branches:
                 head = pub.heads.get(branch.name)
                 facts = (
-                    owner.head_facts(repo, cat, rules=self.rules, rule=self.rule, branch=branch, head=head)
+                    owner.head_facts(
+                        repo,
+                        cat,
+                        rules=self.rules,
+                        rule=self.rule,
+                        branch=branch,
+                        head=head,
+                        tip=self.tip(branch.source),
+                    )
                     if head
                     else None
                 )
@@ -272,7 +297,7 @@ class PackageSync:
         known: dict[str, str],
         done_tips: list[str],
     ) -> RefUpdate | None:
-        tip = git.rev_parse(self.source, f"refs/heads/{branch.source}")
+        tip = self.tip(branch.source)
         if tip is None:
             raise PublishError(f"package {self.rule.name!r}: source branch {branch.source!r} not found")
         old = pub.heads.get(branch.name)

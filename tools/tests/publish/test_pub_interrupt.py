@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from pub_fixtures import Repo, check_published, grow, heads, make_monorepo, publish
+from pub_fixtures import Repo, check_published, grow, heads, log, make_monorepo, publish
 
 from publish import pause
 
@@ -185,3 +185,20 @@ def test_two_runs_at_once_the_second_stops_with_a_clear_message(tmp_path: Path) 
     )
     assert first.returncode == 0, out + err
     assert heads(tmp_path / "dest/fw.git")
+
+
+def test_a_source_branch_that_moves_mid_run_does_not_change_what_the_run_publishes(tmp_path: Path) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    start = repo.git("rev-parse", "main")
+    run = Run(repo.path, tmp_path, "between-packages")
+    run.wait_paused()  # fw is published from `start`
+    repo.commit("both: later", {"staging/fw/fw/later.py": "", "staging/prov/prov/later.py": ""})
+    code, out, err = run.resume()
+    assert code == 0, out + err
+    # prov is published from the same source state as fw (its pin names fw's published commit of it).
+    assert log(tmp_path / "dest/prov.git", "%s", "main") == ["prov: first version"]
+    assert log(tmp_path / "dest/fw.git", "%s", "-1", "main") == ["fw: api"]
+    assert repo.git("rev-parse", "main") != start
+    # The next run publishes the new commit of both.
+    assert publish(repo.path, "sync") == 0
+    assert log(tmp_path / "dest/prov.git", "%s", "-1", "main") == ["both: later"]
