@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from depgraph.imports import EXTRACTOR_VERSION, FileImports, ImportKind, ImportRecord, Suppression
+from depgraph.imports import EXTRACTOR_VERSION, KINDS, FileImports, ImportRecord, Suppression
 
-_KINDS = {kind.value: kind for kind in ImportKind}
+_KINDS = KINDS
 Key = tuple[bytes, str, bool]
 
 
@@ -35,7 +35,7 @@ def key(data: bytes, module: str, is_package: bool) -> Key:
 
 
 def freeze(found: FileImports) -> tuple[Any, ...]:
-    records = tuple((r.line, r.module, r.names, r.kind.value, r.text, r.level) for r in found.records)
+    records = tuple((r.line, r.module, r.names, int(r.kind), r.text, r.level) for r in found.records)
     sups = tuple((s.line, s.checks, s.reason) for s in found.suppressions)
     return (records, found.error, sups)
 

@@ -14,7 +14,7 @@ import click
 from depgraph.config import find_root, load_config
 from depgraph.errors import ConfigError
 from depgraph.graph import BuildInfo, Graph, build_graph
-from depgraph.imports import ImportKind
+from depgraph.imports import KINDS, SINGLE
 from depgraph.model import Origin
 
 _ROOT = click.option(
@@ -52,7 +52,12 @@ def summary(graph: Graph) -> dict[str, Any]:
     # Counted in C by identity (countOf): an enum's `.value` and `__hash__` are Python-level, ~1 us a call.
     edge_kinds = list(map(attrgetter("kind"), graph.edges))
     edge_targets = list(map(attrgetter("imported_origin"), graph.edges))
-    kinds = {k.value: countOf(edge_kinds, k) for k in ImportKind}
+    # An edge counts under each kind it has (a deferred+guarded import under both).
+    kinds = dict.fromkeys((k.label for k in SINGLE), 0)
+    for kind in KINDS.values():
+        n = countOf(edge_kinds, kind)
+        for part in kind.parts:
+            kinds[part.label] += n
     targets = {o.value: countOf(edge_targets, o) for o in Origin}
     return {
         "distributions": len(graph.distributions),
@@ -138,7 +143,7 @@ def imports(
                 "line": e.line,
                 "importer": e.importer,
                 "imported": e.imported,
-                "kind": e.kind.value,
+                "kind": e.kind.label,
                 "text": e.text,
                 "importer_distribution": e.importer_distribution,
                 "imported_distribution": e.imported_distribution,
@@ -151,4 +156,4 @@ def imports(
     for e in edges:
         where = e.imported_distribution or "-"
         target = f"({where}, {e.imported_origin.value})"
-        click.echo(f"{e.path}:{e.line}: {e.importer} -> {e.imported} [{e.kind.value}] {target}")
+        click.echo(f"{e.path}:{e.line}: {e.importer} -> {e.imported} [{e.kind.label}] {target}")

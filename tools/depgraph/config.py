@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from depgraph.errors import ConfigError
-from depgraph.imports import ImportKind
+from depgraph.imports import SINGLE, ImportKind
 from depgraph.model import Level
 
 if sys.version_info >= (3, 11):
@@ -213,9 +213,9 @@ def _restrictions(path: Path, value: Any) -> tuple[Restriction, ...]:
         kinds: list[ImportKind] = []
         for kind in r.strings("kinds"):
             try:
-                kinds.append(ImportKind(kind))
-            except ValueError:
-                allowed = ", ".join(k.value for k in ImportKind)
+                kinds.append(ImportKind.from_label(kind))
+            except KeyError:
+                allowed = ", ".join(k.label for k in SINGLE)
                 raise ConfigError(f"{r.where('kinds')}: unknown kind {kind!r} (one of: {allowed})") from None
         restriction = Restriction(
             name=name,

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from depgraph.imports import ImportKind
+from depgraph.imports import KINDS, ImportKind
 from depgraph.model import Distribution, Origin
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from depgraph.graph import Graph
 
-RUNTIME_KINDS = frozenset(ImportKind) - {ImportKind.TYPE_CHECKING}
+RUNTIME_KINDS = frozenset(k for k in KINDS.values() if not k & ImportKind.TYPE_CHECKING)
 # Extras for developing a distribution, not for running it: never part of the `all` row.
 DEV_EXTRAS = frozenset({"test", "tests", "testing", "dev", "develop", "docs", "doc", "lint", "typing"})
 

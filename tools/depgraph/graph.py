@@ -21,7 +21,7 @@ from typing import Any
 
 from depgraph.classify import Classifier
 from depgraph.config import Config
-from depgraph.imports import FileImports, ImportKind, ImportRecord, SourceFile, Suppression
+from depgraph.imports import KINDS, FileImports, ImportKind, ImportRecord, SourceFile, Suppression
 from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin, module_ids
 from depgraph.pool import extract_resolved
 from depgraph.snapshot import BuildInfo, FileImportsMap, Probe, Row, Store, context_key
@@ -29,7 +29,7 @@ from depgraph.workspace import Workspace, load_workspace
 
 PARSE_ERROR = "parse-error"
 FEW_PENDING = 20  # at most 1 file in this many to extract: the extraction cache is left alone
-_KINDS = {kind.value: kind for kind in ImportKind}
+_KINDS = KINDS
 _ORIGINS = {origin.value: origin for origin in Origin}
 
 
@@ -77,7 +77,11 @@ class Graph:
         for e in self.edges:
             source = ids[e.importer_distribution, e.importer]
             target = ids.get((e.imported_distribution or "", e.imported))
-            if (kinds is None or e.kind in kinds) and target is not None and target != source:
+            if (
+                (kinds is None or any(k in kinds for k in e.kind.parts))
+                and target is not None
+                and target != source
+            ):
                 targets.setdefault(source, set()).add(target)
         return {name: tuple(sorted(targets[name])) for name in sorted(targets)}
 
@@ -136,7 +140,7 @@ def _file_rows(
     dist = module.distribution
     rows: set[Row] = set()
     for record in found.records:
-        kind = record.kind.value
+        kind = int(record.kind)
         for reached in _targets(record, ws, classifier):
             target = reached
             imported_dist, origin = classifier.classify(target, dist)

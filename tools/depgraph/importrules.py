@@ -6,10 +6,16 @@
   collected from every import statement of the file, wherever it is.
 - guarded: the body of a ``try`` one of whose handlers names ``ImportError`` or ``ModuleNotFoundError``
   (alone or in a tuple). Handlers, ``else`` and ``finally`` are not guarded. ``except Exception`` is not.
-- precedence: type-checking > deferred (inside a def) > guarded > top-level. Class bodies are top-level.
+  A def inside such a ``try`` is not guarded: its body runs when called, outside the try. (Under
+  TYPE_CHECKING or a ``__main__`` block a def's body keeps those kinds: the def exists only there.)
+- main: the body of ``if __name__ == "__main__":`` (either side of ``==``): it runs only when the file is
+  run as a script, never when it is imported. Its ``elif``/``else`` branches are not.
+- an import has every kind that applies (a set, ``ImportKind`` flags): inside a def and a guarded try it
+  is deferred+guarded; top-level is none of them. Class bodies are top-level.
 - dynamic: ``importlib.import_module("x"[, package])`` (also through ``import importlib as M`` and
   ``from importlib import import_module [as f]``) and ``__import__("x"[, g, l, fromlist, level])`` with a
-  literal name; always of kind DYNAMIC wherever they are.
+  literal name; DYNAMIC plus the kinds of the statement holding the call (the block around it: a call in
+  an ``if`` test or a def's default values is in the enclosing block).
 - relative names resolve against the importer's package; one that climbs past the top-level package stays
   as written (leading dots) so the graph can call it unknown.
 """
@@ -155,6 +161,16 @@ def _is_tc(node: ast.expr, aliases: Aliases) -> bool:
     )
 
 
+def main_test(test: ast.expr) -> bool:
+    """`__name__ == "__main__"` (or the other way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
+        _literal_str(n) == "__main__" for n in sides
+    )
+
+
 def catches_import_error(handler_type: ast.expr | None) -> bool:
     if handler_type is None:
         return False
@@ -227,11 +243,14 @@ def dynamic_target(call: ast.Call, module: str, is_package: bool, aliases: Alias
     return (f"{bits[0]}.{rest}" if rest else bits[0]), level
 
 
-def dynamic_record(call: ast.Call, module: str, is_package: bool, aliases: Aliases) -> ImportRecord | None:
+def dynamic_record(
+    call: ast.Call, module: str, is_package: bool, aliases: Aliases, ctx: Context
+) -> ImportRecord | None:
     target = dynamic_target(call, module, is_package, aliases)
     if target is None:
         return None
-    return ImportRecord(call.lineno, target[0], (), ImportKind.DYNAMIC, ast.unparse(call), target[1])
+    kind = ImportKind.DYNAMIC | kind_of(ctx)
+    return ImportRecord(call.lineno, target[0], (), kind, ast.unparse(call), target[1])
 
 
 def parse_suppression(comment: str, line: int) -> Suppression | None:
@@ -243,17 +262,22 @@ def parse_suppression(comment: str, line: int) -> Suppression | None:
     return Suppression(line, checks, match.group(2).strip())
 
 
-Context = tuple[bool, bool, bool]  # (in a function, under TYPE_CHECKING, in a guarded try body)
-TOP: Context = (False, False, False)
+Context = tuple[bool, bool, bool, bool]  # (in a function, under TYPE_CHECKING, guarded, in a __main__ block)
+TOP: Context = (False, False, False, False)
+_KIND_OF = {
+    (fn, tc, guarded, main): ImportKind(
+        (ImportKind.DEFERRED if fn else 0)
+        | (ImportKind.TYPE_CHECKING if tc else 0)
+        | (ImportKind.GUARDED if guarded else 0)
+        | (ImportKind.MAIN if main else 0)
+    )
+    for fn in (False, True)
+    for tc in (False, True)
+    for guarded in (False, True)
+    for main in (False, True)
+}
 
 
 def kind_of(ctx: Context) -> ImportKind:
-    """The kind of an import in that context: type-checking > deferred > guarded > top-level."""
-    fn, tc, guarded = ctx
-    if tc:
-        return ImportKind.TYPE_CHECKING
-    if fn:
-        return ImportKind.DEFERRED
-    if guarded:
-        return ImportKind.GUARDED
-    return ImportKind.TOP_LEVEL
+    """The kind of an import in that context: every one that applies (top-level when none does)."""
+    return _KIND_OF[ctx]

@@ -13,14 +13,64 @@ from pathlib import Path
 from typing import NamedTuple
 
 
-class ImportKind(str, enum.Enum):
-    """When an import runs, which decides what breaks if its target is missing or cyclic."""
+class ImportKind(enum.IntFlag):
+    """When an import runs, which decides what breaks if its target is missing or cyclic.
 
-    TOP_LEVEL = "top-level"  # runs when the importing module is imported
-    DEFERRED = "deferred"  # inside a function or method body
-    TYPE_CHECKING = "type-checking"  # under `if TYPE_CHECKING:` (or typing.TYPE_CHECKING, aliases)
-    GUARDED = "guarded"  # inside `try:` with an `except ImportError` (or ModuleNotFoundError)
-    DYNAMIC = "dynamic"  # importlib.import_module("x") / __import__("x") with a literal name
+    An import has every kind that applies: one inside a function *and* inside `try/except ImportError` is
+    `deferred+guarded`. `TOP_LEVEL` is the empty set (none of the others: it runs when the module is
+    imported, unconditionally). Written as `label` (`top-level`, `deferred+guarded`, ...).
+    """
+
+    TOP_LEVEL = 0  # none of the others: runs when the importing module is imported
+    TYPE_CHECKING = 1  # under `if TYPE_CHECKING:` (or typing.TYPE_CHECKING, aliases): never runs
+    DEFERRED = 2  # inside a function or method body
+    GUARDED = 4  # inside `try:` with an `except ImportError` (or ModuleNotFoundError)
+    MAIN = 8  # under `if __name__ == "__main__":`: runs only when the file is run as a script
+    DYNAMIC = 16  # importlib.import_module("x") / __import__("x") with a literal name
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def parts(self) -> tuple[ImportKind, ...]:
+        """The single kinds this one holds, in the order of `SINGLE` (TOP_LEVEL alone when none)."""
+        return _PARTS[self]
+
+    @property
+    def import_time(self) -> bool:
+        """Runs when the importing module is imported: no def, no TYPE_CHECKING, no `__main__` block."""
+        return not self & (ImportKind.TYPE_CHECKING | ImportKind.DEFERRED | ImportKind.MAIN)
+
+    @classmethod
+    def from_label(cls, label: str) -> ImportKind:
+        """The kind written as `label` (`top-level`, `deferred+guarded`); KeyError when unknown."""
+        return _BY_LABEL[label]
+
+
+SINGLE: tuple[ImportKind, ...] = (
+    ImportKind.TOP_LEVEL,
+    ImportKind.TYPE_CHECKING,
+    ImportKind.DEFERRED,
+    ImportKind.GUARDED,
+    ImportKind.MAIN,
+    ImportKind.DYNAMIC,
+)
+_NAMES = {
+    ImportKind.TYPE_CHECKING: "type-checking",
+    ImportKind.DEFERRED: "deferred",
+    ImportKind.GUARDED: "guarded",
+    ImportKind.MAIN: "main",
+    ImportKind.DYNAMIC: "dynamic",
+}
+_PARTS: dict[ImportKind, tuple[ImportKind, ...]] = {}
+_LABELS: dict[ImportKind, str] = {}
+for _value in range(32):
+    _kind = ImportKind(_value)
+    _PARTS[_kind] = tuple(k for k in SINGLE[1:] if _kind & k) or (ImportKind.TOP_LEVEL,)
+    _LABELS[_kind] = "+".join(_NAMES[k] for k in _PARTS[_kind] if k) or "top-level"
+_BY_LABEL = {label: kind for kind, label in _LABELS.items()}
+KINDS: dict[int, ImportKind] = {int(kind): kind for kind in _PARTS}  # int value -> kind, without a call
 
 
 class ImportRecord(NamedTuple):
@@ -62,7 +112,7 @@ class SourceFile(NamedTuple):
     is_package: bool  # an __init__.py
 
 
-EXTRACTOR_VERSION = 1  # bump whenever extraction output may change: it invalidates every cache
+EXTRACTOR_VERSION = 2  # bump whenever extraction output may change: it invalidates every cache
 
 
 def extract(data: bytes, module: str, is_package: bool) -> FileImports:

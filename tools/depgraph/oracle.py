@@ -109,7 +109,7 @@ class _Walker:
             self.stmt(stmt, ctx)
 
     def stmt(self, node: ast.stmt, ctx: _Context) -> None:
-        fn, tc, guarded = ctx
+        fn, tc, guarded, main = ctx
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             segment = self.segment(node)
             self.records.extend(
@@ -119,22 +119,22 @@ class _Walker:
             )
             return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self.exprs([*node.decorator_list, node.args, *([node.returns] if node.returns else [])])
-            self.body(node.body, (True, tc, guarded))
+            self.exprs([*node.decorator_list, node.args, *([node.returns] if node.returns else [])], ctx)
+            self.body(node.body, (True, tc, False, main))  # runs when called: outside any try around it
             return
         if isinstance(node, ast.If):
-            self.exprs([node.test])
+            self.exprs([node.test], ctx)
             test = rules.type_checking_test(node.test, self.aliases)
-            self.body(node.body, (fn, tc or test is True, guarded))
-            self.body(node.orelse, (fn, tc or test is False, guarded))
+            self.body(node.body, (fn, tc or test is True, guarded, main or rules.main_test(node.test)))
+            self.body(node.orelse, (fn, tc or test is False, guarded, main))
             return
         if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             try_node: ast.Try = node  # type: ignore[assignment]
             catches = any(rules.catches_import_error(h.type) for h in try_node.handlers)
-            self.body(try_node.body, (fn, tc, guarded or catches))
+            self.body(try_node.body, (fn, tc, guarded or catches, main))
             for handler in try_node.handlers:
                 if handler.type is not None:
-                    self.exprs([handler.type])
+                    self.exprs([handler.type], ctx)
                 self.body(handler.body, ctx)
             self.body(try_node.orelse, ctx)
             self.body(try_node.finalbody, ctx)
@@ -150,13 +150,13 @@ class _Walker:
                 elif isinstance(item, ast.match_case):
                     self.children(item, ctx)
                 elif isinstance(item, ast.AST):
-                    self.exprs([item])
+                    self.exprs([item], ctx)
 
-    def exprs(self, nodes: list[ast.AST]) -> None:
+    def exprs(self, nodes: list[ast.AST], ctx: _Context) -> None:
         """Dynamic imports inside expressions (expressions hold no statements)."""
         for root in nodes:
             for node in ast.walk(root):
                 if isinstance(node, ast.Call):
-                    record = rules.dynamic_record(node, self.module, self.is_package, self.aliases)
+                    record = rules.dynamic_record(node, self.module, self.is_package, self.aliases, ctx)
                     if record is not None:
                         self.records.append(record)

@@ -303,9 +303,34 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
         return None
     records: list[ImportRecord] = []
     structure: Structure | None = None
-    # Statements not at the start of a line need the block structure, only up to the last of them.
-    indented = [end for _, _, _, end, at_top in parsed.statements if not at_top]
-    quick = "TYPE_CHECKING" not in text  # no type-checking block can exist: a def above decides
+    # Statements not at the start of a line, and dynamic imports, need the block structure, only up to the
+    # last of them.
+    indented = [(start, end) for start, _, _, end, at_top in parsed.statements if not at_top]
+    calls: list[tuple[int, ast.Call]] = []
+    for pos in parsed.dynamic:
+        sure, call, close = _dynamic(text, pos, parsed)
+        if not sure:
+            return None
+        if call is not None:
+            calls.append((pos, call))
+            indented.append((pos, close))
+    # No type-checking, guarded or __main__ block can exist: a def above decides alone.
+    quick = not any(word in text for word in _CONTEXT_WORDS)
+
+    def build() -> Structure | None:
+        last = max(end for _, end in indented)
+        limit = text.find("\n", last)
+        if not tokens.scan(len(text) if limit < 0 else limit):
+            return None
+        return Structure.build(
+            text,
+            (tokens.starts, tokens.ends, tokens.comment),
+            parsed.aliases,
+            limit=None if limit < 0 else limit,
+            rest=tokens.everything,
+            origin=_origin(text, min(start for start, _ in indented), tokens),
+        )
+
     for start, line, known, _, at_top in parsed.statements:
         if at_top:
             kind = ImportKind.TOP_LEVEL
@@ -313,17 +338,7 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
             kind = ImportKind.DEFERRED
         else:
             if structure is None:
-                limit = text.find("\n", indented[-1])
-                if not tokens.scan(len(text) if limit < 0 else limit):
-                    return None
-                structure = Structure.build(
-                    text,
-                    (tokens.starts, tokens.ends, tokens.comment),
-                    parsed.aliases,
-                    limit=None if limit < 0 else limit,
-                    rest=tokens.everything,
-                    origin=_origin(text, start, tokens),
-                )
+                structure = build()
                 if structure is None:
                     return None
             found = structure.kind_at(start)
@@ -333,15 +348,21 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
         records += rules.records(
             line, known.names, known.module, known.level, module, is_package, kind, known.text
         )
-    for pos in parsed.dynamic:
-        sure, record = _dynamic(text, pos, parsed, module, is_package)
-        if not sure:
+    for pos, call in calls:
+        if structure is None:
+            structure = build()
+            if structure is None:
+                return None
+        ctx = structure.context_at(pos)
+        if ctx is None:
             return None
+        record = rules.dynamic_record(call, module, is_package, parsed.aliases, ctx)
         if record is not None:
             records.append(record)
     return FileImports(tuple(sorted(records)), None, _suppressions(text, tokens))
 
 
+_CONTEXT_WORDS = ("TYPE_CHECKING", "__main__", *sorted(rules.IMPORT_ERRORS))
 _COMPOUND = frozenset(
     (
         "if",
@@ -611,10 +632,9 @@ def _has_keyword(names: str) -> bool:
     return any(word in _KEYWORDS for word in _NAME_RE.findall(names) if word not in ("as", "import"))
 
 
-def _dynamic(
-    text: str, pos: int, parsed: _Parsed, module: str, is_package: bool
-) -> tuple[bool, ImportRecord | None]:
-    """(sure, record) for a dynamic import named at pos; record None: not one; not sure: fall back."""
+def _dynamic(text: str, pos: int, parsed: _Parsed) -> tuple[bool, ast.Call | None, int]:
+    """(sure, call, position of its closing parenthesis) for a dynamic-import name at pos; call None: not a
+    call; not sure: fall back."""
     tokens = parsed.tokens
     start = pos
     while start > 0 and (text[start - 1] == "." or _is_word(text[start - 1])):
@@ -623,9 +643,9 @@ def _dynamic(
         # `<something>.import_module`: an attribute of a non-name, never a dynamic import by the rules,
         # unless the something is a name separated by blanks (`importlib .import_module`).
         previous = _previous_significant(text, start, tokens)
-        return (not (previous and _is_word(previous)), None)
+        return (not (previous and _is_word(previous)), None, pos)
     if _previous_significant(text, start, tokens) == ".":
-        return False, None  # `importlib. import_module` across blanks or lines: leave it to the parser
+        return False, None, pos  # `importlib. import_module` across blanks or lines: leave it to the parser
     name_end = pos
     while name_end < len(text) and _is_word(text[name_end]):
         name_end += 1
@@ -633,20 +653,20 @@ def _dynamic(
     while open_at < len(text) and text[open_at] in " \t\f":
         open_at += 1
     if open_at >= len(text) or text[open_at] != "(":
-        return not (open_at < len(text) and text[open_at] == "\\"), None
+        return not (open_at < len(text) and text[open_at] == "\\"), None, pos
     close = _matching_paren(text, open_at, tokens)
     if close < 0:
-        return False, None
+        return False, None, pos
     snippet = text[start : close + 1]
     try:
         tree = rules.parse_expression("(" + snippet + "\n)")
     except (SyntaxError, ValueError):
-        return False, None
+        return False, None, pos
     call = tree.body
     if not isinstance(call, ast.Call):
-        return False, None
+        return False, None, pos
     call.lineno = text.count("\n", 0, start) + 1
-    return True, rules.dynamic_record(call, module, is_package, parsed.aliases)
+    return True, call, close
 
 
 def _previous_significant(text: str, pos: int, tokens: _Tokens) -> str:

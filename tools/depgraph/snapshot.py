@@ -37,12 +37,12 @@ from depgraph.imports import EXTRACTOR_VERSION, FileImports
 from depgraph.pool import read
 from depgraph.workspace import Workspace
 
-FORMAT = 5  # bump whenever what is stored, or how rows are resolved, changes
+FORMAT = 6  # bump whenever what is stored, or how rows are resolved, changes
 RACY_NS = 2_000_000_000  # coarse filesystems (FAT: 2 s) included
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # line, imported module, kind value, statement text, imported distribution, origin value
-Row = tuple[int, str, str, str, str | None, str]
+Row = tuple[int, str, int, str, str | None, str]  # line, target, kind (int), text, distribution, origin
 
 
 class Entry(NamedTuple):

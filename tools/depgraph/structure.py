@@ -39,6 +39,23 @@ _FIRST_HEADER_RE = re.compile(r"[ \t\f]*" + _HEADER_WORDS)
 _AFTER_ASYNC_RE = re.compile(r"[ \t\f]+(?:def|for|with)\b")
 _INDENT_RE = re.compile(r"[ \t\f]*")
 _SEMANTIC = frozenset({"def", "if", "elif", "else", "try"})
+_COMPOUND_WORDS = frozenset(
+    {
+        "def",
+        "class",
+        "if",
+        "elif",
+        "else",
+        "try",
+        "except",
+        "finally",
+        "for",
+        "while",
+        "with",
+        "match",
+        "case",
+    }
+)
 _TRY_NODES = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
 
 
@@ -76,6 +93,8 @@ class Structure:
         "_body",
         "_rest",
         "_sibling_tc",
+        "_sk_starts",
+        "_src",
         "_text",
         "aliases",
         "flat",
@@ -86,6 +105,7 @@ class Structure:
         "origin",
         "removed",
         "sk",
+        "tok_ends",
         "tok_starts",
     )
 
@@ -96,7 +116,10 @@ class Structure:
         # Text positions map to the skeleton's: removed[i] characters are gone before the gap after token i-1.
         self.origin = 0  # the text position the skeleton starts at
         self.tok_starts: list[int] = []
+        self.tok_ends: list[int] = []
         self.removed: list[int] = [0]
+        self._src = ""  # the text the skeleton comes from (string literals are only there)
+        self._sk_starts: list[int] | None = None  # skeleton position of each token, when asked
         # Headers that are logical lines (bracket depth 0 at their start): position, indentation, keyword.
         self.h_pos: list[int] = []
         self.h_indent: list[int] = []  # tabs to the next multiple of 8, as the tokenizer counts
@@ -145,6 +168,8 @@ class Structure:
             self._rest, self._text = rest, text
         self.origin = origin
         self.tok_starts = starts
+        self.tok_ends = ends
+        self._src = text
         self.removed = list(
             accumulate(
                 [b - a - len(st) for a, b, st in zip(starts, ends, stand_ins, strict=False)], initial=0
@@ -241,18 +266,56 @@ class Structure:
         return found
 
     def _apply(self, index: int, parent: _Context) -> _Context:
-        fn, tc, guarded = parent
+        fn, tc, guarded, main = parent
         word = self.h_word[index]
         if word == "def":
-            return (True, tc, guarded)
+            return (True, tc, False, main)  # its body runs when called: no longer inside the try
         if word in ("if", "elif"):
             inherited = word == "elif" and self._chain_tc(index)
-            return (fn, tc or inherited or self._condition(index) is True, guarded)
+            here = word == "if" and self._is_main(index)
+            return (fn, tc or inherited or self._condition(index) is True, guarded, main or here)
         if word == "else":
-            return (fn, tc or self._chain_tc(index), guarded)
+            return (fn, tc or self._chain_tc(index), guarded, main)
         if word == "try":
-            return (fn, tc, guarded or self._try_catches(index))
+            return (fn, tc, guarded or self._try_catches(index), main)
         return parent
+
+    def _to_text(self, pos: int) -> int:
+        """The text position of a skeleton position outside every stand-in."""
+        if self._sk_starts is None:
+            origin, removed = self.origin, self.removed
+            self._sk_starts = [start - origin - removed[i] for i, start in enumerate(self.tok_starts)]
+        return pos + self.origin + self.removed[bisect_left(self._sk_starts, pos)]
+
+    def _is_main(self, index: int) -> bool:
+        """Whether the `if` header at `index` tests `__name__ == "__main__"` (its strings read from the
+        text: the skeleton has only stand-ins)."""
+        skeleton = self._header_text(index)
+        if "__name__" not in skeleton or '""' not in skeleton:
+            return False
+        start, end = self.h_pos[index], self._header_end(index)
+        text = self._src[self._to_text(start) : self._to_text(end)].replace("\\\n", " ").strip(" \t\f")
+        tree = self._parse_header(text, "%s:\n pass")
+        if tree is None or not isinstance(tree.body[0], ast.If):
+            return False
+        return rules.main_test(tree.body[0].test)
+
+    def context_at(self, text_pos: int) -> _Context | None:
+        """The context of an expression at a text position (a dynamic import's call): that of the block
+        holding its logical line; None when that line is a compound statement's header (its expressions
+        may be in the enclosing block or in a one-line body: the oracle decides)."""
+        pos = self.to_skeleton(text_pos)
+        line_start = self.sk.rfind("\n", 0, pos) + 1
+        logical = self._logical_start(line_start)
+        if logical is None:
+            return None
+        first, indent, alt, word = logical
+        if word in _COMPOUND_WORDS:
+            return None
+        try:
+            return self._context(first, indent, alt)
+        except _Unsure:
+            return None
 
     def _previous_sibling(self, index: int) -> int:
         indent = self.h_indent[index]
@@ -275,7 +338,11 @@ class Structure:
     def _header_text(self, index: int) -> str:
         """The skeleton of a header's logical line, continuations joined."""
         start = self.h_pos[index]
-        end = start
+        return self.sk[start : self._header_end(index)].replace("\\\n", " ").strip(" \t\f")
+
+    def _header_end(self, index: int) -> int:
+        """Where a header's logical line ends in the skeleton (its last line break, or the end)."""
+        end = self.h_pos[index]
         depth = 0
         sk = self.sk
         while True:
@@ -287,7 +354,7 @@ class Structure:
             if newline >= len(sk) or (depth <= 0 and sk[newline - 1] != "\\"):
                 break
             end += 1
-        return sk[start:end].replace("\\\n", " ").strip(" \t\f")
+        return end
 
     @staticmethod
     def _parse_header(text: str, wrap: str) -> ast.Module | None:
@@ -325,12 +392,14 @@ class Structure:
         if whole is None:
             raise _Unsure
         self._rest = None
-        self.sk, self.flat, self.tok_starts, self.removed = (
+        self.sk, self.flat, self.tok_starts, self.tok_ends, self.removed = (
             whole.sk,
             whole.flat,
             whole.tok_starts,
+            whole.tok_ends,
             whole.removed,
         )
+        self._sk_starts = None
         self.h_pos, self.h_indent, self.h_alt, self.h_word = (
             whole.h_pos,
             whole.h_indent,

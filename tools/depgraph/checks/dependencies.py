@@ -2,12 +2,13 @@
 
 Undeclared: a distribution imports another distribution (a staging sibling, another first-party one, or a
 third-party one; never its own, never the standard library) that neither its `[project].dependencies` nor
-any of its extras declares. Names are compared after PEP 503 normalisation. Top-level, deferred and dynamic
-imports count; guarded imports (`try`/`except ImportError`) are optional by construction and type-checking
-imports do not run, so those two kinds do not. A top-level import of a module that no installed
-distribution provides is reported too ("unknown"), unless its top-level name is a declared requirement (a
-dependency not installed in this environment, such as `tomli` on Python 3.11). One finding per file and
-imported distribution, at its first import.
+any of its extras declares. Names are compared after PEP 503 normalisation. An import counts unless it is
+guarded (`try`/`except ImportError`: optional by construction, also inside a function) or type-checking
+(never runs): top-level, deferred, dynamic and `__main__`-block imports count when they are neither (an
+import has every kind that applies: deferred+guarded does not count). A top-level import of a module that no
+installed distribution provides is reported too ("unknown"), unless its top-level name is a declared
+requirement (a dependency not installed in this environment, such as `tomli` on Python 3.11). One finding
+per file and imported distribution, at its first import.
 
 Unused: a requirement in `[project].dependencies` (extras are optional plugins and are not judged) that no
 module of the distribution imports, in any kind of import. Requirements whose marker is false in the running
@@ -28,7 +29,7 @@ UNDECLARED = "undeclared-dependency"
 UNUSED = "unused-dependency"
 TITLE_UNDECLARED = "A distribution imports a distribution it does not declare"
 TITLE_UNUSED = "A declared dependency that nothing imports"
-RUN_TIME_KINDS = frozenset({ImportKind.TOP_LEVEL, ImportKind.DEFERRED, ImportKind.DYNAMIC})
+NOT_COUNTED = ImportKind.GUARDED | ImportKind.TYPE_CHECKING  # an import with either never needs declaring
 
 
 def _first_party(view: View) -> list[str]:
@@ -49,7 +50,7 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
     tests = view.test_paths
     for edge in view.edges:
         names = declared_names.get(edge.importer_distribution)
-        if names is None or edge.kind not in RUN_TIME_KINDS or edge.imported_origin is Origin.STDLIB:
+        if names is None or edge.kind & NOT_COUNTED or edge.imported_origin is Origin.STDLIB:
             continue
         if edge.path in tests:  # tests (include-tests = true) may import what a development group declares
             names = names | group_names.get(edge.importer_distribution, set())

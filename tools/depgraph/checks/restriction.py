@@ -2,7 +2,8 @@
 
 A rule applies to an import when the importer matches `from` (distribution-name globs, compared after PEP 503
 normalisation) and `from-modules` (dotted module prefixes, matched segment by segment, globs allowed per
-segment) - both, when both are given - and the import's kind is in `kinds` (default: all kinds).
+segment) - both, when both are given - and one of the import's kinds is in `kinds` (default: all kinds;
+`top-level` is an import with no other kind, `deferred` matches a deferred+guarded one too).
 With a deny list (`deny`/`deny-modules`): a target matching it and not matching the allow lists violates;
 `deny` (distributions) never matches the importer's own distribution, `deny-modules` may (layering).
 With only allow lists: every first- or third-party target outside the importer's own distribution that
@@ -47,7 +48,7 @@ def module_matches(module: str, prefixes: tuple[str, ...]) -> bool:
 
 
 def violates(rule: Restriction, edge: Edge) -> bool:
-    if rule.kinds and edge.kind not in rule.kinds:
+    if rule.kinds and not any(kind in rule.kinds for kind in edge.kind.parts):
         return False
     if rule.from_distributions and not dist_matches(edge.importer_distribution, rule.from_distributions):
         return False
@@ -83,7 +84,7 @@ def run(view: View, level: Level) -> list[Finding]:
                     edge.path,
                     edge.line,
                     f"`{edge.importer}` ({edge.importer_distribution}) may not import `{edge.imported}` "
-                    f"({target}): restriction `{rule.name}`",
+                    f"({target}, {edge.kind.label} import): restriction `{rule.name}`",
                     key=f"{rule.name}: {edge.imported}",
                     text=edge.text,
                     hint=f"see [[tool.depgraph.restrictions]] name = {rule.name!r} in pyproject.toml; "

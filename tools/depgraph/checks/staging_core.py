@@ -29,7 +29,7 @@ def run(view: View, level: Level) -> list[Finding]:
                 edge.path,
                 edge.line,
                 f"staging distribution `{edge.importer_distribution}` imports the core: "
-                f"`{edge.imported}` ({edge.kind.value} import)",
+                f"`{edge.imported}` ({edge.kind.label} import)",
                 key=f"{edge.importer} -> {edge.imported}",
                 text=edge.text,
                 hint="staging packages are published without the core: move what is needed into a staging "

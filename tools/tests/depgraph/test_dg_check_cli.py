@@ -153,7 +153,7 @@ def test_restriction(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     assert "restriction (1 error)" in done.stdout
     assert (
-        "app/main.py:3: [error] `app.main` (app) may not import `prov_a` (prov-a): "
+        "app/main.py:3: [error] `app.main` (app) may not import `prov_a` (prov-a, top-level import): "
         "restriction `core-no-providers`" in (done.stdout)
     )
 
@@ -321,7 +321,8 @@ def test_this_repository_keeps_the_core_vendor_neutral_and_providers_apart(tmp_p
     assert done.returncode == 1, done.stdout + done.stderr
     assert (
         "cloud_controller_manager/planted.py:3: [error] `cloud_controller_manager.planted` "
-        "(cloud-controller-manager) may not import `cloud_provider_aws` (cloud-provider-aws): "
+        "(cloud-controller-manager) may not import `cloud_provider_aws` "
+        "(cloud-provider-aws, top-level import): "
         "restriction `vendor-neutral-core`"
     ) in done.stdout
     fake_rel = (fake / "planted.py").relative_to(copy).as_posix()

@@ -29,7 +29,7 @@ def rows(g: Graph) -> list[tuple[str, int, str, str, str | None, str, str]]:
             e.imported,
             e.imported_distribution,
             e.imported_origin.value,
-            e.kind.value,
+            e.kind.label,
         )
         for e in g.edges
     ]
@@ -119,7 +119,7 @@ def test_kinds_reach_the_edges(tmp_path: Path) -> None:
         "yaml": ImportKind.GUARDED,
         "app": ImportKind.TYPE_CHECKING,
         "prov_a": ImportKind.DEFERRED,
-        "prov_b.impl": ImportKind.DYNAMIC,
+        "prov_b.impl": ImportKind.DYNAMIC | ImportKind.DEFERRED,
     }
 
 

@@ -19,6 +19,7 @@ D = ImportKind.DEFERRED
 TC = ImportKind.TYPE_CHECKING
 G = ImportKind.GUARDED
 DY = ImportKind.DYNAMIC
+M = ImportKind.MAIN
 
 
 def _scanner_only(data: bytes, module: str, is_package: bool) -> FileImports:
@@ -205,11 +206,63 @@ CASES: dict[str, tuple[str, str, bool, list[tuple[int, str, ImportKind]]]] = {
             (2, "a", T),
             (4, "b", D),
             (6, "c", D),
-            (8, "d", D),
-            (13, "e", TC),
+            (8, "d", D | G),
+            (13, "e", D | TC),
             (15, "h", T),
-            (18, "i", TC),
-            (23, "j", D),
+            (18, "i", TC | G),
+            (23, "j", D),  # the def's body runs when called, outside the try
+        ],
+    ),
+    "__main__ blocks and every kind at once": (
+        """
+        import a
+        def load():
+            try:
+                import b
+            except ImportError:
+                return None
+            if TYPE_CHECKING:
+                import c
+        if __name__ == "__main__":
+            import d
+            def run():
+                import e
+            x = importlib.import_module("f")
+        elif __name__ == 'other':
+            import g
+        else:
+            import h
+        if '__main__' == __name__: import i
+        if __name__ == "__main__" \\
+                and x:
+            import j
+        if __name__ != "__main__":
+            import k
+        if __name__ == "__mane__":  # a comment with "__main__"
+            import l
+        try:
+            import m
+        except (ImportError, KeyError):
+            def n():
+                import o
+        """,
+        "m",
+        False,
+        [
+            (1, "a", T),
+            (4, "b", D | G),
+            (8, "c", D | TC),
+            (10, "d", M),
+            (12, "e", M | D),
+            (13, "f", M | DY),
+            (15, "g", T),
+            (17, "h", T),
+            (18, "i", M),
+            (21, "j", T),  # `__name__ == "__main__" and x` is not the plain test
+            (23, "k", T),
+            (25, "l", T),
+            (27, "m", G),
+            (30, "o", D),
         ],
     ),
     "dedented continuation and docstring lines do not end a block": (
@@ -298,7 +351,7 @@ CASES: dict[str, tuple[str, str, bool, list[tuple[int, str, ImportKind]]]] = {
             (8, "p.e", DY),
             (9, "p.f", DY),
             (12, "p.i", DY),
-            (14, "j", DY),
+            (14, "j", DY | D),
         ],
     ),
     "match statements": (

@@ -157,7 +157,7 @@ _PROBE = textwrap.dedent(
             "fallback": fast is None,
             # where this Python rejects the file, the scanner need not notice (test_dg_imports says why)
             "same": fast is None or ref.error is not None or fast == ref,
-            "records": [[r.line, r.module, r.kind.value] for r in ref.records],
+            "records": [[r.line, r.module, r.kind.label] for r in ref.records],
         }
     print(json.dumps(out))
     """
