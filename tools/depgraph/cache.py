@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from depgraph.cachedir import make_cache_dir
 from depgraph.imports import EXTRACTOR_VERSION, KINDS, FileImports, ImportRecord, Suppression
 
 _KINDS = KINDS
@@ -133,7 +134,7 @@ class Pack:
             return
         directory = self.path.parent
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            make_cache_dir(directory)
             import tempfile  # noqa: PLC0415 - ~4 ms of imports, only when writing
 
             fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=directory)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path, PurePath
 
+from depgraph.cachedir import make_cache_dir
 from depgraph.model import Origin
 from depgraph.workspace import Workspace, normalize
 
@@ -164,7 +165,7 @@ def installed_packages(cache_dir: Path | None) -> Mapping[str, tuple[str, ...]]:
     mapping = _scan_installed()
     if cache_file is not None:
         try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            make_cache_dir(cache_file.parent)
             import tempfile  # noqa: PLC0415 - only when the map is written (cold cache)
 
             fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".installed-")

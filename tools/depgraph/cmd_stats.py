@@ -127,11 +127,25 @@ def imports(
     dists: tuple[str, ...],
 ) -> None:
     """Print every import edge: file:line, importer -> imported, kind, and the target's distribution."""
+    from depgraph.errors import DepgraphError  # noqa: PLC0415
+    from depgraph.workspace import normalize  # noqa: PLC0415
+
     graph, _ = _build(root, no_cache, jobs)
+    by_norm = {normalize(d.name): d.name for d in graph.distributions}
+    wanted: set[str] = set()
+    for name in dists:  # refused before anything is printed: a typo must not look like "no imports"
+        found = by_norm.get(normalize(name))
+        if found is None:
+            known = ", ".join(sorted(d.name for d in graph.distributions))
+            raise DepgraphError(f"--distribution {name}: no distribution of that name (known: {known})")
+        wanted.add(found)
+    for prefix in modules:
+        if not any(m.name == prefix or m.name.startswith(prefix + ".") for m in graph.modules):
+            raise DepgraphError(f"--module {prefix}: no module of that name or under it in the repository")
     edges = [
         e
         for e in graph.edges
-        if (not dists or e.importer_distribution in dists)
+        if (not dists or e.importer_distribution in wanted)
         and (not modules or any(e.importer == m or e.importer.startswith(m + ".") for m in modules))
     ]
     if fmt == "json":

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from depgraph.cachedir import make_cache_dir
 from depgraph.config import Config
 from depgraph.imports import EXTRACTOR_VERSION, FileImports
 from depgraph.pool import read
@@ -193,7 +194,7 @@ class Store:
 
         directory = self.path.parent
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            make_cache_dir(directory)
             fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=directory)
         except OSError:
             return False  # a read-only or vanished cache directory only costs speed

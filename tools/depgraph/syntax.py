@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from depgraph.cachedir import make_cache_dir
 from depgraph.imports import FileImports
 from depgraph.pool import PARALLEL_MIN_BYTES, parallel, read, size_of
 
@@ -71,7 +72,7 @@ def _load(path: Path) -> dict[bytes, Error | None]:
 
 def _save(path: Path, entries: dict[bytes, Error | None]) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_cache_dir(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     except OSError:
         return  # a read-only cache folder only costs time

@@ -42,7 +42,8 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary_line(report: Report) -> str:
-    """`depgraph: 2 errors, 1 warning in 3 checks (5 distributions, 120 modules, 340 imports)`."""
+    """`depgraph: 2 errors, 1 warning from 9 checks (5 distributions, 120 modules, 340 imports)`: the checks
+    that ran, the same count as the JSON's `checks_run` and the HTML report."""
     if not report.findings:
         return (
             f"depgraph: no findings from {_plural(len(report.checks), 'check')} "
@@ -51,7 +52,7 @@ def summary_line(report: Report) -> str:
         ) + _extra(report)
     line = (
         f"depgraph: {_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')} "
-        f"in {_plural(len(report.by_check), 'check')} ({_plural(report.distributions, 'distribution')}, "
+        f"from {_plural(len(report.checks), 'check')} ({_plural(report.distributions, 'distribution')}, "
         f"{_plural(report.modules, 'module')}, {_plural(report.imports, 'import')})"
     )
     return line + _extra(report)

@@ -68,7 +68,8 @@ def test_text_groups_by_check_with_a_summary_last() -> None:
         "  pyproject.toml:7: [warn] declares `x, y` but: 100% unused\n"
         "      x\n"
         "\n"
-        "depgraph: 1 error, 2 warnings in 3 checks (3 distributions, 10 modules, 42 imports); 2 suppressed\n"
+        "depgraph: 1 error, 2 warnings from 3 checks (3 distributions, 10 modules, 42 imports); "
+        "2 suppressed\n"
     )
     assert "\x1b[" not in text
     assert "\x1b[31m" in render("text", REPORT, color=True)
@@ -112,7 +113,7 @@ def test_github_annotations_escape_what_they_must() -> None:
         "::warning title=depgraph stale-baseline::baseline entry no longer occurs",
         "::warning file=pyproject.toml,line=7,title=depgraph unused-dependency::"
         "declares `x, y` but: 100%25 unused",
-        "depgraph: 1 error, 2 warnings in 3 checks (3 distributions, 10 modules, 42 imports); 2 suppressed",
+        "depgraph: 1 error, 2 warnings from 3 checks (3 distributions, 10 modules, 42 imports); 2 suppressed",
     ]
 
 
