@@ -51,8 +51,13 @@ def _uv_members(root: Path, data: Mapping[str, Any]) -> list[Member]:
     return found
 
 
-def members(root: Path, data: Mapping[str, Any]) -> list[Member]:
-    """The first-party distribution folders named by the root's workspace and path dependencies, sorted."""
+def members(
+    root: Path, data: Mapping[str, Any], parsed: dict[Path, dict[str, Any]] | None = None
+) -> list[Member]:
+    """The first-party distribution folders named by the root's workspace and path dependencies, sorted.
+
+    Each pyproject.toml read on the way is left in `parsed` (by path), for the caller not to read it again.
+    """
     root = Path(os.path.normpath(root.absolute()))
     found: dict[str, Member] = {}
     queue: list[tuple[str, Mapping[str, Any] | None]] = [(".", data)]
@@ -68,7 +73,9 @@ def members(root: Path, data: Mapping[str, Any]) -> list[Member]:
         pyproject = root / folder / "pyproject.toml"
         if folder_data is None:
             folder_data = read_toml(pyproject)
-        for path in path_dependencies(pyproject, folder_data):
+            if parsed is not None:
+                parsed[pyproject] = folder_data
+        for path in path_dependencies(folder_data):
             target = Path(os.path.normpath(root / folder / path))
             if target == root or root not in target.parents or not (target / "pyproject.toml").is_file():
                 continue

@@ -33,7 +33,6 @@ class Manifest(NamedTuple):
     version: str | None
     declared: tuple[Declared, ...]
     known: bool  # False when the dependencies are dynamic and come from somewhere depgraph cannot read
-    paths: tuple[str, ...]  # folders named by path dependencies (Poetry, uv sources, PDM file:// URLs)
     is_package: bool  # False for a Poetry `package-mode = false` or uv `package = false` project
     runtime_key: str = "[project].dependencies"  # where its runtime requirements are written
 
@@ -101,13 +100,12 @@ def _check(where: str, text: str) -> str:
     return text
 
 
-def _poetry_requirement(where: str, name: str, spec: Any) -> tuple[str, bool, str | None]:
-    """(PEP 508 text, optional?, path) of one Poetry dependency: name, extras and markers only."""
+def _poetry_requirement(where: str, name: str, spec: Any) -> tuple[str, bool]:
+    """(PEP 508 text, optional?) of one Poetry dependency: name, extras and markers only."""
     specs = spec if isinstance(spec, list) else [spec]
     extras: set[str] = set()
     markers: list[str] = []
     optional = bool(specs)
-    path: str | None = None
     for one in specs:
         if isinstance(one, str):
             optional = False
@@ -118,12 +116,10 @@ def _poetry_requirement(where: str, name: str, spec: Any) -> tuple[str, bool, st
         if isinstance(one.get("markers"), str) and len(specs) == 1:
             markers.append(one["markers"])
         optional = optional and one.get("optional") is True
-        if isinstance(one.get("path"), str):
-            path = one["path"]
     text = name + (f"[{','.join(sorted(extras))}]" if extras else "")
     if markers:
         text += f"; {markers[0]}"
-    return _check(f"{where}.{name}", text), optional, path
+    return _check(f"{where}.{name}", text), optional
 
 
 class _Reader:
@@ -134,7 +130,6 @@ class _Reader:
         except (OSError, UnicodeDecodeError):
             self.lines = _Lines("")
         self.found: list[Declared] = []
-        self.paths: list[str] = []
         self.known = True
         self.runtime_key = "[project].dependencies"  # where the runtime requirements are written
 
@@ -144,14 +139,6 @@ class _Reader:
     def pep621_list(self, key: str, section: str, group: str, values: Any) -> None:
         for text in _strings(f"{self.pyproject}: {key}", values):
             self.add(group, _check(f"{self.pyproject}: {key}", text), self.lines.quoted(section, text))
-            self._file_url(text)
-
-    def _file_url(self, text: str) -> None:
-        url = Requirement(text).url
-        if url and url.startswith("file:"):
-            folder = re.sub(r"^file:(//)?(/?\$\{PROJECT_ROOT\}/?)?", "", url)
-            if folder and not folder.startswith("/"):
-                self.paths.append(folder)
 
     def requirements_file(self, group: str, name: str) -> None:
         path = self.pyproject.parent / name
@@ -253,9 +240,7 @@ class _Reader:
             for name, spec in table.items():
                 if name.lower() == "python":
                     continue
-                text, optional, path = _poetry_requirement(f"{self.pyproject}: {section}", name, spec)
-                if path is not None:
-                    self.paths.append(path)
+                text, optional = _poetry_requirement(f"{self.pyproject}: {section}", name, spec)
                 if group == RUNTIME and not runtime:
                     continue  # [project].dependencies is the list; this table only adds sources to it
                 if group == RUNTIME:
@@ -286,20 +271,13 @@ class _Reader:
                 if text.startswith("-e "):
                     text = text[3:].strip()
                     if not re.match(r"^[A-Za-z0-9._-]+ *@", text):
-                        self.paths.append(re.sub(r"^file:(//)?/?\$\{PROJECT_ROOT\}/?", "", text))
-                        continue
+                        continue  # an editable path: a folder (see path_dependencies), no name
                 self.pep621_list(
                     f"tool.pdm.dev-dependencies.{group}",
                     "tool.pdm.dev-dependencies",
                     f"group:{group}",
                     [text],
                 )
-
-    def uv_sources(self) -> None:
-        sources = _get(self.data, "tool.uv.sources")
-        for _, source in sorted((sources if isinstance(sources, dict) else {}).items()):
-            if isinstance(source, dict) and isinstance(source.get("path"), str):
-                self.paths.append(source["path"])
 
     def flit_legacy(self) -> None:
         meta = _get(self.data, "tool.flit.metadata")
@@ -346,14 +324,12 @@ def read_manifest(pyproject: Path, rel: str, data: Mapping[str, Any]) -> Manifes
     if project is None:
         reader.flit_legacy()
     reader.groups()
-    reader.uv_sources()
     version = (project or {}).get("version", poetry.get("version"))
     return Manifest(
         name=name,
         version=version if isinstance(version, str) else None,
         declared=tuple(reader.found),
         known=reader.known,
-        paths=tuple(dict.fromkeys(reader.paths)),
         is_package=is_package(data),
         runtime_key=reader.runtime_key,
     )
@@ -367,16 +343,36 @@ def by_group(declared: tuple[Declared, ...]) -> Iterator[tuple[str, tuple[str, .
     yield from ((g, tuple(t)) for g, t in groups.items())
 
 
-def path_dependencies(pyproject: Path, data: Mapping[str, Any]) -> tuple[str, ...]:
-    """The folders a pyproject.toml names by path dependencies, with or without a distribution name."""
-    reader = _Reader(pyproject, "pyproject.toml", data)
-    project = data.get("project")
-    if isinstance(project, dict):
-        reader.project(project)
-    reader.poetry(True)
-    reader.groups()
-    reader.uv_sources()
-    return tuple(dict.fromkeys(reader.paths))
+def path_dependencies(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The folders a pyproject.toml names by path dependencies (cheap: no requirement is parsed but those
+    with a `file:` URL, no line looked up)."""
+    paths: list[str] = []
+    tables: list[Any] = [_get(data, "tool.poetry.dependencies"), _get(data, "tool.poetry.dev-dependencies")]
+    groups = _get(data, "tool.poetry.group")
+    tables += [g.get("dependencies") for g in (groups or {}).values() if isinstance(g, dict)]
+    tables.append(_get(data, "tool.uv.sources"))
+    for table in tables:
+        for spec in (table or {}).values() if isinstance(table, dict) else ():
+            for one in spec if isinstance(spec, list) else [spec]:
+                if isinstance(one, dict) and isinstance(one.get("path"), str):
+                    paths.append(one["path"])
+    texts: list[Any] = list(_get(data, "project.dependencies") or [])
+    for section in ("project.optional-dependencies", "dependency-groups", "tool.pdm.dev-dependencies"):
+        table = _get(data, section)
+        texts += (
+            [t for v in (table or {}).values() if isinstance(v, list) for t in v]
+            if isinstance(table, dict)
+            else []
+        )
+    for text in texts:
+        if isinstance(text, str) and "file:" in text:
+            url = (
+                re.sub(r"^(-e\s+)?([A-Za-z0-9._\[\], -]+@\s*)?", "", text).split(";")[0].split("#")[0].strip()
+            )
+            folder = re.sub(r"^file:(//)?(/?\$\{PROJECT_ROOT\}/?)?", "", url)
+            if folder and not folder.startswith("/"):
+                paths.append(folder)
+    return tuple(dict.fromkeys(paths))
 
 
 def is_package(data: Mapping[str, Any]) -> bool:

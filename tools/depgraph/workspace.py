@@ -245,7 +245,8 @@ def load_workspace(root: Path, config: Config) -> Workspace:
                 )
             folders.append((folder, origin))
     # A uv workspace and path dependencies name first-party distributions: no list needed for them.
-    for member in members(root, root_data):
+    parsed: dict[Path, dict[str, Any]] = {}
+    for member in members(root, root_data, parsed):
         folder = Path(os.path.normpath(root / member.folder))
         if folder not in seen and not (exclude and exclude.match(member.folder)):
             seen.add(folder)
@@ -264,7 +265,7 @@ def load_workspace(root: Path, config: Config) -> Workspace:
     names: dict[str, Path] = {}
     for folder, origin in folders:
         pyproject = folder / "pyproject.toml"
-        data = read_toml(pyproject)
+        data = parsed.get(pyproject) or read_toml(pyproject)
         walker = Walker(root_str, "", tests, exclude, frozenset(pruned - {str(folder)}))
         manifest = read_manifest(pyproject, walker.rel(str(pyproject)), data)
         walker.dist = manifest.name

@@ -183,3 +183,21 @@ def test_init_on_a_uv_workspace_lists_nothing_and_creates_the_file_when_missing(
         'distributions = [\n    "packages/*",\n]\n'
     )
     assert findings(bare) == {("undeclared-dependency", "packages/a/src/lib_a/__init__.py:1")}
+
+
+def test_pdm_file_urls_name_distributions(tmp_path: Path) -> None:
+    root = make_repo(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "app"\nversion = "0"\n'
+            'dependencies = ["lib-q @ file:///${PROJECT_ROOT}/libs/q"]\n'
+            '[tool.pdm.dev-dependencies]\ndev = ["-e file:///${PROJECT_ROOT}/libs/r#egg=lib-r"]\n'
+            "[tool.depgraph]\n",
+            "app/__init__.py": "import lib_q\n",
+            "libs/q/pyproject.toml": lib("lib-q"),
+            "libs/q/lib_q/__init__.py": "",
+            "libs/r/pyproject.toml": lib("lib-r"),
+            "libs/r/lib_r/__init__.py": "import lib_q\n",
+        },
+    )
+    assert findings(root) == {("undeclared-dependency", "libs/r/lib_r/__init__.py:1")}
