@@ -265,17 +265,18 @@ def test_installed_packages_cache(tmp_path: Path) -> None:
     fresh = installed_packages(None)
     assert fresh["click"] == ("click",)
     first = installed_packages(tmp_path)
-    assert [p.name.startswith("installed-") for p in tmp_path.iterdir()] == [True]
+    assert sorted(p.name.startswith("installed-") for p in tmp_path.iterdir()) == [False, True]
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*\n"  # the cache folder's own
     assert installed_packages(tmp_path) == first == fresh
     # A corrupt cache file is ignored and rewritten.
-    (cache_file,) = tmp_path.iterdir()
+    (cache_file,) = tmp_path.glob("installed-*")
     cache_file.write_bytes(b"garbage")
     assert installed_packages(tmp_path) == fresh
     # A map from another environment is dropped when this one is written.
     (tmp_path / "installed-0123.pickle").write_bytes(b"old")
     cache_file.unlink()
     installed_packages(tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == [cache_file.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", cache_file.name]
 
 
 def test_this_repository(tmp_path: Path) -> None:

@@ -40,7 +40,8 @@ def test_imports_refuses_an_unknown_distribution_or_module(tmp_path: Path) -> No
     done = run(root, "imports", "--root", str(root), "--no-cache", "--distribution", "nope")
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (
-        "depgraph: error: --distribution nope: no distribution of that name (known: app, fw, prov-a, prov-b)\n"
+        "depgraph: error: --distribution nope: no distribution of that name "
+        "(known: app, fw, prov-a, prov-b)\n"
     )
     done = run(root, "imports", "--root", str(root), "--no-cache", "--module", "fw.nope")
     assert done.returncode == 2 and done.stdout == ""
