@@ -36,12 +36,3 @@ def git_env(
         monkeypatch.setenv(key, value)
     (home / ".gitconfig").write_text('[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n')
     yield env
-
-
-@pytest.fixture(autouse=True)
-def _fork_despite_xdist_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pytest-xdist's workers run threads of their own (execnet's I/O), which never touch what a child of
-    depgraph's pool uses: let the pool fork as it does from the command line, which runs no threads."""
-    from depgraph import pool  # noqa: PLC0415
-
-    monkeypatch.setattr(pool, "FORK_WITH_THREADS", True)

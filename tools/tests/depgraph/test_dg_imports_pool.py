@@ -1,13 +1,48 @@
-"""pool._parallel: this process and real forked children share the chunks; results equal one process's."""
+"""pool._parallel: this process and real forked children share the chunks; results equal one process's.
+
+The fork tests run in the production process model: a process without other threads, as the command
+line is (the pool refuses to fork beside threads). pytest-xdist's workers run threads of their own, so
+there these tests skip, and `test_fork_tests_in_a_process_without_threads` runs them in a fresh pytest
+process without xdist, which has none.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from depgraph import pool
 from depgraph.imports import FileImports, extract
+
+
+@pytest.fixture
+def forking() -> None:
+    """Skip where the pool would not fork (other threads run here); never override its refusal."""
+    if pool._other_threads():
+        pytest.skip("other threads run in this process; test_fork_tests_in_a_process_without_threads runs it")
+
+
+def test_fork_tests_in_a_process_without_threads() -> None:
+    if not pool._other_threads():
+        pytest.skip("no other threads here: the fork tests ran in this process")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "PYTHON"))}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:xdist", "-p", "no:cacheprovider"]
+    proc = subprocess.run(
+        [*cmd, __file__, "-k", "not test_fork_tests_in_a_process_without_threads"],
+        cwd=Path(__file__).parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    summary = proc.stdout.strip().splitlines()[-1]
+    assert "passed" in summary and "skipped" not in summary and "failed" not in summary, summary
 
 
 def _items(root: Path, count: int) -> list[tuple[str, str, bool, int]]:
@@ -33,7 +68,7 @@ def _expected(items: list[tuple[str, str, bool, int]]) -> list[FileImports]:
 
 
 @pytest.mark.parametrize("workers", [2, 3])
-def test_parallel_equals_one_process(tmp_path: Path, workers: int) -> None:
+def test_parallel_equals_one_process(tmp_path: Path, workers: int, forking: None) -> None:
     items = _items(tmp_path, 60)
     sizes = [Path(p).stat().st_size if Path(p).exists() else 0 for p, _, _, _ in items]
     found = pool._parallel(items, sizes, workers)
@@ -43,12 +78,12 @@ def test_parallel_equals_one_process(tmp_path: Path, workers: int) -> None:
     assert any(one.error is not None and one.error[0] > 0 for one in expected)  # from the oracle
 
 
-def test_parallel_with_fewer_items_than_chunks(tmp_path: Path) -> None:
+def test_parallel_with_fewer_items_than_chunks(tmp_path: Path, forking: None) -> None:
     items = _items(tmp_path, 2)
     assert [one for one, _ in pool._parallel(items, [1, 1, 1], 2)] == _expected(items)
 
 
-def test_resolution_runs_where_the_file_was_extracted(tmp_path: Path) -> None:
+def test_resolution_runs_where_the_file_was_extracted(tmp_path: Path, forking: None) -> None:
     """`resolve(index, found)` comes back paired with each result, computed in the child that took it."""
     import os  # noqa: PLC0415
 
@@ -85,14 +120,14 @@ def _pids(chunk: list[int]) -> list[int]:
 
 
 @pytest.mark.parametrize("workers", [2, 3])
-def test_every_item_once_in_order(workers: int) -> None:
+def test_every_item_once_in_order(workers: int, forking: None) -> None:
     items = list(range(200))
     sizes = [(i * 37) % 101 for i in items]
     found = pool.parallel(items, sizes, workers, remote=_doubles, local=lambda x: 2 * x, convert=int)
     assert found == [2 * x for x in items]
 
 
-def test_children_really_take_chunks() -> None:
+def test_children_really_take_chunks(forking: None) -> None:
     import os  # noqa: PLC0415
     import time  # noqa: PLC0415
 
@@ -107,7 +142,7 @@ def test_children_really_take_chunks() -> None:
     assert len(set(found)) == 2  # a forked child did part of the work
 
 
-def test_a_dying_child_costs_time_not_results() -> None:
+def test_a_dying_child_costs_time_not_results(forking: None) -> None:
     items = list(range(100))
     found = pool.parallel(items, [1] * 100, 2, remote=_dies_on_13, local=lambda x: 2 * x, convert=int)
     assert found == [2 * x for x in items]
@@ -123,13 +158,12 @@ def test_chunks_cover_every_item_once_largest_load_first() -> None:
     assert len(chunks) < 256
 
 
-def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_fork_while_other_threads_run() -> None:
     """A program embedding depgraph may run threads: then everything runs in this process."""
     import os  # noqa: PLC0415
     import threading  # noqa: PLC0415
     import time  # noqa: PLC0415
 
-    monkeypatch.setattr(pool, "FORK_WITH_THREADS", False)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -146,7 +180,7 @@ def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> Non
     assert set(found) == {os.getpid()}
 
 
-def test_an_error_here_stops_the_children(tmp_path: Path) -> None:
+def test_an_error_here_stops_the_children(tmp_path: Path, forking: None) -> None:
     """An exception (or Ctrl-C) in this process: the children are killed, not left to do the rest of the
     work, and reaped; the error propagates."""
     import os  # noqa: PLC0415
