@@ -42,7 +42,7 @@ def _uv_members(root: Path, data: Mapping[str, Any]) -> list[Member]:
     exclude = _strings(pyproject, "tool.uv.workspace.exclude", workspace.get("exclude", []))
     found: list[Member] = []
     for pattern in members:
-        for match in sorted(glob.glob(pattern.rstrip("/"), root_dir=root)):  # noqa: PTH207
+        for match in sorted(glob.glob(pattern.rstrip("/"), root_dir=root, recursive=True)):  # noqa: PTH207
             rel = Path(os.path.normpath(match)).as_posix()
             if any(fnmatch.fnmatchcase(rel, e.rstrip("/")) for e in exclude):
                 continue
