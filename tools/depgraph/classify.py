@@ -1,10 +1,15 @@
 """Which distribution an imported module belongs to, and where it comes from.
 
 Order: the `module-distributions` override (the user said so), the repository's own modules (first-party
-wins: our packages are also installed editable, and a file in the tree is the truth), the standard library,
-installed third-party distributions (import name -> distribution from the running interpreter's metadata),
-else unknown. The metadata map costs ~0.1 s to build, so it is cached in the cache folder, keyed by the
-names of every `*.dist-info`/`*.egg-info` entry on `sys.path` (installing or upgrading anything renames one).
+wins: our packages are also installed editable, and a file in the tree is the truth), the standard library
+(of the chosen interpreter), then third-party ownership: the installed distributions of the environment
+given with `--python` / `python` (import name -> distribution from their metadata, read statically), then
+the static mapping from declared requirement names (`depgraph.import_names`: the importer's own
+requirements first, then every first-party distribution's, then the table of common distributions whose
+import name differs from their name), else unknown. Without an environment nothing installed anywhere
+decides. The metadata map costs ~0.1 s to build, so it is cached in the cache folder, keyed by the
+environment's path entries and the names of every `*.dist-info`/`*.egg-info` entry there (installing or
+upgrading anything renames one).
 """
 
 from __future__ import annotations
@@ -12,25 +17,26 @@ from __future__ import annotations
 import marshal
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path, PurePath
 
 from depgraph.cachedir import make_cache_dir
+from depgraph.environment import STATIC, Environment
+from depgraph.import_names import owners_of, provided_by
 from depgraph.model import Origin
 from depgraph.workspace import Workspace, normalize
 
-_STDLIB = frozenset(sys.stdlib_module_names) | {"__main__"}  # the running script: never a dependency
-_MAP_VERSION = 2
+_MAP_VERSION = 3
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
-def _metadata_fingerprint() -> str:
+def _metadata_fingerprint(env: Environment) -> str:
+    """What the installed map depends on: the environment's path entries and their metadata folders' names."""
     import hashlib  # noqa: PLC0415 - only with a cache folder
 
-    digest = hashlib.blake2b(f"{_MAP_VERSION}{sys.version}".encode(), digest_size=16)
-    for entry in sys.path:
+    digest = hashlib.blake2b(f"{_MAP_VERSION}{env.key()}{env.version}".encode(), digest_size=16)
+    for entry in env.paths:
         try:
             with os.scandir(entry or ".") as it:
                 names = sorted(e.name for e in it if e.name.endswith((".dist-info", ".egg-info", ".pth")))
@@ -58,11 +64,11 @@ def _tops_of_record(record: str) -> set[str]:
     return tops
 
 
-def _metadata_folders() -> list[str] | None:
-    """Every `*.dist-info` and `*.egg-info` folder on sys.path, in order; None when an entry is an archive
-    (a zip or egg file: `importlib.metadata` reads those)."""
+def _metadata_folders(paths: tuple[str, ...]) -> list[str] | None:
+    """Every `*.dist-info` and `*.egg-info` folder on the path entries, in order; None when an entry is an
+    archive (a zip or egg file: `importlib.metadata` reads those)."""
     found: list[str] = []
-    for entry in sys.path:
+    for entry in paths:
         where = entry or "."
         try:
             names = sorted(os.listdir(where))  # noqa: PTH208 - str paths, one call per sys.path entry
@@ -114,7 +120,7 @@ def _add_distribution(
             found.setdefault(top, set()).add(name)
 
 
-def _scan_installed() -> dict[str, tuple[str, ...]]:
+def _scan_installed(paths: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """Import name -> distributions, from each distribution's top_level.txt, else from its file list.
 
     (`importlib.metadata.packages_distributions` only reads top_level.txt before Python 3.11, and wheels
@@ -122,9 +128,9 @@ def _scan_installed() -> dict[str, tuple[str, ...]]:
     name from the `Name:` header with a regular expression: `importlib.metadata` costs ~20 ms to import
     and its email parser ~0.5 ms a distribution. Archives on sys.path are left to `importlib.metadata`.
     """
-    folders = _metadata_folders()
+    folders = _metadata_folders(paths)
     if folders is None:
-        return _scan_with_importlib()
+        return _scan_with_importlib(paths)
     found: dict[str, set[str]] = {}
     for folder in folders:
 
@@ -142,27 +148,30 @@ def _name_of(header: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _scan_with_importlib() -> dict[str, tuple[str, ...]]:
+def _scan_with_importlib(paths: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     from importlib.metadata import distributions  # noqa: PLC0415 - only with an archive on sys.path
 
     found: dict[str, set[str]] = {}
-    for dist in distributions():
+    for dist in distributions(path=list(paths)):
         _add_distribution(found, dist.read_text, lambda dist=dist: dist.files)  # type: ignore[misc]
     return {top: tuple(sorted(names)) for top, names in sorted(found.items())}
 
 
-def installed_packages(cache_dir: Path | None) -> Mapping[str, tuple[str, ...]]:
-    """Top-level import name -> installed distribution names, cached when `cache_dir` is given."""
+def installed_packages(cache_dir: Path | None, env: Environment) -> Mapping[str, tuple[str, ...]]:
+    """Top-level import name -> distribution names installed in `env` (none in the static one), cached when
+    `cache_dir` is given."""
+    if env.static:
+        return {}
     cache_file = None
     if cache_dir is not None:
-        cache_file = cache_dir / f"installed-{_metadata_fingerprint()}.marshal"
+        cache_file = cache_dir / f"installed-{_metadata_fingerprint(env)}.marshal"
         try:
             cached = marshal.loads(cache_file.read_bytes())
             if isinstance(cached, dict):
                 return cached
         except (OSError, EOFError, ValueError, TypeError):
             pass
-    mapping = _scan_installed()
+    mapping = _scan_installed(env.paths)
     if cache_file is not None:
         try:
             make_cache_dir(cache_file.parent)
@@ -187,9 +196,11 @@ def _segments_match(prefix: str, name: str) -> bool:
 class Classifier:
     """Memoised `classify(module, importer_distribution) -> (distribution or None, Origin)`."""
 
-    def __init__(self, ws: Workspace, cache_dir: Path | None) -> None:
+    def __init__(self, ws: Workspace, cache_dir: Path | None, env: Environment = STATIC) -> None:
         self.ws = ws
         self.cache_dir = cache_dir
+        self.env = env
+        self.stdlib = env.stdlib | {"__main__"}  # the running script: never a dependency
         self.overrides = sorted(ws.config.module_distributions.items(), key=lambda kv: -kv[0].count("."))
         self.by_norm = {normalize(d.name): d for d in ws.distributions}
         self.origins = {d.name: d.origin for d in ws.distributions}
@@ -202,11 +213,13 @@ class Classifier:
         self._deep: dict[str, dict[str, set[str]]] = {}
         self._requirements: dict[str, dict[str, str]] = {}
         self._shared: dict[str, bool] = {}
+        self._indexes: dict[str, dict[str, str]] = {}  # importer ("" for all) -> import name -> requirement
+        self._below: set[str] | None = None
 
     def prepare(self) -> None:
         """Load the installed-distribution map now (workers forked afterwards share it)."""
         if self._installed is None:
-            self._installed = installed_packages(self.cache_dir)
+            self._installed = installed_packages(self.cache_dir, self.env)
 
     def _named(self, dist: str) -> tuple[str, Origin]:
         own = self.by_norm.get(normalize(dist))
@@ -254,19 +267,62 @@ class Classifier:
         if owner is not None:
             return owner, self.origins[owner]
         top = module.partition(".")[0]
-        if top in _STDLIB:
+        if top in self.stdlib:
             return None, Origin.STDLIB
         if self._installed is None:
-            self._installed = installed_packages(self.cache_dir)
+            self._installed = installed_packages(self.cache_dir, self.env)
         dists = self._installed.get(top)
-        if not dists:
-            declared = self._declared(importer).get(normalize(top))
-            if declared is not None:  # not installed here (e.g. `tomli` under Python 3.11), but declared
-                return self._named(declared)
-            return None, Origin.UNKNOWN
-        if len(dists) == 1:
-            return self._named(dists[0])
-        return self._named(self._disambiguate(top, dists, module))
+        if dists:
+            if len(dists) == 1:
+                return self._named(dists[0])
+            return self._named(self._disambiguate(top, dists, module))
+        # not installed there (or no environment): the static mapping
+        owner = self._static_owner(module, importer)
+        return self._named(owner) if owner is not None else (None, Origin.UNKNOWN)
+
+    def _index(self, importer: str) -> dict[str, str]:
+        """Lower-case dotted import name -> requirement name, for the requirements `importer` declares
+        (`""`: those of every first-party distribution), by `depgraph.import_names.provided_by`."""
+        index = self._indexes.get(importer)
+        if index is None:
+            index = {}
+            dists = [importer] if importer else sorted(d.name for d in self.ws.distributions)
+            for dist in dists:
+                for written in self._declared(dist).values():
+                    for name in provided_by(written):
+                        index.setdefault(name.lower(), written)
+            self._indexes[importer] = index
+        return index
+
+    def _static_owner(self, module: str, importer: str) -> str | None:
+        """The distribution that provides `module` as far as names tell: the longest dotted prefix of it
+        that a requirement of the importer provides, else one of any first-party distribution, else the
+        table of common distributions (when it names exactly one)."""
+        parts = module.lower().split(".")
+        prefixes = [".".join(parts[:end]) for end in range(len(parts), 0, -1)]
+        for index in (self._index(importer), self._index("")):
+            for prefix in prefixes:
+                found = index.get(prefix)
+                if found is not None:
+                    return found
+        for prefix in prefixes:
+            owners = owners_of(prefix)
+            if owners:
+                return owners[0] if len(owners) == 1 else None
+        return None
+
+    def _statically_below(self, module: str) -> bool:
+        """Whether the static mapping knows a distribution providing a module below `module` (so `module`
+        is a namespace package: `google` for `google.protobuf`)."""
+        if self._below is None:
+            from depgraph.import_names import namespaces  # noqa: PLC0415
+
+            below = set(namespaces())
+            for name in self._index(""):
+                parts = name.split(".")
+                below.update(".".join(parts[:end]) for end in range(1, len(parts)))
+            self._below = below
+        return module.lower() in self._below
 
     def _declared(self, importer: str) -> dict[str, str]:
         """Normalised name -> name of every requirement (dependencies and extras) the importer declares."""
@@ -287,12 +343,13 @@ class Classifier:
         known = self._shared.get(module)
         if known is None:
             top = module.partition(".")[0]
-            if top in _STDLIB or self.first_party(module, "") is not None:
+            if top in self.stdlib or self.first_party(module, "") is not None:
                 known = False
             else:
                 if self._installed is None:
-                    self._installed = installed_packages(self.cache_dir)
-                known = len(self._installed.get(top, ())) > 1
+                    self._installed = installed_packages(self.cache_dir, self.env)
+                holders = self._installed.get(top, ())
+                known = len(holders) > 1 if holders else self._statically_below(module)
             self._shared[module] = known
         return known
 
@@ -304,14 +361,12 @@ class Classifier:
         """
         deep = self._deep.get(top)
         if deep is None:
-            from importlib.metadata import PackageNotFoundError, distribution  # noqa: PLC0415 - rare
+            from importlib.metadata import distributions  # noqa: PLC0415 - rare
 
             deep = {}
             for dist in dists:
-                try:
-                    files = distribution(dist).files or []
-                except PackageNotFoundError:
-                    continue
+                found = next(iter(distributions(name=dist, path=list(self.env.paths))), None)
+                files = (found.files or []) if found is not None else []
                 for file in files:
                     parts = list(file.parts)
                     if len(parts) < 2 or parts[0] != top or not parts[-1].endswith(".py"):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from depgraph.cliopts import PYTHON
 from depgraph.model import Level
 
 if TYPE_CHECKING:
@@ -39,11 +40,12 @@ def _collect(
 ) -> tuple[Config, GraphLike, CheckResult]:
     """Config, graph and check results for one repository (imports kept lazy for start-up time)."""
     from depgraph.checks import run_checks  # noqa: PLC0415
+    from depgraph.cliopts import with_python  # noqa: PLC0415
     from depgraph.config import find_root, load_config  # noqa: PLC0415
     from depgraph.graph import build_graph  # noqa: PLC0415
 
     where = root.resolve() if root else find_root()
-    config = load_config(where)
+    config = with_python(load_config(where))
     graph = build_graph(where, config, use_cache=not no_cache, jobs=jobs)
     if config.full_syntax_check and (not only or "parse-error" in only):
         graph = _with_syntax_errors(graph, config, no_cache, jobs)
@@ -113,6 +115,7 @@ def _use_color(choice: bool | None, fmt: str, output: Path | None) -> bool:
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal)."
 )
+@PYTHON
 @_NO_CACHE
 @_JOBS
 @click.pass_context
@@ -176,6 +179,7 @@ def check(  # noqa: PLR0917 - one parameter per click option
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write it (default: the `baseline` key of [tool.depgraph]).",
 )
+@PYTHON
 @_NO_CACHE
 @_JOBS
 def baseline(root: Path | None, baseline_path: Path | None, no_cache: bool, jobs: int | None) -> None:

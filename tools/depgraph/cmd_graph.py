@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from depgraph.cliopts import PYTHON
 from depgraph.errors import DepgraphError
 
 if TYPE_CHECKING:
@@ -37,11 +38,12 @@ _THIRD_PARTY = click.option(
 
 def _load(root: Path | None, no_cache: bool) -> tuple[Config, Graph, CheckResult]:
     from depgraph.checks import run_checks  # noqa: PLC0415 - lazy: start-up time
+    from depgraph.cliopts import with_python  # noqa: PLC0415
     from depgraph.config import find_root, load_config  # noqa: PLC0415
     from depgraph.graph import build_graph  # noqa: PLC0415
 
     where = root.resolve() if root else find_root()
-    config = load_config(where)
+    config = with_python(load_config(where))
     graph = build_graph(where, config, use_cache=not no_cache)
     return config, graph, run_checks(graph, config)
 
@@ -115,6 +117,7 @@ def make_drawing(  # noqa: PLR0917 - the options of `graph`
     help="With --focus: draw each module as its package of N dotted segments (a.b.c.d -> a.b for N=2).",
 )
 @_THIRD_PARTY
+@PYTHON
 @_NO_CACHE
 def graph(  # noqa: PLR0917 - one parameter per click option
     root: Path | None,
@@ -156,15 +159,17 @@ def graph(  # noqa: PLR0917 - one parameter per click option
     metavar="NAME",
     help="Only this distribution (repeatable).",
 )
+@PYTHON
 @_NO_CACHE
 def footprint(root: Path | None, fmt: str, only: tuple[str, ...], no_cache: bool) -> None:
     """What each distribution costs: import and installed closures, with and without staging packages."""
+    from depgraph.cliopts import with_python  # noqa: PLC0415
     from depgraph.config import find_root, load_config  # noqa: PLC0415
     from depgraph.footprint import compute, to_json, to_text  # noqa: PLC0415
     from depgraph.graph import build_graph  # noqa: PLC0415
 
     where = root.resolve() if root else find_root()
-    config = load_config(where)
+    config = with_python(load_config(where))
     g = build_graph(where, config, use_cache=not no_cache)
     rows = compute(g, only=only)
     click.echo(to_text(rows) if fmt == "text" else to_json(rows), nl=False)
@@ -180,6 +185,7 @@ def footprint(root: Path | None, fmt: str, only: tuple[str, ...], no_cache: bool
     help="The HTML file to write.",
 )
 @_THIRD_PARTY
+@PYTHON
 @_NO_CACHE
 def report(root: Path | None, output: str, third_party: bool, no_cache: bool) -> None:
     """Write one self-contained HTML page: graph, findings by check, footprint, per-distribution figures."""

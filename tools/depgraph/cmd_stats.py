@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from depgraph.cliopts import PYTHON, with_python
 from depgraph.config import find_root, load_config
 from depgraph.errors import ConfigError
 from depgraph.graph import BuildInfo, Graph, build_graph
@@ -39,7 +40,7 @@ def _build(
     where = root if root is not None else find_root()
     if not where.is_dir():
         raise ConfigError(f"{where}: --root: no such folder")
-    graph = build_graph(where, load_config(where), use_cache=not no_cache, jobs=jobs, info=info)
+    graph = build_graph(where, with_python(load_config(where)), use_cache=not no_cache, jobs=jobs, info=info)
     elapsed = time.perf_counter() - start
     # The command ends soon after: the collector need not walk the graph again (at exit: ~12 ms on sympy).
     gc.freeze()
@@ -77,6 +78,7 @@ def summary(graph: Graph) -> dict[str, Any]:
 
 @click.command()
 @_ROOT
+@PYTHON
 @_NO_CACHE
 @_JOBS
 @_FORMAT
@@ -108,6 +110,7 @@ def stats(root: Path | None, no_cache: bool, jobs: int | None, fmt: str, show_ti
 
 @click.command()
 @_ROOT
+@PYTHON
 @_NO_CACHE
 @_JOBS
 @_FORMAT

@@ -71,6 +71,10 @@ class Config:
     module_distributions: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     checks: Mapping[str, Level] = field(default_factory=lambda: DEFAULT_LEVELS)
     restrictions: tuple[Restriction, ...] = ()
+    # the interpreter whose installed metadata decides third-party ownership (None: the static mapping);
+    # `python_where` names where it was given, for errors (the key, or `--python`)
+    python: str | None = None
+    python_where: str = ""
 
     def level(self, check: str) -> Level:
         return self.checks.get(check, Level.ERROR)
@@ -181,6 +185,7 @@ _KEYS = {
     "module-distributions",
     "checks",
     "restrictions",
+    "python",
 }
 _RESTRICTION_KEYS = {
     "name",
@@ -296,4 +301,6 @@ def load_config(root: Path) -> Config:
         module_distributions=MappingProxyType(module_distributions),
         checks=_checks(r),
         restrictions=_restrictions(path, table.get("restrictions", [])),
+        python=r.string("python", "-") if "python" in table else None,
+        python_where=r.where("python"),
     )

@@ -21,6 +21,7 @@ from typing import Any
 
 from depgraph.classify import Classifier
 from depgraph.config import Config
+from depgraph.environment import STATIC, Environment, of_config
 from depgraph.imports import KINDS, FileImports, ImportKind, ImportRecord, SourceFile, Suppression
 from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin, module_ids
 from depgraph.pool import extract_resolved
@@ -50,6 +51,8 @@ class Graph:
     suppressions: Mapping[str, tuple[Suppression, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # where third-party ownership was read (`--python`), or the static mapping alone
+    environment: Environment = field(default=STATIC, compare=False, repr=False)
 
     def distribution(self, name: str) -> Distribution | None:
         return next((d for d in self.distributions if d.name == name), None)
@@ -193,7 +196,8 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
     ws = load_workspace(root, config)
     cache_dir = config.cache_path if use_cache else None
     prefix = f"{ws.root}{os.sep}"
-    store = Store(cache_dir, context_key(ws, config), info) if cache_dir is not None else None
+    env = of_config(config, cache_dir)
+    store = Store(cache_dir, context_key(ws, config, env), info) if cache_dir is not None else None
     rows: dict[str, tuple[Row, ...]] = {}
     errors: dict[str, tuple[int, str]] = {}
     ready: dict[str, FileImports | tuple[Any, ...]] = {}  # frozen as a worker sent it: thawed if asked
@@ -235,7 +239,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         ]
         from depgraph.cache import error_of  # noqa: PLC0415 - it imports hashlib: not on the warm path
 
-        classifier = Classifier(ws, cache_dir)
+        classifier = Classifier(ws, cache_dir, env)
         classifier.prepare()  # before any worker starts: each inherits the installed map
         helpers = _test_helpers(ws)
 
@@ -288,6 +292,7 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         imports=FileImportsMap([m.path for m in ws.modules], ready, store.old_frozen if store else dict),
         digests=digests,
         suppressions={m.path: suppressions.get(m.path, ()) for m in ws.modules},
+        environment=env,
     )
 
 

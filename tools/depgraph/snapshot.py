@@ -1,13 +1,13 @@
 """The graph cache: each file's resolved edge rows, reused while nothing they depend on has changed.
 
 One file per cache folder (`graph-v<FORMAT>.marshal`): two lengths, then two `marshal` parts, the rows
-(parsed on every run) and the extracted imports (parsed only when someone reads `Graph.imports`: two
-thirds of the bytes, which a warm `stats` never needs). It is trusted only
-under its *context key*: a digest of this format's version, the extractor's version, the Python version,
-the configuration, the workspace's distributions, modules and namespace packages (which decide how every
-import resolves) and the installed environment's metadata fingerprint (which decides how outside imports
-are classified). Under that key each file maps to its content digest, its edge rows, its parse error and
-its extracted imports.
+(parsed on every run) and the extracted imports (parsed only when someone reads `Graph.imports`: two thirds
+of the bytes, which a warm `stats` never needs). It is trusted only under its *context key*: a digest of
+this format's version, the extractor's version, the Python version, the configuration, the workspace's
+distributions, modules and namespace packages (which decide how every import resolves) and the installed
+environment's metadata fingerprint (which decides how outside imports are classified; the environment given
+with `--python`, or none). Under that key each file maps to its content digest, its edge rows, its parse
+error and its extracted imports.
 
 A file's rows are reused when its content digest is the stored one; the digest is re-computed unless the
 file's stat (size, mtime, ctime, inode) is the one recorded when it was last hashed AND both times were
@@ -34,6 +34,7 @@ from typing import Any, NamedTuple
 
 from depgraph.cachedir import make_cache_dir
 from depgraph.config import Config
+from depgraph.environment import STATIC, Environment
 from depgraph.imports import EXTRACTOR_VERSION, FileImports
 from depgraph.pool import read
 from depgraph.workspace import Workspace
@@ -80,7 +81,7 @@ def path_of(cache_dir: Path) -> Path:
     return cache_dir / f"graph-v{FORMAT}.marshal"
 
 
-def context_key(ws: Workspace, config: Config) -> bytes:
+def context_key(ws: Workspace, config: Config, env: Environment = STATIC) -> bytes:
     """Everything besides file contents that decides the graph (see the module docstring)."""
     from hashlib import blake2b  # noqa: PLC0415 - ~3 ms of imports, only with a cache
 
@@ -93,7 +94,7 @@ def context_key(ws: Workspace, config: Config) -> bytes:
     digest.update(
         marshal.dumps([(m.name, m.path, m.distribution, m.is_package, m.is_test) for m in ws.modules])
     )
-    digest.update(_metadata_fingerprint().encode())
+    digest.update(_metadata_fingerprint(env).encode())
     return digest.digest()
 
 

@@ -90,6 +90,18 @@ class View:
         tests = self.test_paths
         return [e for e in edges if e.path not in tests]
 
+    @cached_property
+    def markers(self) -> Mapping[str, str] | None:
+        """The marker environment of the interpreter given with `--python` (None: the running one)."""
+        env = getattr(self.graph, "environment", None)
+        return getattr(env, "markers", None)
+
+    @cached_property
+    def environment_named(self) -> bool:
+        """Whether an environment was given (`--python` or the `python` key)."""
+        env = getattr(self.graph, "environment", None)
+        return env is not None and not env.static
+
     def origin(self, distribution: str | None) -> Origin | None:
         dist = self.distributions.get(distribution or "")
         return dist.origin if dist else None

@@ -76,7 +76,7 @@ def run(view: View, level: Level) -> list[Finding]:
         if dist.origin not in FIRST_PARTY_ORIGINS:
             continue
         for req in declared(view.config.root, dist):
-            if req.name not in first_party and req.applies_here():
+            if req.name not in first_party and req.applies_here(view.markers):
                 groups.setdefault(req.name, []).append(req)
     found: list[Finding] = []
     for name, reqs in sorted(groups.items()):

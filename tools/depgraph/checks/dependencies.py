@@ -5,15 +5,17 @@ third-party one; never its own, never the standard library) that neither its `[p
 any of its extras declares. Names are compared after PEP 503 normalisation. An import counts unless it is
 guarded (`try`/`except ImportError`: optional by construction, also inside a function) or type-checking
 (never runs): top-level, deferred, dynamic and `__main__`-block imports count when they are neither (an
-import has every kind that applies: deferred+guarded does not count). A top-level import of a module that no
-installed distribution provides is reported too ("unknown"), unless its top-level name is a declared
-requirement (a dependency not installed in this environment, such as `tomli` on Python 3.11). One finding
-per file and imported distribution, at its first import.
+import has every kind that applies: deferred+guarded does not count). An import that counts of a module
+whose owner is unknown (no installed distribution of the given environment, no declared requirement, no
+entry of the static table provides it: `depgraph.classify`) is reported too, with the hint to name the
+environment. One finding per file and imported distribution (or unknown top-level name), at its first
+import.
 
 Unused: a requirement in `[project].dependencies` (extras are optional plugins and are not judged) that no
-module of the distribution imports, in any kind of import. Requirements whose marker is false in the running
-environment are skipped. The finding points at the requirement's line in pyproject.toml, where a suppression
-comment can say why it is needed anyway (a plugin, a runtime-only backend, ...).
+module of the distribution imports, in any kind of import. Requirements whose marker is false (for the
+`--python` interpreter, else the running one) are skipped. The finding points at the requirement's line in
+pyproject.toml, where a suppression comment can say why it is needed anyway (a plugin, a runtime-only
+backend, ...).
 """
 
 from __future__ import annotations
@@ -57,11 +59,19 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
         own = view.distributions[edge.importer_distribution]
         top = edge.imported.partition(".")[0]
         if edge.imported_distribution is None:
-            if edge.kind is not ImportKind.TOP_LEVEL or top in own.import_packages or _norm(top) in names:
+            if top in own.import_packages or _norm(top) in names:
                 continue
-            target, what = f"module {top}", f"`{edge.imported}`, which no installed distribution provides"
-            hint = "install the distribution that provides it and declare it, or map the import name to a "
-            hint += "distribution in [tool.depgraph.module-distributions]"
+            target = f"module {top}"
+            if view.environment_named:
+                what = f"`{edge.imported}`, which no distribution installed in the given environment "
+                what += "or declared provides (its owner is unknown)"
+                hint = "install the distribution that provides it there and declare it, or map the import "
+            else:
+                what = f"`{edge.imported}`, which no declared requirement provides (its owner is unknown)"
+                hint = "point depgraph at the repository's environment (`--python PATH`, or `python` in "
+                hint += "[tool.depgraph]) to read the owner from installed metadata, declare the "
+                hint += "distribution that provides it, or map the import "
+            hint += "name to a distribution in [tool.depgraph.module-distributions]"
         else:
             if edge.imported_distribution == own.name or _norm(edge.imported_distribution) in names:
                 continue
@@ -102,7 +112,7 @@ def run_unused(view: View, level: Level) -> list[Finding]:
             if (
                 req.extra
                 or req.group
-                or not req.applies_here()
+                or not req.applies_here(view.markers)
                 or req.name == _norm(name)
                 or req.name in used.get(name, ())
             ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,13 +31,14 @@ class Declared:
     def name(self) -> str:
         return norm(self.requirement.name)
 
-    def applies_here(self) -> bool:
-        """Whether its marker holds in the running environment (no marker: always)."""
+    def applies_here(self, markers: Mapping[str, str] | None = None) -> bool:
+        """Whether its marker holds in the given marker environment (the `--python` interpreter's), else in
+        the running one (no marker: always)."""
         marker = self.requirement.marker
         if marker is None:
             return True
         try:
-            return marker.evaluate({"extra": self.extra})
+            return marker.evaluate({**(markers or {}), "extra": self.extra})
         except UndefinedEnvironmentName:
             return True
 

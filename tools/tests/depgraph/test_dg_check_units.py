@@ -180,11 +180,18 @@ def test_undeclared_sibling_third_party_and_unknown(tmp_path: Path) -> None:
     g.imp("prov_b", "requests", 4, dist="requests", origin=Origin.THIRD_PARTY)  # same file, same target: once
     g.imp("prov_b", "ujson", 5, GUARDED, dist="ujson", origin=Origin.THIRD_PARTY)  # optional by construction
     g.imp("prov_b", "nowhere", 6, dist=None)  # provided by nothing installed
-    g.imp("prov_b", "maybe", 7, DEFERRED, dist=None)  # unknown, deferred: not reported
+    g.imp("prov_b", "maybe", 7, DEFERRED, dist=None)  # unknown, deferred: reported all the same
     g.imp("prov_b", "os", 8, dist=None, origin=Origin.STDLIB)
+    g.imp("prov_b", "maybe.sub", 9, DEFERRED, dist=None)  # the same unknown top-level name: once per file
     found = checks(g, cfg(tmp_path), "undeclared-dependency")
-    assert [(f.line, f.key) for f in found] == [(2, "prov-a"), (3, "requests"), (6, "module nowhere")]
-    assert "no installed distribution provides" in found[2].message
+    assert [(f.line, f.key) for f in found] == [
+        (2, "prov-a"),
+        (3, "requests"),
+        (6, "module nowhere"),
+        (7, "module maybe"),
+    ]
+    assert "which no declared requirement provides (its owner is unknown)" in found[2].message
+    assert "`--python PATH`" in found[3].hint
 
 
 def test_declared_through_extras_normalised_and_missing_installs(tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ from depgraph import classify
 
 
 def test_direct_scan_equals_importlib_metadata_on_this_environment() -> None:
-    direct = classify._scan_installed()
-    assert direct == classify._scan_with_importlib()
+    paths = tuple(sys.path)
+    direct = classify._scan_installed(paths)
+    assert direct == classify._scan_with_importlib(paths)
     assert "click" in direct  # an installed distribution this project depends on
 
 
@@ -39,8 +40,7 @@ def test_names_and_tops_from_every_kind_of_folder(tmp_path: Path, monkeypatch: p
     _dist(site, "gamma-3.0.egg-info", {"PKG-INFO": "Name: gamma\n", "SOURCES.txt": "gamma/__init__.py\n"})
     _dist(site, "gamma", {"__init__.py": ""})  # Python 3.13 lists only SOURCES.txt entries that exist
     _dist(site, "nameless-0.dist-info", {"METADATA": "Version: 0\n", "top_level.txt": "nameless\n"})
-    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path / "missing")])
-    assert classify._scan_installed() == {
+    assert classify._scan_installed((str(site), str(tmp_path / "missing"))) == {
         "alpha": ("Alpha",),
         "alpha_ext": ("Alpha",),
         "beta": ("beta",),
@@ -54,6 +54,5 @@ def test_an_archive_on_sys_path_is_left_to_importlib(tmp_path: Path, monkeypatch
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("delta-1.0.dist-info/METADATA", "Name: delta\n")
         zf.writestr("delta-1.0.dist-info/top_level.txt", "delta\n")
-    monkeypatch.setattr(sys, "path", [str(archive)])
-    assert classify._metadata_folders() is None
-    assert classify._scan_installed() == {"delta": ("delta",)}
+    assert classify._metadata_folders((str(archive),)) is None
+    assert classify._scan_installed((str(archive),)) == {"delta": ("delta",)}

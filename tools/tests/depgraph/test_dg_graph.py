@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,13 +13,17 @@ from dg_fixtures import make_repo, monorepo_files, pyproject
 import depgraph.graph as graph_module
 from depgraph.classify import installed_packages
 from depgraph.config import load_config
+from depgraph.environment import STATIC, load_environment
 from depgraph.graph import Graph, build_graph
 from depgraph.imports import ImportKind, SourceFile
 from depgraph.model import Level, Origin
 
 
-def graph(root: Path, *, use_cache: bool = False) -> Graph:
-    return build_graph(root, load_config(root), use_cache=use_cache, jobs=1)
+def graph(root: Path, *, use_cache: bool = False, python: str | None = None) -> Graph:
+    """The graph; with `python`, third-party owners come from that interpreter (this test's own: a real
+    environment where click and packaging are installed)."""
+    config = replace(load_config(root), python=python, python_where="test")
+    return build_graph(root, config, use_cache=use_cache, jobs=1)
 
 
 def rows(g: Graph) -> list[tuple[str, int, str, str, str | None, str, str]]:
@@ -139,7 +145,7 @@ def test_classification(tmp_path: Path) -> None:
         "import __future__\n"
         "import __main__\n"
     )
-    edges = graph(make_repo(tmp_path, files)).edges
+    edges = graph(make_repo(tmp_path, files), python=sys.executable).edges
     got = {
         e.imported: (e.imported_distribution, e.imported_origin) for e in edges if e.path.endswith("api.py")
     }
@@ -166,7 +172,7 @@ def test_first_party_wins_over_installed_metadata(tmp_path: Path) -> None:
     }
     got = {
         e.imported: (e.imported_distribution, e.imported_origin)
-        for e in graph(make_repo(tmp_path, files)).edges
+        for e in graph(make_repo(tmp_path, files), python=sys.executable).edges
     }
     assert got == {"depgraph": ("my-depgraph", Origin.STAGING), "click": ("click", Origin.THIRD_PARTY)}
 
@@ -262,20 +268,22 @@ def test_deterministic_and_cache_gives_the_same_graph(tmp_path: Path) -> None:
 
 
 def test_installed_packages_cache(tmp_path: Path) -> None:
-    fresh = installed_packages(None)
+    env = load_environment(sys.executable, "test", None)
+    assert installed_packages(None, STATIC) == {}  # no environment named: nothing installed decides
+    fresh = installed_packages(None, env)
     assert fresh["click"] == ("click",)
-    first = installed_packages(tmp_path)
+    first = installed_packages(tmp_path, env)
     assert sorted(p.name.startswith("installed-") for p in tmp_path.iterdir()) == [False, True]
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "*\n"  # the cache folder's own
-    assert installed_packages(tmp_path) == first == fresh
+    assert installed_packages(tmp_path, env) == first == fresh
     # A corrupt cache file is ignored and rewritten.
     (cache_file,) = tmp_path.glob("installed-*")
     cache_file.write_bytes(b"garbage")
-    assert installed_packages(tmp_path) == fresh
+    assert installed_packages(tmp_path, env) == fresh
     # A map from another environment is dropped when this one is written.
     (tmp_path / "installed-0123.pickle").write_bytes(b"old")
     cache_file.unlink()
-    installed_packages(tmp_path)
+    installed_packages(tmp_path, env)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".gitignore", cache_file.name]
 
 
@@ -301,7 +309,7 @@ def test_helpers_filter_tests_and_kinds(tmp_path: Path) -> None:
         "from fw.api import load\ndef later():\n    import prov_b.impl\n"
     )
     files["staging/prov_a/tests/test_a.py"] = "import prov_b\nimport click\n"
-    g = graph(make_repo(tmp_path, files))
+    g = graph(make_repo(tmp_path, files), python=sys.executable)
     assert g.dependency_counts() == {
         ("app", "fw"): 2,
         ("prov-a", "click"): 1,
@@ -362,7 +370,7 @@ def test_third_party_namespace_package_shared_by_two_distributions(
     _install_fake_distribution(site, "zzacme-two", ["zzacme/two/__init__.py", "zzacme/helpers.py"])
     _install_fake_distribution(site, "zzacme-three", ["zzacme/deep/three/__init__.py", "zzacme/deep/x.py"])
     _install_fake_distribution(site, "zzacme-four", ["zzacme/deep/four.py"])
-    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("PYTHONPATH", str(site))  # the interpreter named with --python sees it
     files = monorepo_files()
     files["app/main.py"] = (
         "import zzacme.one.core\n"
@@ -371,7 +379,7 @@ def test_third_party_namespace_package_shared_by_two_distributions(
         "from zzacme.deep.three import something\n"
         "import zzacme.deep\n"
     )
-    edges = graph(make_repo(tmp_path / "repo", files)).edges
+    edges = graph(make_repo(tmp_path / "repo", files), python=sys.executable).edges
     got = [(e.line, e.imported, e.imported_distribution) for e in edges if e.importer == "app.main"]
     assert got == [
         (1, "zzacme.one.core", "zzacme-one"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,10 @@ def files() -> dict[str, str]:
     return found
 
 
-def build(root: Path, *, use_cache: bool = True) -> tuple[Graph, BuildInfo]:
+def build(root: Path, *, use_cache: bool = True, python: str | None = None) -> tuple[Graph, BuildInfo]:
     info = BuildInfo()
-    return build_graph(root, load_config(root), use_cache=use_cache, jobs=1, info=info), info
+    config = replace(load_config(root), python=python, python_where="test")
+    return build_graph(root, config, use_cache=use_cache, jobs=1, info=info), info
 
 
 def same(cached: Graph, root: Path) -> None:
@@ -175,16 +177,21 @@ def test_config_change_added_file_and_environment_change(
     assert info.resolved == info.files
     same(graph, root)
 
+    # An environment named (this test's interpreter, with a site folder on its PYTHONPATH): another context
     site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    graph, info = build(root, python=sys.executable)
+    assert info.resolved == info.files
+    assert {e.imported_origin.value for e in graph.edges if e.imported == "zzsnap"} == {"unknown"}
+    # ... and a distribution installed there: another context again
     dist_info = site / "zzsnap-1.0.dist-info"
     dist_info.mkdir(parents=True)
     (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: zzsnap\nVersion: 1.0\n")
     (dist_info / "top_level.txt").write_text("zzsnap\n")
     (site / "zzsnap.py").write_text("")
-    monkeypatch.syspath_prepend(str(site))
-    graph, info = build(root)
+    graph, info = build(root, python=sys.executable)
     assert info.resolved == info.files
-    same(graph, root)
     assert {
         (e.imported_distribution, e.imported_origin.value) for e in graph.edges if e.imported == "zzsnap"
     } == {("zzsnap", "third-party")}

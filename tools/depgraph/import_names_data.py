@@ -1,0 +1,132 @@
+"""Import names of common distributions whose names do not say them (generated: do not edit).
+
+Written by tools/scripts/import_names_table.py from the installed metadata (RECORD) of these
+distributions, installed with pip from PyPI into a throwaway environment:
+apache-airflow-core==3.3.2 apache-airflow-task-sdk==1.3.2 apache-airflow==3.3.2 argon2-cffi-bindings==26.2.0
+argon2-cffi==25.1.0 attrs==26.1.0 azureml-core==1.61.0.post4 beautifulsoup4==4.15.0 biopython==1.88
+black==26.10.1 cffi==2.1.1 delta_spark==4.4.1 faiss-cpu==1.15.1 GitPython==3.2.1
+google-cloud-bigquery==3.47.0 grpcio==1.85.3 ibis-framework==12.0.0 ipykernel==7.4.0 jupyter==1.1.1
+jupyter_core==5.9.1 matplotlib==3.11.2 memory-profiler==0.61.0 opencv-python==5.1.0.95
+opentelemetry-api==1.45.2 pillow==13.0.0 protobuf==7.36.2 pydocket==0.27.2 PyJWT==2.15.1 pymupdf==2.1
+pyOpenSSL==26.4.0 pyserial==3.5 pytest==9.2.0 python-json-logger==4.2.0 PyYAML==6.0.4 pyzmq==27.3.0
+scikit-learn==1.9.1 setuptools==65.5.0 sympy==1.14.0 u8darts==0.41.0 weaviate-client==4.24.1
+websocket-client==1.9.2
+"""
+
+TABLE: dict[str, tuple[str, ...]] = {
+    "apache-airflow": (
+        "airflow",
+        "airflow.sdk",
+    ),
+    "apache-airflow-core": ("airflow",),
+    "apache-airflow-task-sdk": ("airflow.sdk",),
+    "argon2-cffi": ("argon2",),
+    "argon2-cffi-bindings": ("_argon2_cffi_bindings",),
+    "attrs": (
+        "attr",
+        "attrs",
+    ),
+    "azureml-core": ("azureml",),
+    "beautifulsoup4": ("bs4",),
+    "biopython": (
+        "Bio",
+        "BioSQL",
+    ),
+    "black": (
+        "_black_version",
+        "black",
+        "blackd",
+        "blib2to3",
+    ),
+    "cffi": (
+        "_cffi_backend",
+        "cffi",
+    ),
+    "delta-spark": ("delta",),
+    "faiss-cpu": ("faiss",),
+    "gitpython": ("git",),
+    "google-cloud-bigquery": (
+        "google.cloud.bigquery",
+        "google.cloud.bigquery_v2",
+    ),
+    "grpcio": ("grpc",),
+    "ibis-framework": ("ibis",),
+    "ipykernel": (
+        "ipykernel",
+        "ipykernel_launcher",
+    ),
+    "jupyter": (
+        "ipykernel",
+        "ipykernel_launcher",
+        "ipywidgets",
+        "jupyter_console",
+        "jupyterlab",
+        "nbconvert",
+        "notebook",
+    ),
+    "jupyter-core": (
+        "jupyter",
+        "jupyter_core",
+    ),
+    "matplotlib": (
+        "matplotlib",
+        "mpl_toolkits.axes_grid1",
+        "mpl_toolkits.axisartist",
+        "mpl_toolkits.mplot3d",
+        "pylab",
+    ),
+    "memory-profiler": (
+        "memory_profiler",
+        "mprof",
+    ),
+    "opencv-python": ("cv2",),
+    "opentelemetry-api": (
+        "opentelemetry.attributes",
+        "opentelemetry.baggage",
+        "opentelemetry.context",
+        "opentelemetry.environment_variables",
+        "opentelemetry.metrics",
+        "opentelemetry.propagate",
+        "opentelemetry.propagators.composite",
+        "opentelemetry.propagators.textmap",
+        "opentelemetry.trace",
+        "opentelemetry.util.re",
+        "opentelemetry.util.types",
+        "opentelemetry.version",
+    ),
+    "pillow": ("PIL",),
+    "protobuf": ("google.protobuf",),
+    "pydocket": ("docket",),
+    "pyjwt": ("jwt",),
+    "pymupdf": (
+        "fitz",
+        "pymupdf",
+        "pymupdf4llm",
+    ),
+    "pyopenssl": ("OpenSSL",),
+    "pyserial": ("serial",),
+    "pytest": (
+        "_pytest",
+        "py",
+        "pytest",
+    ),
+    "python-json-logger": ("pythonjsonlogger",),
+    "pyyaml": (
+        "_yaml",
+        "yaml",
+    ),
+    "pyzmq": ("zmq",),
+    "scikit-learn": ("sklearn",),
+    "setuptools": (
+        "_distutils_hack",
+        "pkg_resources",
+        "setuptools",
+    ),
+    "sympy": (
+        "isympy",
+        "sympy",
+    ),
+    "u8darts": ("darts",),
+    "weaviate-client": ("weaviate",),
+    "websocket-client": ("websocket",),
+}

@@ -1,0 +1,188 @@
+"""Third-party ownership: read from the environment named with --python (a real venv with a real
+`pip install` of a wheel built here), else from the static mapping; unknown owners are reported."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+from dg_fixtures import make_repo, pyproject
+
+DEPGRAPH = str(Path(sys.executable).with_name("depgraph"))
+ENV = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [DEPGRAPH, "check", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        env={**ENV, "HOME": str(root)},
+        check=False,
+    )
+
+
+def _wheel(folder: Path) -> Path:
+    """A real wheel of distribution `tiny-dist-name` 1.0 whose import name is `fancy_import` (no
+    top_level.txt, as flit, hatch and poetry build them: the RECORD says what it provides)."""
+    files = {
+        "fancy_import/__init__.py": b"VALUE = 1\n",
+        "tiny_dist_name-1.0.dist-info/METADATA": (
+            b"Metadata-Version: 2.1\nName: tiny-dist-name\nVersion: 1.0\n"
+        ),
+        "tiny_dist_name-1.0.dist-info/WHEEL": (
+            b"Wheel-Version: 1.0\nGenerator: depgraph-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
+    }
+    record = []
+    for name, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data)}")
+    record.append("tiny_dist_name-1.0.dist-info/RECORD,,")
+    files["tiny_dist_name-1.0.dist-info/RECORD"] = ("\n".join(record) + "\n").encode()
+    wheel = folder / "tiny_dist_name-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtual environment with the wheel installed by pip (offline: --no-index)."""
+    folder = tmp_path_factory.mktemp("env")
+    target = folder / "venv"
+    venv.create(target, with_pip=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(target / "bin" / "python"),
+            "install",
+            "--no-index",
+            "--no-deps",
+            "--disable-pip-version-check",
+            str(_wheel(folder)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return target
+
+
+ROOT = """
+[tool.depgraph]
+distributions = ["libs/*"]
+"""
+
+
+def repo(tmp_path: Path, tool: str = "") -> Path:
+    return make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": pyproject("app", ["tiny-dist-name", "lib-b"], tool=ROOT + tool),
+            "app/__init__.py": "import fancy_import\nimport lib_b\n",
+            "app/later.py": (
+                "import os\n\n\ndef fetch() -> None:\n"
+                "    import httpx\n    import httpx.auth\n    import requests\n"
+            ),
+            "app/again.py": "import httpx\n",
+            "libs/b/pyproject.toml": pyproject(
+                "lib-b", ["python-slugify>=8", "PyYAML", "azure-identity", "GitPython", "pillow"]
+            ),
+            "libs/b/lib_b/__init__.py": (
+                "import slugify\nimport yaml\nfrom azure.identity import DefaultAzureCredential\nimport git\n"
+                "from PIL import Image\nimport bs4\n"
+            ),
+        },
+    )
+
+
+def findings(done: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line.strip() for line in done.stdout.splitlines() if ": [" in line]
+
+
+def test_static_mapping_without_an_environment(tmp_path: Path) -> None:
+    done = run(repo(tmp_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    # slugify, yaml, azure.identity, git and PIL come from the declared names; bs4 from the table alone
+    assert findings(done) == [
+        "app/__init__.py:1: [error] `app` imports `fancy_import`, which no declared requirement provides "
+        "(its owner is unknown)",
+        "app/again.py:1: [error] `app` imports `httpx`, which no declared requirement provides (its owner is "
+        "unknown)",
+        "app/later.py:5: [error] `app` imports `httpx`, which no declared requirement provides (its owner is "
+        "unknown)",
+        "app/later.py:7: [error] `app` imports `requests`, which no declared requirement provides (its owner "
+        "is unknown)",
+        "libs/b/lib_b/__init__.py:6: [error] `lib-b` imports `bs4` from distribution `beautifulsoup4`, which "
+        "it does not declare",
+        "pyproject.toml:4: [warn] `app` declares `tiny-dist-name` in [project].dependencies, but none of its "
+        "modules imports it",
+    ]
+    assert done.stdout.count("point depgraph at the repository's environment (`--python PATH`") == 4
+
+
+def test_the_environment_named_with_python_decides(tmp_path: Path, environment: Path) -> None:
+    root = repo(tmp_path)
+    done = run(root, "--python", str(environment / "bin" / "python"))
+    assert done.returncode == 1, done.stdout + done.stderr
+    got = findings(done)
+    assert not any("fancy_import" in line or "tiny-dist-name" in line for line in got), got
+    assert [line.split(":")[0] + ":" + line.split(":")[1] for line in got] == [
+        "app/again.py:1",
+        "app/later.py:5",
+        "app/later.py:7",
+        "libs/b/lib_b/__init__.py:6",
+    ]
+    assert "which no distribution installed in the given environment or declared provides" in got[0]
+    # the folder of the environment works as well, and so does the key, relative to the root
+    assert findings(run(root, "--python", str(environment))) == got
+    keyed = repo(
+        tmp_path / "keyed", tool=f'python = "{os.path.relpath(environment, tmp_path / "keyed/repo")}"\n'
+    )
+    assert findings(run(keyed)) == got
+
+
+def test_caches_follow_the_environment_and_output_is_deterministic(tmp_path: Path, environment: Path) -> None:
+    root = repo(tmp_path)
+    python = str(environment / "bin" / "python")
+    static_first = run(root)
+    named = run(root, "--python", python)
+    static_again = run(root)
+    named_again = run(root, "--python", python)
+    assert static_first.stdout == static_again.stdout == run(root, "--no-cache").stdout
+    assert named.stdout == named_again.stdout == run(root, "--no-cache", "--python", python).stdout
+    assert static_first.stdout != named.stdout
+    assert "fancy_import" in static_first.stdout and "fancy_import" not in named.stdout
+
+
+def test_a_bad_python_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    done = run(root, "--python", str(tmp_path / "nowhere"))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"depgraph: error: --python: no interpreter at '{tmp_path / 'nowhere'}' ({tmp_path / 'nowhere'})"
+    ]
+    keyed = repo(tmp_path / "k", tool='python = "missing-venv"\n')
+    done = run(keyed)
+    assert done.returncode == 2
+    assert (
+        f"{keyed / 'pyproject.toml'}: tool.depgraph.python: no interpreter at 'missing-venv'" in done.stderr
+    )
+    (tmp_path / "notpython").write_text("#!/bin/sh\necho hello\n")
+    (tmp_path / "notpython").chmod(0o755)
+    done = run(root, "--python", str(tmp_path / "notpython"))
+    assert done.returncode == 2
+    assert "is not a Python interpreter depgraph can read" in done.stderr
