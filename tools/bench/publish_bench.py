@@ -51,9 +51,14 @@ def setup_monorepo(source: Path, work: Path, directory: str) -> tuple[Path, str]
     mono = work / "mono"
     git(work, "clone", "-q", "--no-checkout", str(source), str(mono))
     branch = git(mono, "symbolic-ref", "--short", "HEAD")
+    # `publish sync` checks the rules against the staging packages: the directory is one, with a stub
+    # pyproject.toml written untracked in the (otherwise empty) work tree, so the history is the source's.
     (mono / "pyproject.toml").write_text(
-        '[tool.publish]\nrules = "bench-rules.toml"\nwork-dir = "../publish-work"\n'
+        '[tool.publish]\nrules = "bench-rules.toml"\nwork-dir = "../publish-work"\n\n'
+        f'[tool.depgraph]\nstaging = ["{directory}"]\n'
     )
+    (mono / directory).mkdir(parents=True, exist_ok=True)
+    (mono / directory / "pyproject.toml").write_text('[project]\nname = "bench"\nversion = "0"\n')
     (mono / "bench-rules.toml").write_text(
         f'[defaults]\ncreate = true\n\n[[package]]\nname = "bench"\nsource = "{directory}"\n'
         f'destination = "{work}/dest.git"\n[[package.branch]]\nname = "main"\nsource = "{branch}"\n'

@@ -9,7 +9,7 @@ processes, each figure the median of BENCH_MANY_RUNS runs (default 3), alternati
   push to a new local bare repository) against `splitsh-lite --scratch` on the same folder (split only);
 - ten packages (that one and the next nine folders): `publish sync --jobs 2` from scratch; ratio to one;
 - every folder (one run): `publish sync --jobs 2` from scratch against splitsh-lite run once per folder;
-- 100 packages configured (every folder, then their subfolders, until 100): after a first full publish,
+- 100 packages configured (folders, some replaced by their subfolders, until 100): after a first full publish,
   `publish sync` after one new commit in one folder, and `publish sync` with nothing new.
 Each publish run starts from an empty work directory and new destinations where it says "from scratch".
 It checks that the published main of the one package ends on the folder's tree, as splitsh-lite's split does.
@@ -76,9 +76,19 @@ def package_name(folder: str) -> str:
 
 
 def write_rules(mono: Path, work: Path, branch: str, folders: list[str]) -> None:
+    """The rules, and what `publish sync` checks them against: the folders as staging packages, each with
+    a stub pyproject.toml naming it, written untracked in the (otherwise empty) work tree: the published
+    history is the source's alone."""
+    staging = ", ".join(f'"{f}"' for f in folders)
+    (mono / "pyproject.toml").write_text(
+        '[tool.publish]\nrules = "bench-rules.toml"\nwork-dir = "../publish-work"\n\n'
+        f"[tool.depgraph]\nstaging = [{staging}]\n"
+    )
     text = "[defaults]\ncreate = true\nsmoke-venv = false\n"
     for folder in folders:
         name = package_name(folder)
+        (mono / folder).mkdir(parents=True, exist_ok=True)
+        (mono / folder / "pyproject.toml").write_text(f'[project]\nname = "{name}"\nversion = "0"\n')
         text += (
             f'\n[[package]]\nname = "{name}"\nsource = "{folder}"\ndestination = "{work}/dest/{name}.git"\n'
             f'[[package.branch]]\nname = "main"\nsource = "{branch}"\n'
@@ -131,9 +141,6 @@ def main() -> int:
     reset(work)
     git(work, "clone", "-q", "--no-checkout", str(Path(source_env).resolve()), str(mono))
     branch = git(mono, "symbolic-ref", "--short", "HEAD")
-    (mono / "pyproject.toml").write_text(
-        '[tool.publish]\nrules = "bench-rules.toml"\nwork-dir = "../publish-work"\n'
-    )
     folders = folders_of(mono, branch, os.environ.get("BENCH_MANY_GLOBS", DEFAULT_GLOBS))
     one = os.environ.get("BENCH_MANY_ONE", "src/Symfony/Component/Console")
     if one not in folders:
@@ -199,12 +206,14 @@ def main() -> int:
     every = timed(publish, mono)
     splitsh_every = sum(splitsh_run(f)[0] for f in folders) if splitsh else None
 
-    subfolders: list[str] = []
+    hundred = list(folders)  # folders replaced by their subfolders (none nested in another) until 100
     for folder in folders:
-        if len(folders) + len(subfolders) >= 100:
+        if len(hundred) >= 100:
             break
-        subfolders += git(mono, "ls-tree", "-d", "--name-only", branch, f"{folder}/").splitlines()
-    hundred = (folders + sorted(subfolders))[:100]
+        inner = git(mono, "ls-tree", "-d", "--name-only", branch, f"{folder}/").splitlines()
+        if folder != one and len(inner) >= 2:
+            hundred = sorted((set(hundred) - {folder}) | set(inner))
+    hundred = sorted({one, *[f for f in hundred if f != one][:99]})
     write_rules(mono, work, branch, hundred)
     reset(work)
     first_hundred = timed(publish, mono)

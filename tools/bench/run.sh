@@ -27,4 +27,9 @@ run depgraph BENCH_DEPGRAPH_TARGET \
 # (e.g. contrib). BENCH_PUBLISH_RUNS (3), BENCH_SUBTREE_TIMEOUT (900 s): see tools/bench/publish_bench.py.
 run publish BENCH_PUBLISH_REPO "$PY" "$HERE/publish_bench.py"
 
+# publish with many packages vs splitsh-lite (built from source by build_splitsh_lite.sh, or BENCH_SPLITSH):
+# BENCH_MANY_REPO = a long history with many package folders (e.g. a clone of symfony/symfony; folders from
+# BENCH_MANY_GLOBS). BENCH_MANY_RUNS (3), BENCH_MANY_JOBS (2): see tools/bench/publish_many_bench.py.
+run publish-many BENCH_MANY_REPO "$PY" "$HERE/publish_many_bench.py"
+
 exit "$status"

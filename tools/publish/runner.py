@@ -47,7 +47,9 @@ def shared_history(rules: Rules, packages: list[PackageRule], source: quick.Sour
     """One commit-graph of the source history for all packages' walks (publish.history)."""
     branches = sorted({b.source for p in packages for b in p.branches})
     tips = [source.heads[b] for b in branches if b in source.heads]
-    return history.prepare(rules.work_dir, rules.root, tips)
+    # Packages without a work repository yet walk their whole history (a first publish).
+    full = sum(len(p.branches) for p in packages if not (rules.work_dir / f"{p.name}.git").exists())
+    return history.prepare(rules.work_dir, rules.root, tips, full_walks=full)
 
 
 def sync_all(

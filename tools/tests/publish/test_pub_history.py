@@ -117,11 +117,17 @@ def test_walks_in_the_shared_history_equal_the_per_folder_walks(tmp_path: Path, 
     assert int(repo.git("rev-list", "--count", "--merges", "main")) >= 5
     work = tmp_path / "work"
     tip = repo.git("rev-parse", "main")
-    shared = history.prepare(work, repo.path, [tip])
+    # A run with few full walks writes the graph without Bloom filters, one with many computes them all.
+    shared = history.prepare(work, repo.path, [tip], full_walks=1)
     chain = shared / "objects/info/commit-graphs/commit-graph-chain"
-    assert len(chain.read_text().split()) == 1
+    assert len(chain.read_text().split()) == 1 and not (shared / "objects/info" / history.BLOOM).exists()
+    for folder in FOLDERS:
+        assert split.walk(shared, tip, folder, []) == reference_walk(repo.path, tip, folder), folder
+    assert history.ensure_graph(shared, [tip], full_walks=history.BLOOM_AT) is True
+    assert (shared / "objects/info" / history.BLOOM).exists()
     graphs = list((shared / "objects/info/commit-graphs").glob("*.graph"))
-    assert graphs and b"BIDX" in graphs[0].read_bytes()  # changed-path Bloom filters are in the graph
+    assert len(graphs) == 1 and b"BDAT" in graphs[0].read_bytes()  # changed-path Bloom filters
+    assert history.ensure_graph(shared, [tip], full_walks=history.BLOOM_AT) is False
     for folder in FOLDERS:
         assert split.walk(shared, tip, folder, []) == reference_walk(repo.path, tip, folder), folder
     # New commits: a layer is added for them alone; covered tips write nothing.
