@@ -77,6 +77,19 @@ def objects_dir(repo: str | Path) -> Path:
     return p if p.is_absolute() else (Path(repo) / p).resolve()
 
 
+def check_many(repo: str | Path, names: list[str]) -> list[tuple[str, str] | None]:
+    """(sha, type) of each name through one `git cat-file --batch-check`, or None when it is missing."""
+    if not names:
+        return []
+    args = ["cat-file", "--batch-check=%(objectname) %(objecttype)"]
+    out = run(args, repo, input="".join(f"{n}\n" for n in names).encode()).stdout.decode()
+    result: list[tuple[str, str] | None] = []
+    for line in out.splitlines():
+        parts = line.rsplit(" ", 1)
+        result.append(None if parts[-1] in ("missing", "ambiguous") else (parts[0], parts[1]))
+    return result
+
+
 class CatFile:
     """One `git cat-file --batch` process. `read_many` streams answers in request order."""
 

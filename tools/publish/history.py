@@ -1,16 +1,16 @@
 """One index of the source history for every package of a work directory.
 
 `<work-dir>/history.git` is a bare repository that borrows the monorepo's objects (`objects/info/alternates`)
-and holds git's commit-graph of the source history with changed-path Bloom filters. Every package's
-path-limited walk runs there, so the graph is written once per work directory, not once per package, and
-a walk asks the Bloom filter instead of diffing trees for most commits (measured on a 72,172-commit history:
-`rev-list --full-history --simplify-merges -- DIR` 2.35 s without a graph, 1.39 s with one without
-filters, 0.87 s with filters; writing the graph 0.7 s without filters, 6.4 s with them).
+and holds git's commit-graph of the source history, with changed-path Bloom filters for the commits added
+after the first write. Every package's walk runs there, so the graph is written once per work directory,
+not once per package (measured on a 72,172-commit history: `rev-list --full-history --simplify-merges
+-- DIR` 2.35 s without a graph, 1.39 s with one, 0.87 s with Bloom filters for every commit; writing the
+graph 0.7 s, with every filter 6.4 s: a first publish walks its folders together instead, publish.walk).
 
-New source commits are added as a small split layer (`commit-graph write --split`), which git merges into
-the lower layers when they grow, so keeping it current costs about the new commits. The graph changes how
-fast git walks, never what it finds: the walks, and so the published SHAs, are the same with or without it.
-It is a cache: delete the folder and the next run writes it again.
+New source commits are added as a small split layer (`commit-graph write --split`) with their filters,
+which git merges into the lower layers when they grow, so keeping it current costs about the new commits.
+The graph changes how fast git walks, never what it finds: the walks, and so the published SHAs, are the
+same with or without it. It is a cache: delete the folder and the next run writes it again.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from publish import git
 
 NAME = "history.git"
 COVERED = "publish-covered-tips"  # the tips the graph covers (one per line), read to skip the write
-BLOOM = "publish-bloom-complete"  # present once every commit of the graph has its Bloom filter
-BLOOM_AT = 12  # full walks in one run from which writing every Bloom filter pays (measured, see above)
 MAX_NEW_FILTERS = 2000
 
 
@@ -45,36 +43,27 @@ def repo(work_dir: Path, source: Path) -> Path:
     return path
 
 
-def ensure_graph(path: Path, tips: list[str], *, full_walks: int = 0) -> bool:
+def ensure_graph(path: Path, tips: list[str]) -> bool:
     """Make the commit-graph cover `tips`; True when something was written.
 
-    The first write covers the whole history; Bloom filters for all of it only when the run has at least
-    BLOOM_AT full walks to do (they cost 6.4 s on 72,172 commits and save about 0.5 s per walk), else none
-    (0.7 s), and a later run with that many walks computes them then (`--split=replace`). Later calls add
-    only the commits the graph lacks, as a split layer with their filters (at most MAX_NEW_FILTERS, so
-    a merge of layers never computes many). Tips already covered cost one small file read.
+    The first write covers the whole history without Bloom filters (0.7 s on 72,172 commits; with them
+    6.4 s, which a first publish does not need: its full walks are shared, see publish.walk). Later writes
+    add only the commits the graph lacks, as a split layer with their Bloom filters (at most
+    MAX_NEW_FILTERS, so a merge of layers never computes many), for the path-limited walks of incremental
+    runs. Tips already covered cost one small file read.
     """
     wanted = sorted(set(tips))
     if not wanted:
         return False
     info = path / "objects" / "info"
     covered_file = info / COVERED
-    bloom_file = info / BLOOM
     chain = info / "commit-graphs" / "commit-graph-chain"
     covered = set(covered_file.read_text().split()) if covered_file.exists() and chain.exists() else set()
-    full = full_walks >= BLOOM_AT and not bloom_file.exists()
-    if all(t in covered for t in wanted) and not full:
+    if all(t in covered for t in wanted):
         return False
-    args = ["commit-graph", "write", "--stdin-commits", "--changed-paths", "--no-progress"]
-    if full:
-        args += ["--split=replace" if chain.exists() else "--split", "--max-new-filters=-1"]
-    elif not chain.exists():
-        args += ["--split", "--max-new-filters=0"]
-    else:
-        args += ["--split", f"--max-new-filters={MAX_NEW_FILTERS}"]
-    git.run(args, path, input="".join(f"{t}\n" for t in wanted).encode())
-    if full:
-        bloom_file.write_text("all commits have changed-path Bloom filters\n")
+    limit = MAX_NEW_FILTERS if chain.exists() else 0
+    args = ["commit-graph", "write", "--split", "--stdin-commits", "--changed-paths", "--no-progress"]
+    git.run([*args, f"--max-new-filters={limit}"], path, input="".join(f"{t}\n" for t in wanted).encode())
     keep = covered | set(wanted) if len(covered) < 1000 else set(wanted)  # bounded: old tips drop out
     tmp = info / f"{COVERED}.tmp"
     tmp.write_text("".join(f"{t}\n" for t in sorted(keep)))
@@ -82,8 +71,8 @@ def ensure_graph(path: Path, tips: list[str], *, full_walks: int = 0) -> bool:
     return True
 
 
-def prepare(work_dir: Path, source: Path, tips: list[str], *, full_walks: int = 0) -> Path:
+def prepare(work_dir: Path, source: Path, tips: list[str]) -> Path:
     """The shared history repository, its graph covering `tips` (source branch tips of this run)."""
     path = repo(work_dir, source)
-    ensure_graph(path, tips, full_walks=full_walks)
+    ensure_graph(path, tips)
     return path

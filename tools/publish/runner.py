@@ -8,7 +8,7 @@ from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
-from publish import git, history, pause, quick
+from publish import git, history, pause, quick, walk
 from publish.decide import OwnState, dependency_refusal
 from publish.deps import Sibling
 from publish.errors import GitError, PublishError
@@ -47,9 +47,20 @@ def shared_history(rules: Rules, packages: list[PackageRule], source: quick.Sour
     """One commit-graph of the source history for all packages' walks (publish.history)."""
     branches = sorted({b.source for p in packages for b in p.branches})
     tips = [source.heads[b] for b in branches if b in source.heads]
-    # Packages without a work repository yet walk their whole history (a first publish).
-    full = sum(len(p.branches) for p in packages if not (rules.work_dir / f"{p.name}.git").exists())
-    return history.prepare(rules.work_dir, rules.root, tips, full_walks=full)
+    return history.prepare(rules.work_dir, rules.root, tips)
+
+
+def shared_walks(
+    rules: Rules, packages: list[PackageRule], source: quick.Source, shared: Path
+) -> walk.SharedWalks:
+    """Packages without a work repository yet (a first publish) walk their whole history: together."""
+    expected: dict[str, set[str]] = {}
+    for p in packages:
+        if not (rules.work_dir / f"{p.name}.git").exists():
+            for b in p.branches:
+                if b.source in source.heads:
+                    expected.setdefault(source.heads[b.source], set()).add(b.dir)
+    return walk.SharedWalks(shared, expected)
 
 
 def sync_all(
@@ -70,7 +81,9 @@ def sync_all(
     # Shared by all packages: one graph of the source history, and the quick check of what is unchanged.
     source = quick.read_source(rules)
     shared = shared_history(rules, packages, source)
-    options = replace(options, history=shared, heads=source.heads)
+    options = replace(
+        options, history=shared, heads=source.heads, walks=shared_walks(rules, packages, source, shared)
+    )
     unchanged = {} if options.force else quick.unchanged(rules, packages, shared, source)
     syncs: dict[str, PackageSync] = {}
     pinned = {d for p in packages if p.pin == "commit" for d in p.dependencies}

@@ -13,6 +13,7 @@ from publish.errors import GitError, PublishError
 from publish.git import CatFile, ObjectWriter, PackWriter
 from publish.rules import BranchRule, PackageRule, Rules
 from publish.smoke import run_smoke
+from publish.walk import SharedWalks
 
 # Given a label and a total, start a progress display; the function returned advances it by n.
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -25,10 +26,11 @@ class Options:
     # (package, branch or tag) whose destination may be overwritten; ("pkg", "") grants all of pkg
     force: frozenset[tuple[str, str]] = frozenset()
     smoke: bool = True
-    history: Path | None = None
+    history: Path | None = None  # the shared history repository (publish.history) the walks run in
     # The source branch tips, read once at the start of the run: every package publishes from the same
     # source state even when a branch moves meanwhile (None: read each when needed).
-    heads: dict[str, str] | None = None  # the shared history repository (publish.history) the walks run in
+    heads: dict[str, str] | None = None
+    walks: SharedWalks | None = None  # full walks shared by the packages of a run (publish.walk)
 
 
 @dataclass
@@ -313,7 +315,10 @@ class PackageSync:
         extra = rewriter.extra_paths if rewriter else ()
 
         def attempt(excluded: list[str]) -> list[tuple[str, list[str]]]:
-            walked = split.walk(self.options.history or repo, tip, branch.dir, excluded)
+            if not excluded and self.options.walks is not None:
+                walked = self.options.walks.walk(tip, branch.dir)
+            else:
+                walked = split.walk(self.options.history or repo, tip, branch.dir, excluded)
             self.processed += len(walked)
             commits = split.read_commits(cat, walked, branch.dir, extra)
             tick = None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pub_fixtures import Repo, heads, make_monorepo
 
-from publish import history, split
+from publish import history, split, walk
 from publish.deps import Sibling
 from publish.rules import load_rules
 from publish.runner import sync_all
@@ -117,17 +117,11 @@ def test_walks_in_the_shared_history_equal_the_per_folder_walks(tmp_path: Path, 
     assert int(repo.git("rev-list", "--count", "--merges", "main")) >= 5
     work = tmp_path / "work"
     tip = repo.git("rev-parse", "main")
-    # A run with few full walks writes the graph without Bloom filters, one with many computes them all.
-    shared = history.prepare(work, repo.path, [tip], full_walks=1)
+    shared = history.prepare(work, repo.path, [tip])
     chain = shared / "objects/info/commit-graphs/commit-graph-chain"
-    assert len(chain.read_text().split()) == 1 and not (shared / "objects/info" / history.BLOOM).exists()
+    assert len(chain.read_text().split()) == 1
     for folder in FOLDERS:
         assert split.walk(shared, tip, folder, []) == reference_walk(repo.path, tip, folder), folder
-    assert history.ensure_graph(shared, [tip], full_walks=history.BLOOM_AT) is True
-    assert (shared / "objects/info" / history.BLOOM).exists()
-    graphs = list((shared / "objects/info/commit-graphs").glob("*.graph"))
-    assert len(graphs) == 1 and b"BDAT" in graphs[0].read_bytes()  # changed-path Bloom filters
-    assert history.ensure_graph(shared, [tip], full_walks=history.BLOOM_AT) is False
     for folder in FOLDERS:
         assert split.walk(shared, tip, folder, []) == reference_walk(repo.path, tip, folder), folder
     # New commits: a layer is added for them alone; covered tips write nothing.
@@ -138,14 +132,20 @@ def test_walks_in_the_shared_history_equal_the_per_folder_walks(tmp_path: Path, 
     assert history.ensure_graph(shared, [new_tip]) is False
     layers = chain.read_text().split()
     assert len(layers) in (1, 2)  # git may fold a small layer into the one below
+    newest = shared / "objects/info/commit-graphs" / f"graph-{layers[-1]}.graph"
+    assert b"BDAT" in newest.read_bytes()  # the new commits have changed-path Bloom filters
     for folder in FOLDERS:
         assert split.walk(shared, new_tip, folder, [tip]) == split.walk(repo.path, new_tip, folder, [tip])
         assert split.walk(shared, new_tip, folder, []) == reference_walk(repo.path, new_tip, folder)
 
 
 def test_published_shas_equal_those_of_the_per_package_walks(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(walk, "SHARED_FROM", 1)  # the fixture's two packages walk their history together
+    real = walk.walk_many
+    calls: list[list[str]] = []
+    monkeypatch.setattr(walk, "walk_many", lambda r, t, f: calls.append(f) or real(r, t, f))
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest-shared")
     repo.git("checkout", "-q", "-b", "side")
     repo.commit("fw: side", {"staging/fw/fw/side.py": "S = 1\n"})
@@ -181,5 +181,17 @@ def test_published_shas_equal_those_of_the_per_package_walks(
         assert all(r.ok for r in done), [r.error for r in done]
         assert (clone / "_work" / history.NAME).exists() == (name == "shared")
         results[name] = {p: heads(tmp_path / f"dest-{name}/{p}.git") for p in ("fw", "prov")}
+    assert calls == [["staging/fw", "staging/prov"]]  # one walk for both, in the shared run only
     assert results["shared"] == results["per-package"]
     assert results["shared"]["fw"]["refs/heads/main"]
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_one_walk_for_many_folders_equals_each_folders_own_walk(tmp_path: Path, seed: int) -> None:
+    repo = generated_history(tmp_path / "mono", seed, 70)
+    tip = repo.git("rev-parse", "main")
+    folders = [*FOLDERS, "pkg", "core", "other", "missing/never"]
+    walked = walk.walk_many(repo.path, tip, folders)
+    for folder in folders:
+        expected = reference_walk(repo.path, tip, folder)
+        assert walked[folder] == expected, folder
