@@ -190,6 +190,16 @@ def simplify_merge(
     gen: list[int],
 ) -> int:
     """What merge `c` simplifies to in folder `i` (itself, or one of its simplified parents)."""
+    if len(ps) == 2:  # the common cases, answered as the general rules below would answer them
+        a, b = simp[ps[0]][i], simp[ps[1]][i]
+        for keep, drop, parent in ((a, b, ps[0]), (b, a, ps[1])):
+            node = graph.nodes[keep]
+            if (
+                e[i] == entries[parent][i]
+                and (node.parents or not node.treesame)
+                and graph.is_ancestor(gen, drop, keep)
+            ):
+                return keep  # the other side is already in this one, and the merge took this one's folder
     same = [e[i] == entries[p][i] for p in ps]
     parents: list[int] = []
     bits: list[bool] = []

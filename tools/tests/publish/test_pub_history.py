@@ -24,10 +24,19 @@ FOLDERS = ("pkg/a", "pkg/b", "pkg/c", "lib/d")
 def merge_into(repo: Repo, other: str, current: str, i: int) -> None:
     try:
         repo.merge(other, f"merge {other} into {current} ({i})")
-    except AssertionError:  # a conflict: keep ours; the merge still records both parents
-        repo.git("checkout", "-q", "--ours", ".")
-        repo.git("add", "-A")
-        repo.git("commit", "-q", "--no-edit", "-m", f"merge {other} (ours) ({i})", env=repo._dates())
+    except AssertionError:  # a conflict: record the merge with our tree (-s ours), both parents kept
+        repo.git("merge", "--abort")
+        repo.git(
+            "merge",
+            "-q",
+            "-s",
+            "ours",
+            "--no-edit",
+            "-m",
+            f"merge {other} (ours) ({i})",
+            other,
+            env=repo._dates(),
+        )
 
 
 def generated_history(path: Path, seed: int, steps: int) -> Repo:
