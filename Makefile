@@ -32,10 +32,11 @@ verify-vendor: setup ## Fail with one line per broken, missing or stale vendor/ 
 verify-rules: setup ## Check the publishing rules against the staging packages
 	$(BIN)/publish verify-rules
 
-verify-deps: setup ## The main CI job: vendor tree, import graph checks, publishing rules
+verify-deps: setup ## The main CI job: vendor tree, import graph checks, publishing rules, no cycle in our tools
 	$(BIN)/depgraph vendor verify
 	$(BIN)/depgraph check
 	$(BIN)/publish verify-rules
+	$(BIN)/python tools/scripts/own_import_cycles.py depgraph publish
 
 lint: setup ## ruff and mypy --strict on tools/
 	cd tools && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy depgraph publish

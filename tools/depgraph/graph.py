@@ -1,6 +1,6 @@
 """The import graph of a monorepo: its distributions, modules, and one edge per import statement and target.
 
-`build_graph` = workspace discovery + extraction (`depgraph.imports.scan`, cached by content) + resolution:
+`build_graph` = workspace discovery + extraction (`depgraph.pool.scan`, cached by content) + resolution:
 `from pkg import name` reaches `pkg.name` when that is a module (or namespace package) of the repository,
 or when `pkg` is a namespace package several installed distributions share (`from google.cloud import
 storage`), else `pkg`; every target is then classified (core, staging, first-party, third-party, stdlib,

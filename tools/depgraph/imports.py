@@ -1,15 +1,14 @@
 """What one source file imports: the records the rest of depgraph builds on.
 
-This module fixes the contract between the extractor and the graph. ``extract`` turns the bytes of one
-file into ``ImportRecord``s; the graph resolves them against the modules it knows.
+This module fixes the contract between the extractor and the graph, and imports nothing of depgraph: it
+is the bottom layer. ``depgraph.extractor.extract`` turns the bytes of one file into ``ImportRecord``s,
+``depgraph.pool.scan`` does so for many files; the graph resolves them against the modules it knows.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 
@@ -113,33 +112,3 @@ class SourceFile(NamedTuple):
 
 
 EXTRACTOR_VERSION = 2  # bump whenever extraction output may change: it invalidates every cache
-
-
-def extract(data: bytes, module: str, is_package: bool) -> FileImports:
-    """Every import of one file (the bytes as read from disk), as the `ast` oracle would find them.
-
-    The fast scanner (``depgraph.scanner``) decides almost every file; whatever it cannot decide with
-    certainty goes to the oracle (``depgraph.oracle``). A syntax error far from every import statement,
-    string and bracket (a Python 2 ``print "x"``) is not seen here: ``depgraph.syntax`` compiles every
-    file for that (in ``check``), cached by content.
-    """
-    from depgraph import scanner  # noqa: PLC0415 - it imports this module
-
-    found = scanner.extract(data, module, is_package)
-    if found is not None:
-        return found
-    from depgraph import oracle  # noqa: PLC0415 - the rare file the scanner leaves to it
-
-    return oracle.extract(data, module, is_package)
-
-
-def scan(
-    files: Sequence[SourceFile], *, cache_dir: Path | None = None, jobs: int | None = None
-) -> dict[str, FileImports]:
-    """Extract every file; ``cache_dir=None`` disables the cache; ``jobs`` processes (default: CPUs).
-
-    A file that cannot be read gives a FileImports with ``error`` set (line 0), like a syntax error.
-    """
-    from depgraph import pool  # noqa: PLC0415 - it imports this module
-
-    return pool.scan(files, cache_dir=cache_dir, jobs=jobs)

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from depgraph.imports import FileImports, SourceFile, extract
+from depgraph.extractor import extract
+from depgraph.imports import FileImports, SourceFile
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,6 +32,10 @@ def read(path: str) -> bytes | FileImports:
 def scan(
     files: Sequence[SourceFile], *, cache_dir: Path | None = None, jobs: int | None = None
 ) -> dict[str, FileImports]:
+    """Extract every file; ``cache_dir=None`` disables the cache; ``jobs`` processes (default: CPUs).
+
+    A file that cannot be read gives a FileImports with ``error`` set (line 0), like a syntax error.
+    """
     loaded: list[tuple[SourceFile, bytes | FileImports | None, bytes | None]] = [
         (source, None, None)
         for source in files  # each read by the process that extracts it

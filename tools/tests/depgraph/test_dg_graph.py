@@ -230,7 +230,7 @@ def test_test_modules_with_the_same_name_resolve_to_their_own_distribution(tmp_p
 def test_parse_errors_are_findings_and_the_rest_goes_on(tmp_path: Path) -> None:
     files = monorepo_files()
     # A syntax error the extractor sees (above an import; one far from every import it may not: see
-    # depgraph.imports.extract, and depgraph.syntax for `check`); the graph turns it into a finding.
+    # depgraph.extractor.extract, and depgraph.syntax for `check`); the graph turns it into a finding.
     files["staging/fw/fw/api.py"] = 'import os\nname = "unterminated\nimport sys\n'
     root = make_repo(tmp_path, files)
     (root / "staging/prov_a/prov_a/latin.py").write_bytes(b"import sys\nx = '\xff'\n")

@@ -1,7 +1,7 @@
 """Tricky import statements: the fast scanner and the ast oracle must both find exactly what is expected.
 
 Every case runs through three extractors: the oracle, the scanner alone (which must decide the case
-itself, without falling back), and `imports.extract` (scanner + fallback).
+itself, without falling back), and `extractor.extract` (scanner + fallback).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from depgraph import imports, oracle, scanner
+from depgraph import extractor, oracle, scanner
 from depgraph.imports import FileImports, ImportKind
 
 T = ImportKind.TOP_LEVEL
@@ -31,7 +31,7 @@ def _scanner_only(data: bytes, module: str, is_package: bool) -> FileImports:
 EXTRACTORS: dict[str, Callable[[bytes, str, bool], FileImports]] = {
     "oracle": oracle.extract,
     "scanner": _scanner_only,
-    "extract": imports.extract,
+    "extract": extractor.extract,
 }
 
 # (source, module, is_package, expected (line, module, kind) triples)
@@ -390,7 +390,7 @@ def test_scanner_and_oracle_give_identical_records_and_text() -> None:
 
 def test_record_fields() -> None:
     data = b"from .pkg import (a as b,\n    c)  # trailing\nimport x.y as z\n"
-    found = imports.extract(data, "top.mod", False)
+    found = extractor.extract(data, "top.mod", False)
     first, second = found.records
     assert (first.module, first.names, first.level, first.text) == (
         "top.pkg",
@@ -425,7 +425,7 @@ def test_suppressions_are_read_from_comments_only() -> None:
 
 def test_coding_cookie_is_honoured() -> None:
     data = "# -*- coding: latin-1 -*-\nx = 'é'\nimport a\n".encode("latin-1")
-    found = imports.extract(data, "m", False)
+    found = extractor.extract(data, "m", False)
     assert found.error is None
     assert [(r.line, r.module) for r in found.records] == [(3, "a")]
 
@@ -442,7 +442,7 @@ def test_coding_cookie_is_honoured() -> None:
     ],
 )
 def test_errors_carry_the_line(data: bytes, line: int) -> None:
-    found = imports.extract(data, "m", False)
+    found = extractor.extract(data, "m", False)
     assert found.records == ()
     assert found.error is not None
     assert found.error[0] == line
@@ -457,6 +457,6 @@ def test_syntax_error_away_from_imports_is_not_seen_by_the_scanner() -> None:
         2,
         "Missing parentheses in call to 'print'. Did you mean print(...)?",
     )
-    found = imports.extract(data, "m", False)
+    found = extractor.extract(data, "m", False)
     assert found.error is None
     assert [r.module for r in found.records] == ["a"]

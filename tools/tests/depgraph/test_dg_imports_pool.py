@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from depgraph import pool
-from depgraph.imports import FileImports, extract
+from depgraph.extractor import extract
+from depgraph.imports import FileImports
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from depgraph import imports, oracle, scanner
+from depgraph import extractor, oracle, scanner
 from depgraph.imports import ImportKind
 
 TOOLS = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ TOOLS = Path(__file__).resolve().parents[2]
 def test_scanner_defers_to_the_oracle_when_unsure(source: str) -> None:
     data = source.encode()
     assert scanner.extract(data, "m", False) is None
-    assert imports.extract(data, "m", False) == oracle.extract(data, "m", False)
+    assert extractor.extract(data, "m", False) == oracle.extract(data, "m", False)
 
 
 @pytest.mark.parametrize("big", [False, True], ids=["one-regex", "by-stretch"])
@@ -41,7 +41,7 @@ def test_an_unclosed_triple_quote_before_an_import_goes_to_the_oracle(
         monkeypatch.setattr(scanner, "_BIG", 0)
     data = b'x = 1\ny = """never closed\nimport a\n'
     assert scanner.extract(data, "m", False) is None
-    found = imports.extract(data, "m", False)
+    found = extractor.extract(data, "m", False)
     assert found.records == ()
     assert found.error is not None
     assert found.error[0] == 2
@@ -101,7 +101,7 @@ def test_partial_token_scan_agrees_with_the_oracle(
 
 
 def test_dynamic_import_in_an_fstring_is_found_through_the_fallback() -> None:
-    found = imports.extract(b"x = f\"{__import__('os').sep}\"\n", "m", False)
+    found = extractor.extract(b"x = f\"{__import__('os').sep}\"\n", "m", False)
     assert [(r.module, r.kind) for r in found.records] == [("os", ImportKind.DYNAMIC)]
 
 
@@ -228,6 +228,6 @@ def test_parsing_never_warns() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for data in sources:
-            imports.extract(data, "m", False)
+            extractor.extract(data, "m", False)
             oracle.extract(data, "m", False)
     assert [str(w.message) for w in caught] == []
