@@ -137,9 +137,17 @@ def plan(root: Path) -> Plan:
     except tomllib.TOMLDecodeError:
         parsed = {}
     if not isinstance(parsed.get("tool"), dict) or TABLE.split(".")[1] not in parsed["tool"]:
-        # `tool` is an inline table or defined otherwise: let tomlkit insert it into the document
+        # `tool = { ... }` is an inline table, closed where it stands: add `depgraph = { ... }` inside it
         document = tomlkit.parse(text)
-        document.setdefault("tool", tomlkit.table(is_super_table=True))
-        document["tool"]["depgraph"] = table
-        new = tomlkit.dumps(document)
+        inline = tomlkit.inline_table()
+        if others:
+            inline["distributions"] = _globs(root, others)
+        try:
+            document["tool"]["depgraph"] = inline
+            new = tomlkit.dumps(document)
+            parsed = tomllib.loads(new)
+        except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError):
+            raise ConfigError(
+                f"{pyproject}: tool: cannot add a [{TABLE}] table to it; add one by hand"
+            ) from None
     return Plan(tuple(found), new)

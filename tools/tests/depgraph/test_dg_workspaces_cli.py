@@ -201,3 +201,24 @@ def test_pdm_file_urls_name_distributions(tmp_path: Path) -> None:
         },
     )
     assert findings(root) == {("undeclared-dependency", "libs/r/lib_r/__init__.py:1")}
+
+
+def test_init_into_an_inline_tool_table_or_refuses_in_one_line(tmp_path: Path) -> None:
+    files = {"libs/a/pyproject.toml": lib("lib-a"), "libs/a/lib_a/__init__.py": ""}
+    inline = make_repo(
+        tmp_path / "inline", files | {"pyproject.toml": "tool = { ruff = { line-length = 99 } }\n"}
+    )
+    assert init(inline).returncode == 0
+    assert (inline / "pyproject.toml").read_text() == (
+        'tool = { ruff = { line-length = 99 }, depgraph = {distributions = ["libs/a"]}}\n'
+    )
+    assert findings(inline) == set()
+    odd = make_repo(tmp_path / "odd", files | {"pyproject.toml": 'tool = "not a table"\n'})
+    done = init(odd)
+    assert done.returncode == 2, done.stderr
+    assert (
+        done.stderr
+        == f"depgraph: error: {odd}/pyproject.toml: tool: cannot add a [tool.depgraph] table to it; "
+        "add one by hand\n"
+    )
+    assert (odd / "pyproject.toml").read_text() == 'tool = "not a table"\n'
