@@ -148,8 +148,8 @@ def test_distribution_cycle_is_its_shortest_path_with_one_import_per_hop(tmp_pat
     assert found.message.endswith("fw -> prov-a -> fw")
     assert (found.path, found.line) == ("staging/fw/fw/__init__.py", 4)  # the smallest path:line of the hop
     assert found.chain == (
-        "fw -> prov-a: fw -> prov_a (staging/fw/fw/__init__.py:4): import prov_a",
-        "prov-a -> fw: prov_a -> fw.api (staging/prov_a/prov_a/__init__.py:1): import fw.api",
+        "fw -> prov-a (import): fw -> prov_a (staging/fw/fw/__init__.py:4): import prov_a",
+        "prov-a -> fw (import): prov_a -> fw.api (staging/prov_a/prov_a/__init__.py:1): import fw.api",
     )
 
 

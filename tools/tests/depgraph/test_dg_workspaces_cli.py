@@ -57,6 +57,8 @@ def test_uv_workspace_members_and_path_sources(tmp_path: Path) -> None:
     assert findings(root) == {
         ("undeclared-dependency", "packages/a/src/lib_a/__init__.py:1"),  # a member, found without a list
         ("unused-dependency", "packages/b/pyproject.toml:4"),
+        # lib-a imports lib-b, which declares lib-a: a cycle over an import and a declaration
+        ("distribution-cycle", "packages/a/src/lib_a/__init__.py:1"),
         # packages/skip is excluded from the workspace: not a distribution, not walked
     }
 
