@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 SETUP_INPUTS := requirements-dev.txt pyproject.toml tools/pyproject.toml $(wildcard staging/*/pyproject.toml) tools/scripts/setup-env.sh
 
-.PHONY: help setup test update-vendor verify-vendor verify-deps verify-rules lint graph report footprint demo publish bench clean
+.PHONY: help setup test update-vendor verify-vendor verify-deps verify-rules lint graph report footprint demo publish bench clean new-provider conformance
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -45,9 +45,16 @@ graph: setup ## Draw the distribution graph to _output/graph.svg
 	@mkdir -p _output
 	$(BIN)/depgraph graph -o _output/graph.svg
 
-report: setup ## Write the self-contained HTML report to _output/depgraph-report.html
+report: setup ## Write the self-contained HTML report to _output/depgraph-report.html (with the conformance matrix when `make conformance` wrote it)
 	@mkdir -p _output
-	$(BIN)/depgraph report -o _output/depgraph-report.html
+	$(BIN)/depgraph report -o _output/depgraph-report.html $(if $(wildcard _output/conformance.json),--section _output/conformance.json)
+
+conformance: setup ## Run every provider's conformance suite; print the matrix (and write _output/conformance.json for the report)
+	$(BIN)/cloud-provider conformance staging/cloud_provider_*/tests --section _output/conformance.json
+
+new-provider: setup ## Add a provider: make new-provider NAME=my_cloud (package, publish rule, extra, vendor link, install)
+	@$(BIN)/python tools/scripts/new_provider.py "$(NAME)"
+	@touch $(STAMP)
 
 footprint: setup ## What each distribution costs the core, with and without each staging package
 	$(BIN)/depgraph footprint
