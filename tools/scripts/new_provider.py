@@ -71,11 +71,13 @@ def add_publish_rule(p: dict[str, Any], names: ProviderNames) -> None:
     model_name, model_folder = p["model"]
     table = tomlkit.table()
     for key, value in p["template"].items():
-        if isinstance(value, str):
-            value = value.replace(model_folder, names.package).replace(model_name, names.distribution)
-        table[key] = value
-    p["rules"]["package"].append(table)
-    p["rules_path"].write_text(tomlkit.dumps(p["rules"]))
+        renamed = value.replace(model_folder, names.package) if isinstance(value, str) else value
+        table[key] = renamed.replace(model_name, names.distribution) if isinstance(renamed, str) else renamed
+    entry = tomlkit.document()
+    entry["package"] = tomlkit.aot()
+    entry["package"].append(table)
+    text = p["rules_path"].read_text()
+    p["rules_path"].write_text(text.rstrip("\n") + "\n\n" + tomlkit.dumps(entry))
 
 
 def add_extra(root: Path, names: ProviderNames, extra: str) -> None:
@@ -84,15 +86,16 @@ def add_extra(root: Path, names: ProviderNames, extra: str) -> None:
     lines = path.read_text().splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.strip() == "[project.optional-dependencies]")
     line_re = re.compile(r'([A-Za-z0-9_.-]+) = \["cloud-provider-')
-    at = start + 1
+    section = []
     for i in range(start + 1, len(lines)):
         if lines[i].startswith("["):
             break
-        m = line_re.match(lines[i])
-        if m and m.group(1) < extra:
+        section.append(i)
+    providers = [(i, m.group(1)) for i in section if (m := line_re.match(lines[i]))]
+    at = providers[0][0] if providers else start + 1
+    for i, key in providers:
+        if key < extra:
             at = i + 1
-        elif m:
-            break
     lines.insert(at, f'{extra} = ["{names.distribution}"]\n')
     path.write_text("".join(lines))
 
@@ -120,14 +123,24 @@ def add_workspace_member(root: Path, names: ProviderNames) -> str:
 
 
 def run(cmd: list[str], root: Path) -> None:
+    """Run a step; its output is shown as it comes, except pip's (shown only when it fails)."""
     _say("running " + " ".join(cmd))
-    subprocess.run(cmd, cwd=root, check=True)
+    if "pip" not in cmd:
+        subprocess.run(cmd, cwd=root, check=True)
+        return
+    done = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise subprocess.CalledProcessError(done.returncode, cmd)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="new-provider")
     parser.add_argument("name")
     parser.add_argument("--root", type=Path, default=Path())
+    parser.add_argument(
+        "--no-install", action="store_true", help="skip `pip install -e` (the entry point is then not registered)"
+    )
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
     python = sys.executable
@@ -145,10 +158,14 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"added the extra {p['extra']!r} to pyproject.toml")
         _say(add_workspace_member(root, names))
         run([str(Path(python).parent / "depgraph"), "vendor", "update"], root)
-        run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e",
-             f"staging/{names.package}"], root)  # fmt: skip
+        if not args.no_install:
+            pip = [python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e"]
+            run([*pip, f"staging/{names.package}"], root)
     except subprocess.CalledProcessError as exc:
-        print(f"new-provider: error: {' '.join(map(str, exc.cmd))} failed (exit {exc.returncode})", file=sys.stderr)
+        print(
+            f"new-provider: error: {' '.join(map(str, exc.cmd))} failed (exit {exc.returncode})",
+            file=sys.stderr,
+        )
         return 1
     _say(f"done: staging/{names.package}; next: make verify-deps, then"
          f" .venv/bin/python -m pytest staging/{names.package}")  # fmt: skip

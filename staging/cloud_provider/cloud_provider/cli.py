@@ -29,7 +29,9 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Tools for cloud provider authors.")
     sub = parser.add_subparsers(dest="command", required=True)
-    new = sub.add_parser("new", help="write a provider package that implements the Interface, supporting nothing")
+    new = sub.add_parser(
+        "new", help="write a provider package that implements the Interface, supporting nothing"
+    )
     new.add_argument("name", help="provider name: lower-case letters, digits, single underscores (my_cloud)")
     new.add_argument("--into", type=Path, default=Path(), help="folder to write cloud_provider_NAME in (.)")
     conf = sub.add_parser("conformance", help="run every provider's conformance suite and print the matrix")
@@ -61,7 +63,9 @@ def cmd_conformance(args: argparse.Namespace) -> int:
             raise UsageError(f"pytest ended with exit code {proc.returncode} before any result: {tail[0]}")
         results = json.loads(out.read_text())["providers"]
     if not results:
-        raise UsageError(f"no conformance test (a ProviderConformance subclass) under {' '.join(map(str, args.paths))}")
+        raise UsageError(
+            f"no conformance test (a ProviderConformance subclass) under {' '.join(map(str, args.paths))}"
+        )
     header, rows = table(results)
     sys.stdout.write(render_text(header, rows))
     failures = sorted(

@@ -142,7 +142,10 @@ def table(results: Mapping[str, Mapping[str, Mapping[str, str]]]) -> tuple[list[
         rows.append([label, *cells])
         for c in mine:
             rows.append(
-                ["  " + c.removeprefix("test_"), *(results[p].get(c, {}).get("result", "") for p in providers)]
+                [
+                    "  " + c.removeprefix("test_"),
+                    *(results[p].get(c, {}).get("result", "") for p in providers),
+                ]
             )
     return ["capability / check", *providers], rows
 
@@ -160,7 +163,10 @@ def summary(got: set[str]) -> str:
 
 def render_text(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -169,8 +175,9 @@ def section(header: list[str], rows: list[list[str]]) -> dict[str, Any]:
     ``depgraph report --section FILE`` reads: the report stays ignorant of cloud providers."""
     return {
         "title": "Conformance matrix",
-        "intro": "Each provider's run of the cloud_provider conformance suite (make conformance): a capability"
-        " passes when every check of it passes; unsupported means the provider does not declare it.",
+        "intro": "Each provider's run of the cloud_provider conformance suite (make conformance):"
+        " a capability passes when every check of it passes;"
+        " unsupported means the provider does not declare it.",
         "columns": header,
         "rows": rows,
         "styles": {PASS: "good", FAIL: "bad", UNSUPPORTED: "muted", SKIP: "muted"},

@@ -66,7 +66,7 @@ def files_of(names: ProviderNames) -> dict[str, str]:
 
 
 def write_provider(name: str, into: Path) -> Path:
-    """Write ``into/cloud_provider_<name>``; refuse (before writing anything) a bad name or an existing folder."""
+    """Write ``into/cloud_provider_<name>``; refuse a bad name or an existing folder before writing."""
     names = check_name(name)
     target = into / names.package
     if target.exists() or target.is_symlink():

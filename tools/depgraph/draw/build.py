@@ -8,7 +8,7 @@ check in `VIOLATION_CHECKS` reported (matched by file and line).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from depgraph.draw.model import (
     THIRD_PARTY,
     VIOLATION_CHECKS,
     DrawEdge,
+    EdgeImport,
     Drawing,
     Node,
 )
@@ -74,11 +75,28 @@ def _violations(edges: Sequence[Edge], findings: Sequence[Finding]) -> dict[Edge
 
 
 def _draw_edges(
-    grouped: dict[tuple[str, str], list[Edge]], reasons: dict[tuple[str, str], set[str]]
+    grouped: dict[tuple[str, str], list[Edge]],
+    reasons: dict[tuple[str, str], set[str]],
+    violations: Mapping[Edge, set[str]],
 ) -> tuple[DrawEdge, ...]:
     out = []
     for (source, target), edges in sorted(grouped.items()):
-        examples = sorted({f"{e.path}:{e.line}" for e in edges})[:MAX_EXAMPLES]
+        imports = sorted(
+            {
+                EdgeImport(
+                    not violations.get(e),
+                    e.path,
+                    e.line,
+                    e.kind.label,
+                    e.text,
+                    e.importer,
+                    e.imported,
+                    tuple(sorted(violations.get(e, ()))),
+                )
+                for e in edges
+            }
+        )
+        examples = list(dict.fromkeys(i.where for i in imports))[:MAX_EXAMPLES]
         statements = {(e.path, e.line) for e in edges}
         out.append(
             DrawEdge(
@@ -87,6 +105,7 @@ def _draw_edges(
                 len(statements),
                 tuple(sorted(reasons.get((source, target), ()))),
                 tuple(examples),
+                tuple(imports),
             )
         )
     return tuple(out)
@@ -111,7 +130,8 @@ def distribution_drawing(
             grouped[e.importer_distribution, target].append(e)
     first = [p for p in grouped if origins.get(p[0]) in FIRST_PARTY and origins.get(p[1]) in FIRST_PARTY]
     reasons: dict[tuple[str, str], set[str]] = {pair: {CYCLE} for pair in cycle_pairs(first)}
-    for edge, checks in _violations(edges, findings).items():
+    violations = _violations(edges, findings)
+    for edge, checks in violations.items():
         pair = (edge.importer_distribution, edge.imported_distribution or "")
         if pair in grouped:
             reasons.setdefault(pair, set()).update(checks)
@@ -127,7 +147,7 @@ def distribution_drawing(
         title="distributions",
         level="distribution",
         nodes=tuple(sorted(nodes)),
-        edges=_draw_edges(grouped, reasons),
+        edges=_draw_edges(grouped, reasons, violations),
         clusters=clusters,
         findings=tuple(sorted(findings)),
     )
@@ -223,7 +243,7 @@ def module_drawing(
         title=f"{direction} {focus} (depth {depth})",
         level="module",
         nodes=tuple(sorted(nodes)),
-        edges=_draw_edges(grouped, reasons),
+        edges=_draw_edges(grouped, reasons, violations),
         clusters=tuple(sorted((c, c) for c in clusters)),
         findings=tuple(sorted(findings)),
     )

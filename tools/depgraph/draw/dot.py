@@ -6,8 +6,8 @@ import math
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from depgraph.draw.model import KIND_TITLES, DrawEdge, Drawing, Node
-from depgraph.draw.styles import GREY, NODE_STYLES, RED
+from depgraph.draw.model import GROUP_TITLES, KIND_TITLES, DrawEdge, Drawing, Node
+from depgraph.draw.styles import GREY, NODE_STYLES, RED, REASON_COLOURS
 
 if TYPE_CHECKING:
     import graphviz
@@ -31,18 +31,35 @@ def _node_attrs(node: Node) -> dict[str, str]:
         "color": border,
         "fontcolor": text,
         "tooltip": tooltip,
+        "id": f"node:{node.id}",
+        "class": f"dg-node kind-{node.kind}",
     }
+
+
+TOOLTIP_IMPORTS = 5  # statements an edge's tooltip lists (offending first); the report lists them all
 
 
 def _edge_attrs(edge: DrawEdge) -> dict[str, str]:
     tooltip = f"{edge.source} -> {edge.target}: {edge.count} import{'s' * (edge.count != 1)}"
     if edge.reasons:
         tooltip += f" [{', '.join(edge.reasons)}]"
-    if edge.examples:
+    if edge.imports:
+        for i in edge.imports[:TOOLTIP_IMPORTS]:
+            why = f" [{', '.join(i.reasons)}]" if i.reasons else ""
+            tooltip += f"\n{i.where} {i.text}{why}"
+        if len(edge.imports) > TOOLTIP_IMPORTS:
+            tooltip += f"\n... and {len(edge.imports) - TOOLTIP_IMPORTS} more"
+    elif edge.examples:
         tooltip += f" e.g. {', '.join(edge.examples)}"
-    attrs = {"label": str(edge.count), "tooltip": tooltip}
+    attrs = {
+        "label": str(edge.count),
+        "tooltip": tooltip,
+        "id": f"edge:{edge.source}->{edge.target}",
+        "class": f"dg-edge reason-{edge.group or 'none'}",
+    }
     if edge.red:
-        attrs.update(color=RED, fontcolor=RED, penwidth="2.2")
+        colour = REASON_COLOURS[edge.group]
+        attrs.update(color=colour, fontcolor=colour, penwidth="2.2")
     else:
         attrs.update(color=GREY, fontcolor="#555555")
     return attrs
@@ -56,8 +73,12 @@ def _legend(drawing: Drawing) -> str:
             cell = f'<FONT COLOR="{text}">&#160;{escape(key)}&#160;</FONT>'
             sample = f'<TD BGCOLOR="{fill}" COLOR="{border}">{cell}</TD>'
         else:
-            sample = f'<TD><FONT COLOR="{RED}"><B>&#8594; red</B></FONT></TD>'
+            continue
         rows.append(f'<TR>{sample}<TD ALIGN="LEFT">{escape(title)}</TD></TR>')
+    for group in sorted({e.group for e in drawing.edges if e.red}, key=list(GROUP_TITLES).index):
+        colour = REASON_COLOURS[group]
+        sample = f'<TD><FONT COLOR="{colour}"><B>&#8594; {escape(group)}</B></FONT></TD>'
+        rows.append(f'<TR>{sample}<TD ALIGN="LEFT">{escape(GROUP_TITLES[group])}</TD></TR>')
     if not any(e.red for e in drawing.edges):
         rows.append(
             f'<TR><TD><FONT COLOR="{RED}"><B>&#8594; red</B></FONT></TD>'

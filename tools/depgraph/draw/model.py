@@ -50,17 +50,63 @@ class Node:
     lines: int = 0  # lines of code it stands for (first-party only)
 
 
+# The colour group of each reason: the report and the drawings colour an edge by its first group, in this
+# order (forbidden before undeclared before cycle), and the legend names each group that occurs.
+FORBIDDEN = "forbidden"
+UNDECLARED = "undeclared"
+REASON_GROUPS = {
+    "restriction": FORBIDDEN,
+    "staging-imports-core": FORBIDDEN,
+    "undeclared-dependency": UNDECLARED,
+    CYCLE: CYCLE,
+}
+GROUP_TITLES = {
+    FORBIDDEN: "forbidden import (restriction, staging imports the core)",
+    UNDECLARED: "undeclared dependency",
+    CYCLE: "on an import cycle",
+}
+
+
+def reason_group(reasons: tuple[str, ...]) -> str:
+    """The colour group of an edge with these reasons ("" for a plain edge)."""
+    groups = {REASON_GROUPS.get(r, FORBIDDEN) for r in reasons}
+    return next((g for g in GROUP_TITLES if g in groups), "")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class EdgeImport:
+    """One import statement behind a drawn edge; offending ones (with reasons) sort first."""
+
+    clean: bool  # False when a violation check reported this statement
+    path: str
+    line: int
+    kind: str  # ImportKind label: top-level, deferred+guarded, ...
+    text: str
+    importer: str
+    imported: str
+    reasons: tuple[str, ...] = ()  # violation checks that reported it, sorted
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class DrawEdge:
     source: str
     target: str
     count: int  # import statements
     reasons: tuple[str, ...] = ()  # sorted: "cycle" and/or check ids of violations; () for a plain edge
-    examples: tuple[str, ...] = ()  # up to three "path:line" of the statements behind it
+    examples: tuple[str, ...] = ()  # up to three "path:line" of the statements behind it, offending first
+    imports: tuple[EdgeImport, ...] = ()  # every statement behind it, offending first (the report lists them)
 
     @property
     def red(self) -> bool:
         return bool(self.reasons)
+
+    @property
+    def group(self) -> str:
+        return reason_group(self.reasons)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from depgraph.draw.model import CORE, FIRST_PARTY, FOCUS, MODULE, PACKAGE, STAGING, THIRD_PARTY
+from depgraph.draw.model import (
+    CORE,
+    CYCLE,
+    FIRST_PARTY,
+    FOCUS,
+    FORBIDDEN,
+    MODULE,
+    PACKAGE,
+    STAGING,
+    THIRD_PARTY,
+    UNDECLARED,
+)
 
 RED = "#d62728"
 GREY = "#777777"
+# edge colour by reason group (model.reason_group): forbidden red, undeclared amber, cycle purple
+REASON_COLOURS = {FORBIDDEN: RED, UNDECLARED: "#c77700", CYCLE: "#7b3fb5"}
 
 # kind -> (fill, border, text colour, DOT shape, DOT style)
 NODE_STYLES: dict[str, tuple[str, str, str, str, str]] = {

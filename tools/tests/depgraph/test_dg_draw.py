@@ -105,13 +105,16 @@ def test_dot_is_valid_and_marks_red_edges(planted: Path, capsys: pytest.CaptureF
     code, out, _ = run(capsys, "--root", str(planted), "--no-cache")  # stdout, no suffix: DOT
     assert code == 0
     assert out.startswith("// distributions\ndigraph depgraph {")
-    red = [line for line in out.splitlines() if "->" in line and 'color="#d62728"' in line]
-    assert [line.split("[")[0].strip() for line in red] == [  # in the drawing's sorted order
-        'fw -> "prov-b"',
-        '"prov-a" -> "prov-b"',
-        '"prov-b" -> fw',
-    ]
-    assert "on an import cycle" in out and "forbidden by a restriction" in out  # the legend names them
+    def coloured(colour: str) -> list[str]:  # in the drawing's sorted order
+        lines = [line for line in out.splitlines() if "->" in line and f'color="{colour}"' in line]
+        return [line.split("[")[0].strip() for line in lines]
+
+    # coloured by reason: forbidden red, cycle purple (an edge with several reasons takes the first of forbidden, undeclared, cycle)
+    assert coloured("#d62728") == ['"prov-a" -> "prov-b"']
+    assert coloured("#c77700") == ['fw -> "prov-b"']  # on the cycle, and undeclared
+    assert coloured("#7b3fb5") == ['"prov-b" -> fw']
+    assert 'class="dg-edge reason-forbidden"' in out and 'id="edge:prov-a->prov-b"' in out
+    assert "on an import cycle" in out and "forbidden import" in out  # the legend names each colour
     canon = subprocess.run(["dot", "-Tcanon"], input=out, capture_output=True, text=True, check=True)
     assert "digraph depgraph" in canon.stdout
 
