@@ -114,9 +114,7 @@ def add_workspace_member(root: Path, names: ProviderNames) -> str:
         said.append(f"added {member} to [tool.uv.workspace] members")
     sources = uv.get("sources")
     if sources is not None and names.distribution not in sources:
-        entry = tomlkit.inline_table()
-        entry["workspace"] = True
-        sources[names.distribution] = entry
+        sources[names.distribution] = tomlkit.parse("x = { workspace = true }")["x"]
         said.append(f"added {names.distribution} to [tool.uv.sources]")
     path.write_text(tomlkit.dumps(doc))
     return "; ".join(said) or f"{member} is already a member of the uv workspace (by a glob)"
@@ -139,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name")
     parser.add_argument("--root", type=Path, default=Path())
     parser.add_argument(
-        "--no-install", action="store_true", help="skip `pip install -e` (the entry point is then not registered)"
+        "--no-install",
+        action="store_true",
+        help="skip `pip install -e` (the entry point is then not registered)",
     )
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
