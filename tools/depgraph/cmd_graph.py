@@ -184,15 +184,26 @@ def footprint(root: Path | None, fmt: str, only: tuple[str, ...], no_cache: bool
     show_default=True,
     help="The HTML file to write.",
 )
+@click.option(
+    "--section",
+    "section_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Add a table another tool wrote as JSON (title, columns, rows: depgraph/sections.py); repeatable.",
+)
 @_THIRD_PARTY
 @PYTHON
 @_NO_CACHE
-def report(root: Path | None, output: str, third_party: bool, no_cache: bool) -> None:
+def report(
+    root: Path | None, output: str, section_files: tuple[Path, ...], third_party: bool, no_cache: bool
+) -> None:
     """Write one self-contained HTML page: graph, findings by check, footprint, per-distribution figures."""
     from depgraph.footprint import compute  # noqa: PLC0415
     from depgraph.html import render_page  # noqa: PLC0415
+    from depgraph.sections import load_section  # noqa: PLC0415
 
+    extra = tuple(load_section(p) for p in section_files)  # refused before the graph is built
     config, g, result = _load(root, no_cache)
     drawing = make_drawing(config, g, result, None, 1, False, None, third_party)
-    page = render_page(g, result, drawing, compute(g))
+    page = render_page(g, result, drawing, compute(g), extra)
     _write(output, page.encode("utf-8"), "report")

@@ -1,8 +1,10 @@
-"""The report page: one self-contained HTML file (inline SVG and CSS, no script, nothing fetched).
+"""The report page: one self-contained HTML file (inline SVG, CSS and script, nothing fetched).
 
-Sections, each with an id the tests look for: `graph` (the distribution graph as inline SVG), `findings`
-(grouped by check, with file:line), `footprint` (the `depgraph footprint` table) and `distributions`
-(per-distribution figures: imports in and out, declared and used dependencies).
+Sections, each with an id the tests look for: `graph` (the distribution graph as inline SVG, with the
+legend of edge colours), `findings` (grouped by check, with file:line), `footprint` (the `depgraph
+footprint` table), `distributions` (per-distribution figures: imports in and out, declared and used
+dependencies), then any extra sections (`--section FILE`, depgraph.sections). The page is whole without
+script; with it, depgraph.explore adds search, focus and the imports behind an edge.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from depgraph import explore, sections
 from depgraph.errors import DepgraphError
 from depgraph.footprint import HEADERS, Row, table
 from depgraph.model import Distribution, Finding, Origin
@@ -30,8 +33,11 @@ h1 { font-size: 1.5em; margin: 1em 0 0.2em; } h2 { margin-top: 1.8em; border-bot
 h3 { margin-bottom: 0.3em; } .summary { font-size: 1.05em; color: #3a4356; }
 .ok { color: #2f7d32; } .error { color: #c62828; font-weight: 600; }
 .warn { color: #a86a00; font-weight: 600; }
-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
-th, td { border: 1px solid #d9dee7; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; max-width: 100%; }
+th, td { border: 1px solid #d9dee7; padding: 0.3em 0.6em; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
+table.findings, table.distributions { width: 100%; }  /* wrap to the page instead of widening it */
+table.findings code { white-space: pre-wrap; }
 th { background: #f1f4f9; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.92em; background: #f5f7fa;
        padding: 0 0.2em; }
@@ -164,7 +170,13 @@ def _distributions(graph: Graph, include_tests: bool) -> str:
     return f'<table class="distributions"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
-def render_page(graph: Graph, result: CheckResult, drawing: Drawing, footprint: list[Row]) -> str:
+def render_page(
+    graph: Graph,
+    result: CheckResult,
+    drawing: Drawing,
+    footprint: list[Row],
+    extra: tuple[sections.Section, ...] = (),
+) -> str:
     """The whole page; the same repository gives the same bytes (no dates, everything sorted)."""
     from depgraph.checks import TITLES  # noqa: PLC0415
 
@@ -179,19 +191,25 @@ def render_page(graph: Graph, result: CheckResult, drawing: Drawing, footprint: 
         f"{f'; {result.suppressed} suppressed' if result.suppressed else ''}.</p>"
     )
     include_tests = graph.config.include_tests
+    links = "".join(f'<a href="#{x.anchor}">{escape(x.title.lower())}</a>' for x in extra)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>depgraph report: {escape(core)}</title><style>{CSS}</style></head><body>\n"
+        f"<title>depgraph report: {escape(core)}</title>"
+        f"<style>{CSS}{explore.CSS}{sections.CSS}</style></head><body>\n"
         f"<h1>depgraph report: {escape(core)}</h1>{summary}\n"
         '<nav><a href="#graph">graph</a><a href="#findings">findings</a><a href="#footprint">footprint</a>'
-        '<a href="#distributions">distributions</a></nav>\n'
-        f'<section id="graph"><h2>Dependency graph</h2>{_svg(drawing)}</section>\n'
+        '<a href="#distributions">distributions</a>'
+        f"{links}</nav>\n"
+        f'<section id="graph"><h2>Dependency graph</h2>{explore.legend()}{explore.controls()}'
+        f"{_svg(drawing)}</section>\n"
         f'<section id="findings"><h2>Findings ({len(result.findings)})</h2>'
         f"{_findings(result.findings, dict(TITLES))}</section>\n"
         f'<section id="footprint"><h2>Footprint</h2>{_footprint(footprint)}</section>\n'
         f'<section id="distributions"><h2>Distributions</h2>{_distributions(graph, include_tests)}'
         "</section>\n"
+        f"{''.join(sections.render(x) for x in extra)}"
+        f"{explore.scripts(drawing, graph, include_tests)}"
         "</body></html>\n"
     )

@@ -10,6 +10,7 @@ need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 # headless Chromium: the report page is tested in a real browser
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)  # drives it (selenium)
 # HAProxy: the baremetal provider's tests check the configuration it writes with `haproxy -c`
 command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -22,8 +22,8 @@ from depgraph.draw.model import (
     THIRD_PARTY,
     VIOLATION_CHECKS,
     DrawEdge,
-    EdgeImport,
     Drawing,
+    EdgeImport,
     Node,
 )
 from depgraph.errors import DepgraphError

@@ -7,7 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from depgraph.draw.model import GROUP_TITLES, KIND_TITLES, DrawEdge, Drawing, Node
-from depgraph.draw.styles import GREY, NODE_STYLES, RED, REASON_COLOURS
+from depgraph.draw.styles import GREY, NODE_STYLES, REASON_COLOURS, RED
 
 if TYPE_CHECKING:
     import graphviz

@@ -115,7 +115,8 @@ def test_page_is_self_contained_and_deterministic(report: Path, tmp_path: Path) 
     outline = Outline()
     outline.feed(html)
     assert outline.sections == ["graph", "findings", "footprint", "distributions"]
-    assert outline.external == [] and outline.scripts == 0 and "<link" not in html and "@import" not in html
+    # inline only: the explore data (JSON) and its script, nothing fetched (test_dg_explore drives them)
+    assert outline.external == [] and outline.scripts == 2 and "<link" not in html and "@import" not in html
     assert "staging/prov_a/prov_a/__init__.py:2" in html  # the findings, with file:line
     assert html.count('<h3 id="check-') == 2  # grouped by check: restriction, undeclared-dependency
     again = tmp_path / "again.html"
