@@ -105,11 +105,12 @@ def test_dot_is_valid_and_marks_red_edges(planted: Path, capsys: pytest.CaptureF
     code, out, _ = run(capsys, "--root", str(planted), "--no-cache")  # stdout, no suffix: DOT
     assert code == 0
     assert out.startswith("// distributions\ndigraph depgraph {")
+
     def coloured(colour: str) -> list[str]:  # in the drawing's sorted order
         lines = [line for line in out.splitlines() if "->" in line and f'color="{colour}"' in line]
         return [line.split("[")[0].strip() for line in lines]
 
-    # coloured by reason: forbidden red, cycle purple (an edge with several reasons takes the first of forbidden, undeclared, cycle)
+    # coloured by reason: forbidden red, undeclared amber, cycle purple (several reasons: the first of these)
     assert coloured("#d62728") == ['"prov-a" -> "prov-b"']
     assert coloured("#c77700") == ['fw -> "prov-b"']  # on the cycle, and undeclared
     assert coloured("#7b3fb5") == ['"prov-b" -> fw']
