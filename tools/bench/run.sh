@@ -22,6 +22,11 @@ run() {  # run NAME VARIABLE COMMAND...: one benchmark, skipped when VARIABLE is
 run depgraph BENCH_DEPGRAPH_TARGET \
   "$PY" "$HERE/depgraph_bench.py" "${BENCH_DEPGRAPH_TARGET:-}" --reps "${BENCH_REPS:-5}"
 
+# depgraph check at scale: BENCH_SITE_PYTHON = the interpreter of a throwaway environment with many packages
+# installed (see tools/bench/depgraph_scale.py); laid out as a monorepo of one folder per distribution.
+run depgraph-scale BENCH_SITE_PYTHON \
+  "$PY" "$HERE/depgraph_scale.py" "${BENCH_SITE_PYTHON:-}" --reps "${BENCH_REPS:-3}" --profile
+
 # publish vs git filter-repo and git subtree split: BENCH_PUBLISH_REPO = a git repository with a long history
 # (e.g. a clone of git/git), BENCH_PUBLISH_DIR = one of its directories touched by thousands of commits
 # (e.g. contrib). BENCH_PUBLISH_RUNS (3), BENCH_SUBTREE_TIMEOUT (900 s): see tools/bench/publish_bench.py.

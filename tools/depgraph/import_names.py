@@ -14,6 +14,7 @@ from functools import cache
 
 from depgraph.import_names_data import TABLE
 
+RULES_VERSION = 1  # bump when `guesses` changes: the graph cache is keyed by it and the table
 _SEPARATORS = re.compile(r"[-_.]+")
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
@@ -66,3 +67,9 @@ def namespaces() -> frozenset[str]:
             parts = name.lower().split(".")
             found.update(".".join(parts[:end]) for end in range(1, len(parts)))
     return frozenset(found)
+
+
+@cache
+def fingerprint() -> str:
+    """What the static mapping is (rules and table), for cache keys."""
+    return f"{RULES_VERSION}:{sorted(TABLE.items())!r}"

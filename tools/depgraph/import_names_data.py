@@ -2,18 +2,19 @@
 
 Written by tools/scripts/import_names_table.py from the installed metadata (RECORD) of these
 distributions, installed with pip from PyPI into a throwaway environment:
-apache-airflow-core==3.3.2 apache-airflow-task-sdk==1.3.2 apache-airflow==3.3.2 argon2-cffi-bindings==26.2.0
-argon2-cffi==25.1.0 attrs==26.1.0 azureml-core==1.61.0.post4 beautifulsoup4==4.15.0 biopython==1.88
-black==26.10.1 cffi==2.1.1 delta_spark==4.4.1 faiss-cpu==1.15.1 GitPython==3.2.1
-google-cloud-bigquery==3.47.0 grpcio==1.85.3 ibis-framework==12.0.0 ipykernel==7.4.0 jupyter==1.1.1
-jupyter_core==5.9.1 matplotlib==3.11.2 memory-profiler==0.61.0 opencv-python==5.1.0.95
-opentelemetry-api==1.45.2 pillow==13.0.0 protobuf==7.36.2 pydocket==0.27.2 PyJWT==2.15.1 pymupdf==2.1
-pyOpenSSL==26.4.0 pyserial==3.5 pytest==9.2.0 python-json-logger==4.2.0 PyYAML==6.0.4 pyzmq==27.3.0
-scikit-learn==1.9.1 setuptools==65.5.0 sympy==1.14.0 u8darts==0.41.0 weaviate-client==4.24.1
-websocket-client==1.9.2
+ag-ui-protocol==1.0.0 apache-airflow-core==3.3.2 apache-airflow-task-sdk==1.3.2 apache-airflow==3.3.2
+argon2-cffi-bindings==26.2.0 argon2-cffi==25.1.0 attrs==26.1.0 azureml-core==1.61.0.post4
+beautifulsoup4==4.15.0 biopython==1.88 black==26.10.1 cffi==2.1.1 delta_spark==4.4.1 faiss-cpu==1.15.1
+fastmcp-slim==4.2.3 GitPython==3.2.1 google-cloud-bigquery==3.47.0 google-cloud-storage==3.17.1
+griffelib==2.4.1 grpcio==1.85.3 ibis-framework==12.0.0 ipykernel==7.4.0 jupyter==1.1.1 jupyter_core==5.9.1
+matplotlib==3.11.2 memory-profiler==0.61.0 opencv-python==5.1.0.95 opentelemetry-api==1.45.2 pillow==13.0.0
+protobuf==7.36.2 pydocket==0.27.2 PyJWT==2.15.1 pymupdf==2.1 pyOpenSSL==26.4.0 pyserial==3.5 pytest==9.2.0
+python-json-logger==4.2.0 PyYAML==6.0.4 pyzmq==27.3.0 scikit-learn==1.9.1 setuptools==65.5.0 sympy==1.14.0
+u8darts==0.41.0 weaviate-client==4.24.1 websocket-client==1.9.2
 """
 
 TABLE: dict[str, tuple[str, ...]] = {
+    "ag-ui-protocol": ("ag_ui",),
     "apache-airflow": (
         "airflow",
         "airflow.sdk",
@@ -44,11 +45,18 @@ TABLE: dict[str, tuple[str, ...]] = {
     ),
     "delta-spark": ("delta",),
     "faiss-cpu": ("faiss",),
+    "fastmcp-slim": ("fastmcp",),
     "gitpython": ("git",),
     "google-cloud-bigquery": (
         "google.cloud.bigquery",
         "google.cloud.bigquery_v2",
     ),
+    "google-cloud-storage": (
+        "google.cloud._storage",
+        "google.cloud._storage_v2",
+        "google.cloud.storage",
+    ),
+    "griffelib": ("griffe",),
     "grpcio": ("grpc",),
     "ibis-framework": ("ibis",),
     "ipykernel": (
@@ -81,21 +89,30 @@ TABLE: dict[str, tuple[str, ...]] = {
     ),
     "opencv-python": ("cv2",),
     "opentelemetry-api": (
+        "opentelemetry._logs",
         "opentelemetry.attributes",
         "opentelemetry.baggage",
         "opentelemetry.context",
         "opentelemetry.environment_variables",
         "opentelemetry.metrics",
         "opentelemetry.propagate",
+        "opentelemetry.propagators._envcarrier",
         "opentelemetry.propagators.composite",
         "opentelemetry.propagators.textmap",
         "opentelemetry.trace",
+        "opentelemetry.util._decorator",
+        "opentelemetry.util._importlib_metadata",
+        "opentelemetry.util._once",
+        "opentelemetry.util._providers",
         "opentelemetry.util.re",
         "opentelemetry.util.types",
         "opentelemetry.version",
     ),
     "pillow": ("PIL",),
-    "protobuf": ("google.protobuf",),
+    "protobuf": (
+        "google._upb._message",
+        "google.protobuf",
+    ),
     "pydocket": ("docket",),
     "pyjwt": ("jwt",),
     "pymupdf": (

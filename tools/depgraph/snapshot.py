@@ -86,6 +86,7 @@ def context_key(ws: Workspace, config: Config, env: Environment = STATIC) -> byt
     from hashlib import blake2b  # noqa: PLC0415 - ~3 ms of imports, only with a cache
 
     from depgraph.classify import _metadata_fingerprint  # noqa: PLC0415 - the classifier's own key
+    from depgraph.import_names import fingerprint  # noqa: PLC0415
 
     digest = blake2b(digest_size=16)
     head = (FORMAT, EXTRACTOR_VERSION, sys.version, str(ws.root), config, ws.distributions)
@@ -95,6 +96,7 @@ def context_key(ws: Workspace, config: Config, env: Environment = STATIC) -> byt
         marshal.dumps([(m.name, m.path, m.distribution, m.is_package, m.is_test) for m in ws.modules])
     )
     digest.update(_metadata_fingerprint(env).encode())
+    digest.update(fingerprint().encode())  # the static mapping (a new table changes owners)
     return digest.digest()
 
 

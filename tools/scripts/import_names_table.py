@@ -53,12 +53,9 @@ def provided(files: list[str]) -> set[str]:
 
 
 def _public(name: str) -> bool:
-    """Worth recording: not an editable-install finder, no private part below the top level (those come
-    with their public package), not a mypyc helper."""
-    parts = name.split(".")
-    return (
-        not name.startswith("__") and not any(p.startswith("_") for p in parts[1:]) and "__mypyc" not in name
-    )
+    """Worth recording: not an editable-install finder, not a mypyc helper (private modules stay: a
+    namespace portion such as `opentelemetry._logs` is imported by name)."""
+    return not name.startswith("__") and "__mypyc" not in name
 
 
 def _requirements(requires: list[str] | None) -> list[str]:
