@@ -18,6 +18,7 @@ from publish.preflight import preflight
 from publish.report import lines, summary
 from publish.rules import Rules, load_rules
 from publish.runner import check_source, selected, sync_all
+from publish.shard import parse_shard, shard_packages
 from publish.sync import Options, PackageResult
 from publish.verify import verify
 
@@ -99,6 +100,13 @@ def verify_rules(ctx: click.Context) -> None:
     metavar="NAME",
     help="Publish only this package (and what it depends on); repeatable.",
 )
+@click.option(
+    "--shard",
+    metavar="I/N",
+    default=None,
+    help="Publish only shard I of N (a stable split by package name, for a CI job matrix), "
+    "with the packages it depends on.",
+)
 @click.option("--no-smoke", is_flag=True, help="Skip the smoke tests.")
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
@@ -111,12 +119,21 @@ def sync(
     force: tuple[str, ...],
     jobs: int,
     packages: tuple[str, ...],
+    shard: str | None,
     no_smoke: bool,
     progress: bool | None,
 ) -> None:
     """Split, check, smoke-test and push every package (or the named ones)."""
 
     rules = _rules(ctx)
+    if shard is not None:
+        if packages:
+            raise click.UsageError("--shard and --package cannot be combined")
+        index, count = parse_shard(shard)
+        packages = shard_packages(rules, index, count)
+        click.echo(f"publish: shard {index}/{count}: {', '.join(packages) or 'no package'}", err=True)
+        if not packages:
+            return
     chosen = selected(rules, packages)
     check_source(rules)
     checked = preflight(rules, chosen, force)
