@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from depgraph import uvworkspace
 from depgraph.declarations import root_declarations
 from depgraph.errors import DepgraphError
 from depgraph.workspace import Workspace
@@ -181,6 +182,7 @@ def verify(ws: Workspace) -> list[str]:
                 f"{v}/{rel}: link points at the wrong place -> {target}{missing} (expected -> {expected})"
             )
     problems += root_declarations(ws)
+    problems += uvworkspace.verify(ws)
     return sorted(problems)
 
 
@@ -254,4 +256,5 @@ def _update(ws: Workspace, dry_run: bool) -> Result:
                 continue
         result.actions.append(f"created {v}/{rel} -> {target}")
     result.actions.sort(key=lambda a: (not a.startswith("removed"), a))
+    result.actions += uvworkspace.update(ws, dry_run=dry_run)
     return result

@@ -1,4 +1,5 @@
-"""The hooks of .pre-commit-hooks.yaml, run by the real pre-commit (`pre-commit try-repo`) on a clone of this project.
+"""The hooks of .pre-commit-hooks.yaml, run by the real pre-commit (`pre-commit try-repo`) on a clone of
+this project.
 
 The hooks are `language: system`: they run the depgraph and publish of this environment, so the test puts the
 environment's bin folder first on PATH, as an activated .venv does.
@@ -18,7 +19,9 @@ PROJECT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 HOOKS = ["depgraph-check", "depgraph-vendor-verify", "publish-verify-rules"]
 
-pytestmark = pytest.mark.skipif(shutil.which("pre-commit", path=str(BIN)) is None, reason="pre-commit not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pre-commit", path=str(BIN)) is None, reason="pre-commit not installed"
+)
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -31,7 +34,11 @@ def try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 
 def test_hooks_pass_a_clean_commit_and_refuse_a_violation(tmp_path: Path, git_env: dict[str, str]) -> None:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "PRE_COMMIT_HOME": str(tmp_path / "pc")}
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "PRE_COMMIT_HOME": str(tmp_path / "pc"),
+    }
     repo = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", str(PROJECT), str(repo)], check=True, env=env)
 
