@@ -27,6 +27,7 @@ TABLE = "tool.depgraph"
 DEFAULT_LEVELS: Mapping[str, Level] = MappingProxyType(
     {
         "staging-imports-core": Level.ERROR,
+        "core-imports-plugin": Level.ERROR,
         "distribution-cycle": Level.ERROR,
         "import-cycle": Level.ERROR,
         "undeclared-dependency": Level.ERROR,
@@ -60,7 +61,10 @@ class Config:
     pyproject: Path
     project: Mapping[str, Any]  # the root's [project] table ({} when there is none)
     staging: tuple[str, ...] = ()
+    plugins: tuple[str, ...] = ()  # folders (globs) of plugin distributions: the core never imports them
     distributions: tuple[str, ...] = ()
+    # the core's folder: None for the root (when it is a distribution), "" for no core at all
+    core: str | None = None
     vendor: str = "vendor"
     include_tests: bool = False
     full_syntax_check: bool = True  # `check` compiles every file (depgraph.syntax), not only import lines
@@ -173,6 +177,8 @@ class _Reader:
 
 
 _KEYS = {
+    "core",
+    "plugins",
     "staging",
     "distributions",
     "vendor",
@@ -263,6 +269,21 @@ def _relative(r: _Reader, key: str, values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.rstrip("/") or "." for v in values)
 
 
+def _core(r: _Reader, table: Mapping[str, Any]) -> str | None:
+    """`core = "libs/x"` (that distribution's folder), `core = false` (no core); absent: the root's."""
+    if "core" not in table:
+        return None
+    value = table["core"]
+    if value is False:
+        return ""
+    if not isinstance(value, str) or not value.strip("/"):
+        raise ConfigError(
+            f'{r.where("core")}: expected a folder of the repository ("libs/x", "." for the root) or false, '
+            f"got {value!r}"
+        )
+    return _relative(r, "core", (value,))[0]
+
+
 def load_config(root: Path) -> Config:
     """Read and validate `<root>/pyproject.toml`'s [tool.depgraph] table (`Config.root` is made absolute)."""
     root = root.absolute()
@@ -290,6 +311,8 @@ def load_config(root: Path) -> Config:
         pyproject=path,
         project=MappingProxyType(project),
         staging=_relative(r, "staging", r.strings("staging")),
+        plugins=_relative(r, "plugins", r.strings("plugins")),
+        core=_core(r, table),
         distributions=_relative(r, "distributions", r.strings("distributions")),
         vendor=_relative(r, "vendor", (r.string("vendor", "vendor"),))[0],
         include_tests=r.boolean("include-tests", False),

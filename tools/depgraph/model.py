@@ -19,8 +19,9 @@ from depgraph.imports import ImportKind
 class Origin(str, enum.Enum):
     """Where a module comes from."""
 
-    CORE = "core"  # the distribution at the repository root
-    STAGING = "staging"  # a distribution under one of the configured staging folders
+    CORE = "core"  # the repository root's distribution, or the one `core = "<folder>"` names
+    STAGING = "staging"  # a distribution under one of the configured staging folders (never imports the core)
+    PLUGIN = "plugin"  # a distribution under one of the configured plugin folders (the core never imports it)
     FIRST_PARTY = "first-party"  # another configured distribution of the repository (tools, ...)
     THIRD_PARTY = "third-party"  # an installed distribution from outside
     STDLIB = "stdlib"

@@ -219,6 +219,16 @@ def _distribution(
     )
 
 
+def _with_core(root: Path, config: Config, folders: list[tuple[Path, Origin]]) -> list[tuple[Path, Origin]]:
+    """The folders with the one `core` names made the core (added when no other key lists it)."""
+    assert config.core
+    core = Path(os.path.normpath(root / config.core))
+    if not (core / "pyproject.toml").is_file():
+        raise ConfigError(f"{config.pyproject}: tool.depgraph.core: {config.core}/ has no pyproject.toml")
+    listed = [(f, Origin.CORE if f == core else o) for f, o in folders]
+    return listed if any(f == core for f, _ in folders) else [*listed, (core, Origin.CORE)]
+
+
 def load_workspace(root: Path, config: Config) -> Workspace:
     """Every distribution of the repository with its modules. Problems are ConfigErrors naming the path."""
     root_str = os.path.normpath(Path(root).absolute())
@@ -226,11 +236,16 @@ def load_workspace(root: Path, config: Config) -> Workspace:
     exclude = _exclude_pattern(config.exclude)
     folders: list[tuple[Path, Origin]] = []
     root_data = read_toml(config.pyproject)
-    if names_distribution(root_data):  # the root is the core when it is a distribution itself
-        folders.append((root, Origin.CORE))
+    if names_distribution(root_data):  # the root is the core when it is a distribution, unless `core` says
+        folders.append((root, Origin.CORE if config.core in (None, ".") else Origin.FIRST_PARTY))
+    elif config.core == ".":
+        raise ConfigError(
+            f"{config.pyproject}: tool.depgraph.core: the root is no distribution (no [project])"
+        )
     seen = {root}
     for key, patterns, origin in (
         ("staging", config.staging, Origin.STAGING),
+        ("plugins", config.plugins, Origin.PLUGIN),
         ("distributions", config.distributions, Origin.FIRST_PARTY),
     ):
         for found in _folders(root, config, key, patterns):
@@ -251,6 +266,8 @@ def load_workspace(root: Path, config: Config) -> Workspace:
         if folder not in seen and not (exclude and exclude.match(member.folder)):
             seen.add(folder)
             folders.append((folder, Origin.FIRST_PARTY))
+    if config.core not in (None, "", "."):  # `core = "libs/x"`: that distribution is the core
+        folders = _with_core(root, config, folders)
     pruned = {str(f) for f, _ in folders if f != root} | {os.path.normpath(root / config.vendor)}
     pruned |= {os.path.normpath(root / d) for d in (".venv", "venv", "node_modules", config.cache_dir)}
     # Parents of staging folders (e.g. staging/) are not packages of the core either.

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from depgraph.checks import (
     conflicts,
+    core_plugin,
     dependencies,
     dist_cycle,
     import_cycle,
@@ -32,6 +33,7 @@ STALE_BASELINE = "stale-baseline"
 TITLES = MappingProxyType(
     {
         staging_core.ID: staging_core.TITLE,
+        core_plugin.ID: core_plugin.TITLE,
         dist_cycle.ID: dist_cycle.TITLE,
         import_cycle.ID: import_cycle.TITLE,
         dependencies.UNDECLARED: dependencies.TITLE_UNDECLARED,
@@ -49,6 +51,7 @@ Runner = Callable[[View, Level, Suppressor], list[Finding]]
 RUNNERS: MappingProxyType[str, Runner] = MappingProxyType(
     {
         staging_core.ID: lambda v, lv, s: staging_core.run(v, lv),
+        core_plugin.ID: lambda v, lv, s: core_plugin.run(v, lv),
         dist_cycle.ID: dist_cycle.run,
         import_cycle.ID: import_cycle.run,
         dependencies.UNDECLARED: dependencies.run_undeclared,

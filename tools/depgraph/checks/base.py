@@ -11,7 +11,7 @@ from packaging.utils import canonicalize_name
 from depgraph.config import Config
 from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin, module_ids
 
-FIRST_PARTY_ORIGINS = frozenset({Origin.CORE, Origin.STAGING, Origin.FIRST_PARTY})
+FIRST_PARTY_ORIGINS = frozenset({Origin.CORE, Origin.STAGING, Origin.PLUGIN, Origin.FIRST_PARTY})
 
 
 class GraphLike(Protocol):

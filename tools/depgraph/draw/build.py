@@ -33,7 +33,7 @@ from depgraph.model import Edge, Finding, Module, Origin, module_ids
 if TYPE_CHECKING:
     from depgraph.graph import Graph
 
-FIRST_PARTY = frozenset({Origin.CORE, Origin.STAGING, Origin.FIRST_PARTY})
+FIRST_PARTY = frozenset({Origin.CORE, Origin.STAGING, Origin.PLUGIN, Origin.FIRST_PARTY})
 MAX_EXAMPLES = 3
 
 

@@ -13,6 +13,7 @@ from depgraph.model import Finding
 # Node kinds: the style of a node. Distribution level: the origins; module level: modules and packages.
 CORE = "core"
 STAGING = "staging"
+PLUGIN = "plugin"
 FIRST_PARTY = "first-party"
 THIRD_PARTY = "third-party"
 MODULE = "module"
@@ -21,11 +22,12 @@ FOCUS = "focus"  # a module of the focus (module level)
 
 # Edge reasons that make an edge red; the legend names each one that occurs.
 CYCLE = "cycle"
-VIOLATION_CHECKS = ("restriction", "staging-imports-core", "undeclared-dependency")
+VIOLATION_CHECKS = ("core-imports-plugin", "restriction", "staging-imports-core", "undeclared-dependency")
 
 KIND_TITLES = {
-    CORE: "core (repository root)",
+    CORE: "core",
     STAGING: "staging distribution",
+    PLUGIN: "plugin distribution",
     FIRST_PARTY: "other first-party distribution",
     THIRD_PARTY: "third-party distribution",
     FOCUS: "module in focus",
@@ -36,6 +38,7 @@ REASON_TITLES = {
     CYCLE: "on an import cycle",
     "restriction": "forbidden by a restriction",
     "staging-imports-core": "staging imports the core",
+    "core-imports-plugin": "the core imports a plugin",
     "undeclared-dependency": "undeclared dependency",
 }
 
@@ -57,11 +60,12 @@ UNDECLARED = "undeclared"
 REASON_GROUPS = {
     "restriction": FORBIDDEN,
     "staging-imports-core": FORBIDDEN,
+    "core-imports-plugin": FORBIDDEN,
     "undeclared-dependency": UNDECLARED,
     CYCLE: CYCLE,
 }
 GROUP_TITLES = {
-    FORBIDDEN: "forbidden import (restriction, staging imports the core)",
+    FORBIDDEN: "forbidden import (restriction, staging imports the core, the core imports a plugin)",
     UNDECLARED: "undeclared dependency",
     CYCLE: "on an import cycle",
 }

@@ -10,6 +10,7 @@ from depgraph.draw.model import (
     FORBIDDEN,
     MODULE,
     PACKAGE,
+    PLUGIN,
     STAGING,
     THIRD_PARTY,
     UNDECLARED,
@@ -24,6 +25,7 @@ REASON_COLOURS = {FORBIDDEN: RED, UNDECLARED: "#c77700", CYCLE: "#7b3fb5"}
 NODE_STYLES: dict[str, tuple[str, str, str, str, str]] = {
     CORE: ("#1f3b73", "#0b1d40", "#ffffff", "box", "filled,bold"),
     STAGING: ("#cfe3f7", "#2f6eb5", "#0b1d40", "box", "rounded,filled"),
+    PLUGIN: ("#e8dff5", "#6a4c9c", "#2a1846", "box", "rounded,filled"),
     FIRST_PARTY: ("#e6e6e6", "#666666", "#222222", "box", "rounded,filled"),
     THIRD_PARTY: ("#ffffff", "#999999", "#555555", "ellipse", "dashed,filled"),
     FOCUS: ("#ffe08a", "#b38600", "#222222", "box", "rounded,filled,bold"),

@@ -50,7 +50,7 @@ def test_staging_imports_core(tmp_path: Path) -> None:
     )
     assert "      from app import main\n" in done.stdout
     assert "# depgraph: ignore[staging-imports-core] <reason>" in done.stdout
-    assert done.stdout.rstrip().splitlines()[-1].startswith("depgraph: 3 errors, 0 warnings from 8 checks (")
+    assert done.stdout.rstrip().splitlines()[-1].startswith("depgraph: 3 errors, 0 warnings from 9 checks (")
 
 
 def test_distribution_cycle(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_warning_level_exits_0(tmp_path: Path) -> None:
     changes = {"staging/prov_a/pyproject.toml": pyproject("prov-a", ["fw>=0.1", "packaging>=20"])}
     done = run(build(tmp_path, changes))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "[warn]" in done.stdout and "depgraph: 0 errors, 1 warning from 8 checks" in done.stdout
+    assert "[warn]" in done.stdout and "depgraph: 0 errors, 1 warning from 9 checks" in done.stdout
 
 
 ROOT_WITH = (
@@ -168,7 +168,7 @@ def test_level_warn_and_off_from_config(tmp_path: Path) -> None:
     assert warn.returncode == 0 and "app/main.py:3: [warn]" in warn.stdout
     off = run(build(tmp_path / "o", {"pyproject.toml": _root('restriction = "off"'), "app/main.py": main}))
     assert off.returncode == 0 and "restriction" not in off.stdout
-    assert off.stdout.startswith("depgraph: no findings from 7 checks")
+    assert off.stdout.startswith("depgraph: no findings from 8 checks")
 
 
 def test_conflicting_requirements(tmp_path: Path) -> None:
@@ -286,7 +286,7 @@ def test_json_output_is_valid_and_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     done = run(root, "--format", "json", "-o", str(out))
     assert done.returncode == 1
-    assert done.stdout.startswith("depgraph: 3 errors, 0 warnings from 8 checks")
+    assert done.stdout.startswith("depgraph: 3 errors, 0 warnings from 9 checks")
     data = json.loads(out.read_text())
     assert data["summary"]["errors"] == 3
     assert ("staging-imports-core", "staging/fw/fw/api.py", 1) in {

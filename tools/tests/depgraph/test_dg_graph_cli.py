@@ -33,7 +33,7 @@ def test_stats_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         "modules: 8 (1 in tests folders)",
         "imports: 8 edges from 7 files",
         "  by kind: top-level 8, type-checking 0, deferred 0, guarded 0, main 0, dynamic 0",
-        "  by target: core 0, staging 7, first-party 0, third-party 0, stdlib 1, unknown 0",
+        "  by target: core 0, staging 7, plugin 0, first-party 0, third-party 0, stdlib 1, unknown 0",
         "distribution dependencies: 3",
         "parse errors: 0",
     ]

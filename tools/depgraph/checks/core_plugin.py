@@ -1,0 +1,40 @@
+"""core-imports-plugin: the core imports a plugin distribution, in any kind of import.
+
+The plugin model, the opposite direction of the staging one: plugins (the distributions under the `plugins`
+folders) depend on the core by design, and the core must work without any of them installed, so it never
+names one, not even in a deferred, guarded or type-checking import (it finds them through entry points or
+a registry). Without a core, or without plugins, there is nothing to find. Tests of the core count only
+when `include-tests` is true.
+"""
+
+from __future__ import annotations
+
+from depgraph.checks.base import View, finding, silence_hint
+from depgraph.model import Finding, Level, Origin
+
+ID = "core-imports-plugin"
+TITLE = "The core imports a plugin distribution"
+
+
+def run(view: View, level: Level) -> list[Finding]:
+    found: list[Finding] = []
+    for edge in view.edges:
+        if edge.imported_origin is not Origin.PLUGIN:
+            continue
+        if view.origin(edge.importer_distribution) is not Origin.CORE:
+            continue
+        found.append(
+            finding(
+                ID,
+                level,
+                edge.path,
+                edge.line,
+                f"the core `{edge.importer_distribution}` imports plugin `{edge.imported_distribution}`: "
+                f"`{edge.imported}` ({edge.kind.label} import)",
+                key=f"{edge.importer} -> {edge.imported}",
+                text=edge.text,
+                hint="the core must work without its plugins: find them through an entry point or a "
+                f"registry the plugin fills; or {silence_hint(ID)}",
+            )
+        )
+    return found
