@@ -3,8 +3,9 @@
 A package belongs to shard ``sha256(name) mod N`` (counted from 1), so reruns, and runs after other packages
 were added or removed, put it in the same job. A shard also publishes the sibling packages its own packages
 depend on (as ``--package`` does), before them: the split is deterministic, so that job pushes exactly the
-commits the dependency's own shard pushes, and a dependant's pin never waits for another job. When both jobs
-push the same dependency at once, the second push's lease fails and its retry finds the commits there.
+commits the dependency's own shard pushes, and a dependant's pin never waits for another job. When two jobs
+push the same dependency at once, the one that loses finds the destination at exactly what it would push,
+which publish counts as done (dest.push).
 """
 
 from __future__ import annotations
