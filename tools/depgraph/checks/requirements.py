@@ -51,10 +51,18 @@ def _read(path: Path) -> str:
         return ""
 
 
+@cache
+def _requirement(text: str) -> Requirement:
+    return Requirement(text)
+
+
+@cache
 def declared(root: Path, dist: Distribution) -> list[Declared]:
     """Every requirement of `dist`: runtime first, then each extra's, then each development group's.
 
     Development groups (`group` set) are never shipped: they declare what tests and tools import.
+    Computed once per distribution and run (four checks ask; parsing 7,000 requirements with packaging
+    took 0.7 s of a warm check on 180 distributions); callers must not change the list.
     """
     if dist.declared:
         result = [
@@ -62,7 +70,7 @@ def declared(root: Path, dist: Distribution) -> list[Declared]:
                 dist.name,
                 d.group.partition(":")[2] if d.group.startswith("extra:") else "",
                 d.text,
-                Requirement(d.text),
+                _requirement(d.text),
                 d.path,
                 d.line,
                 d.group.partition(":")[2] if d.group.startswith("group:") else "",
@@ -80,7 +88,7 @@ def declared(root: Path, dist: Distribution) -> list[Declared]:
     for extra, requirements in groups:
         for written in requirements:
             try:
-                requirement = Requirement(written)
+                requirement = _requirement(written)
             except InvalidRequirement as exc:
                 where = "project.dependencies" if not extra else f"project.optional-dependencies.{extra}"
                 reason = str(exc).splitlines()[0]
