@@ -1,0 +1,151 @@
+"""`publish status`: where each package branch stands, read without writing anything.
+
+For each package and branch: the destination's head (`git ls-remote`, which writes nothing, local or
+remote), the source commit it was published from (its trailer, read from a repository that already holds
+the head: a local destination itself, else the package's work repository when a run fetched it), and how
+many commits of the source branch changing the package's folder came after that commit: the ones the next
+`publish sync` would publish. Nothing is fetched, created or pushed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from publish import git
+from publish.errors import GitError
+from publish.rules import PackageRule, Rules
+from publish.split import trailer_value
+
+# states of one package branch
+CURRENT = "up to date"
+BEHIND = "behind"
+UNPUBLISHED = "not published"
+UNKNOWN = "unknown"  # the head's commit is not readable here, or names no source commit
+UNREADABLE = "unreadable"  # the destination could not be read
+NO_SOURCE = "no source branch"
+
+
+@dataclass(frozen=True)
+class BranchStatus:
+    package: str
+    branch: str  # the published branch
+    source_branch: str
+    dir: str
+    destination: str
+    head: str | None  # the destination branch's sha, None when absent
+    published_from: str | None  # the source commit the head's trailer names
+    waiting: int | None  # source commits changing `dir` after published_from (all of them when unpublished)
+    state: str
+    note: str = ""
+
+
+def _dest_heads(rule: PackageRule, root: Path) -> dict[str, str]:
+    """branch -> sha at the destination; {} when a local destination does not exist yet."""
+    local = rule.local_destination
+    if local is not None and not local.exists():
+        return {}
+    text = git.out(["ls-remote", "--heads", rule.destination], root, env={"GIT_TERMINAL_PROMPT": "0"})
+    heads = {}
+    for line in text.splitlines():
+        sha, _, ref = line.partition("\t")
+        heads[ref.removeprefix("refs/heads/")] = sha
+    return heads
+
+
+def _message(sha: str, places: list[Path]) -> str | None:
+    for place in places:
+        if (place / "HEAD").exists() or (place / ".git").exists():
+            done = git.run(["cat-file", "commit", sha], place, check=False)
+            if done.returncode == 0:
+                return done.stdout.decode("utf-8", "replace").partition("\n\n")[2]
+    return None
+
+
+def _waiting(root: Path, since: str | None, tip: str, folder: str) -> int | None:
+    span = [tip] if since is None else [f"{since}..{tip}"]
+    if since is not None and git.rev_parse(root, since) is None:
+        return None
+    return int(git.out(["rev-list", "--count", *span, "--", folder], root) or "0")
+
+
+def package_status(rules: Rules, rule: PackageRule, tips: dict[str, str]) -> list[BranchStatus]:
+    out = []
+    try:
+        heads = _dest_heads(rule, rules.root)
+        error = ""
+    except GitError as exc:
+        heads, error = {}, f"cannot read {rule.destination}: {exc.message}"
+    places = [p for p in (rule.local_destination, rules.work_dir / f"{rule.name}.git") if p is not None]
+    for b in rule.branches:
+        base = dict(package=rule.name, branch=b.name, source_branch=b.source, dir=b.dir)
+        base["destination"] = rule.destination
+        tip = tips.get(b.source)
+        if error:
+            out.append(
+                BranchStatus(
+                    **base, head=None, published_from=None, waiting=None, state=UNREADABLE, note=error
+                )
+            )
+            continue
+        head = heads.get(b.name)
+        if tip is None:
+            out.append(BranchStatus(**base, head=head, published_from=None, waiting=None, state=NO_SOURCE))
+            continue
+        if head is None:
+            waiting = _waiting(rules.root, None, tip, b.dir)
+            out.append(
+                BranchStatus(**base, head=None, published_from=None, waiting=waiting, state=UNPUBLISHED)
+            )
+            continue
+        message = _message(head, places)
+        source = trailer_value(message, rules.trailer) if message is not None else None
+        if source is None:
+            note = (
+                "the head is not here: `publish sync --dry-run` fetches it"
+                if message is None
+                else f"the head has no {rules.trailer} trailer"
+            )
+            out.append(
+                BranchStatus(**base, head=head, published_from=None, waiting=None, state=UNKNOWN, note=note)
+            )
+            continue
+        waiting = _waiting(rules.root, source, tip, b.dir)
+        if waiting is None:
+            note = f"{source[:12]} is not in the source repository"
+            out.append(
+                BranchStatus(**base, head=head, published_from=source, waiting=None, state=UNKNOWN, note=note)
+            )
+            continue
+        state = CURRENT if waiting == 0 else BEHIND
+        out.append(BranchStatus(**base, head=head, published_from=source, waiting=waiting, state=state))
+    return out
+
+
+def status(rules: Rules, packages: tuple[PackageRule, ...]) -> list[BranchStatus]:
+    text = git.out(["for-each-ref", "--format=%(refname:lstrip=2) %(objectname)", "refs/heads/"], rules.root)
+    tips = dict(line.split(" ", 1) for line in text.splitlines())
+    return [s for rule in sorted(packages, key=lambda r: r.name) for s in package_status(rules, rule, tips)]
+
+
+def to_text(rows: list[BranchStatus]) -> str:
+    table = [["package", "branch", "destination head", "published from", "waiting", "state"]]
+    for r in rows:
+        table.append(
+            [
+                r.package,
+                r.branch if r.branch == r.source_branch else f"{r.branch} (from {r.source_branch})",
+                r.head[:12] if r.head else "-",
+                r.published_from[:12] if r.published_from else "-",
+                "?" if r.waiting is None else str(r.waiting),
+                r.state + (f": {r.note}" if r.note else ""),
+            ]
+        )
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    lines = ["  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]) for row in table]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(rows: list[BranchStatus]) -> str:
+    return json.dumps({"version": 1, "branches": [asdict(r) for r in rows]}, indent=2, sort_keys=True) + "\n"
