@@ -36,10 +36,10 @@ verify-deps: setup ## The main CI job: vendor tree, import graph checks, publish
 	$(BIN)/depgraph vendor verify
 	$(BIN)/depgraph check
 	$(BIN)/publish verify-rules
-	$(BIN)/python tools/scripts/own_import_cycles.py depgraph publish
+	$(BIN)/python tools/scripts/own_import_cycles.py depgraph publish stage
 
 lint: setup ## ruff and mypy --strict on tools/
-	cd tools && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy depgraph publish
+	cd tools && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy depgraph publish stage
 
 graph: setup ## Draw the distribution graph to _output/graph.svg
 	@mkdir -p _output
