@@ -23,6 +23,7 @@ import fnmatch
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from pathlib import PurePosixPath
 
@@ -174,7 +175,20 @@ def _installed(name: str, paths: Iterable[str]) -> str | None:
     return None
 
 
-def _requirement(graph: Graph, core: Distribution, name: str, origin: Origin) -> tuple[str, str]:
+def _owner(top: str, paths: tuple[str, ...]) -> str | None:
+    """The installed distribution providing top-level import name `top` (the first by name), if any."""
+    if paths:  # another interpreter's site-packages: a distribution named as the import, if there is one
+        return top if _installed(top, paths) is not None else None
+    owners = _installed_tops().get(top)
+    return sorted(owners, key=normalize)[0] if owners else None
+
+
+@cache
+def _installed_tops() -> dict[str, list[str]]:
+    return dict(metadata.packages_distributions())
+
+
+def _requirement(graph: Graph, core: Distribution, name: str) -> tuple[str, str]:
     """(requirement text, source) for distribution `name`."""
     key = normalize(name)
     for declared in sorted(core.declared, key=lambda d: (d.group != "", d.group, d.line)):
@@ -187,23 +201,22 @@ def _requirement(graph: Graph, core: Distribution, name: str, origin: Origin) ->
     if sibling is not None:
         source = "staging" if sibling.origin is Origin.STAGING else "first-party"
         return (f"{sibling.name}>={sibling.version}" if sibling.version else sibling.name), source
-    if origin is not Origin.UNKNOWN:
-        version = _installed(name, graph.environment.paths)
-        if version is not None:
-            return f"{name}>={version}", "installed"
+    version = _installed(name, graph.environment.paths)
+    if version is not None:
+        return f"{name}>={version}", "installed"
     return name, "unknown"
 
 
 def _requirements(graph: Graph, core: Distribution, edges: list[Edge], tests: set[str]) -> list[Requirement]:
     first: dict[str, Edge] = {}
     use: dict[str, str] = {}
-    origin: dict[str, Origin] = {}
     rank = {"runtime": 0, "optional": 1, "test": 2}
     for edge in edges:
         if edge.imported_origin in _OUTSIDE and edge.imported_distribution:
             name = edge.imported_distribution
-        elif edge.imported_origin is Origin.UNKNOWN:
-            name = edge.imported.partition(".")[0]
+        elif edge.imported_origin is Origin.UNKNOWN:  # not in the static mapping: ask what is installed
+            top = edge.imported.partition(".")[0]
+            name = _owner(top, graph.environment.paths) or top
         else:
             continue
         how = "test" if edge.path in tests else "optional" if edge.kind & NOT_RUNTIME else "runtime"
@@ -211,10 +224,9 @@ def _requirements(graph: Graph, core: Distribution, edges: list[Edge], tests: se
             use[name] = how
         if name not in first or (edge.path, edge.line) < (first[name].path, first[name].line):
             first[name] = edge
-        origin[name] = edge.imported_origin
     found = []
     for name in sorted(use, key=normalize):
-        text, source = _requirement(graph, core, name, origin[name])
+        text, source = _requirement(graph, core, name)
         edge = first[name]
         found.append(Requirement(normalize(name), text, source, use[name], f"{edge.path}:{edge.line}"))
     return found
