@@ -106,7 +106,7 @@ def find_package(graph: Graph, spelled: str) -> tuple[Distribution, Module]:
     """The core and its package named `spelled`: a folder (`mycore/providers/foo`) or a dotted name."""
     core = next((d for d in graph.distributions if d.origin is Origin.CORE), None)
     if core is None:
-        raise StageError(f"{graph.config.pyproject}: no core distribution ([project] at the root)")
+        raise StageError(f"{graph.config.pyproject}: no core distribution to move a package out of")
     text = spelled.strip()
     if "/" in text or text.endswith(".py") or (graph.root / text).is_dir():
         folder = PurePosixPath(text.replace("\\", "/")).as_posix().strip("/")
