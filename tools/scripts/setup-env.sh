@@ -79,22 +79,28 @@ fi
 echo "setup: installing the development tools (requirements-dev.txt)"
 install -r requirements-dev.txt
 
-# Our tools, then what the staging packages need from outside (read from their own pyproject.toml).
-echo "setup: installing depgraph and publish (tools/, editable)"
-install --no-deps --no-build-isolation -e tools
-"$VENV/bin/depgraph" vendor requirements --extras test > "$VENV/staging-requirements.txt"
-echo "setup: installing what the staging packages require ($(grep -c . "$VENV/staging-requirements.txt") requirements)"
-install -r "$VENV/staging-requirements.txt"
-
-# Metadata (entry points, console scripts) of the core and of every staging package. The code itself is
-# imported through vendor/, which comes first on sys.path, exactly as the published packages will be.
-editables=()
+# What the staging packages need from outside, read from their own pyproject.toml by depgraph (run from tools/).
+PYTHONPATH="$root/tools" "$VENV/bin/python" -c 'from depgraph.cli import main; main()' \
+  vendor requirements --extras test > "$VENV/staging-requirements.txt"
+# Our tools, and the metadata (entry points, console scripts) of the core and of every staging package, all
+# editable. The code itself is imported through vendor/, which comes first on sys.path, exactly as the
+# published packages will be.
+editables=(-e tools)
 for dir in staging/*/ .; do
   [ -f "$dir/pyproject.toml" ] || continue
   editables+=(-e "$dir")
 done
-echo "setup: installing the core and the staging packages (editable, metadata only)"
-install --no-deps --no-build-isolation "${editables[@]}"
+if [ -n "$uv" ]; then
+  # One resolution: the siblings a package requires are among the editables, so nothing is looked up for them.
+  echo "setup: installing depgraph and publish, the core and the staging packages (editable) and what they" \
+    "require ($(grep -c . "$VENV/staging-requirements.txt") requirements)"
+  install --no-build-isolation -r "$VENV/staging-requirements.txt" "${editables[@]}"
+else
+  echo "setup: installing what the staging packages require ($(grep -c . "$VENV/staging-requirements.txt") requirements)"
+  install -r "$VENV/staging-requirements.txt"
+  echo "setup: installing depgraph and publish, the core and the staging packages (editable, metadata only)"
+  install --no-deps --no-build-isolation "${editables[@]}"
+fi
 site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
 echo "$root/vendor" > "$site/00_monorepo_vendor.pth"
 echo "setup: $VENV ready"
