@@ -71,7 +71,7 @@ def test_wires_the_new_provider_into_the_monorepo(copy: Path) -> None:
     extras = (copy / "pyproject.toml").read_text().split("[project.optional-dependencies]")[1]
     assert '\naws = ["cloud-provider-aws"]' in extras
     assert extras.index('acme = ["cloud-provider-acme"]') < extras.index('aws = ["cloud-provider-aws"]')
-    assert "no [tool.uv.workspace] in pyproject.toml" in done.stdout
+    assert "added staging/cloud_provider_acme to [tool.uv.workspace] members" in done.stdout
     for cmd in (["depgraph", "vendor", "verify"], ["depgraph", "check"], ["publish", "verify-rules"]):
         check = subprocess.run(
             [str(BIN / cmd[0]), *cmd[1:]], cwd=copy, capture_output=True, text=True, check=False
@@ -82,18 +82,23 @@ def test_wires_the_new_provider_into_the_monorepo(copy: Path) -> None:
 
 def test_adds_the_uv_workspace_member(copy: Path) -> None:
     pyproject = copy / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text()
+    pyproject.write_text(  # this repository's workspace, replaced by a shorter one
+        pyproject.read_text().split("[tool.uv.workspace]")[0]
         + '\n[tool.uv.workspace]\nmembers = ["staging/cloud_provider", "staging/cloud_provider_fake"]\n'
         + "\n[tool.uv.sources]\ncloud-provider = { workspace = true }\n"
     )
     done = new_provider(copy, "acme")
     assert done.returncode == 0, done.stderr
     text = pyproject.read_text()
-    assert (
-        'members = ["staging/cloud_provider", "staging/cloud_provider_fake", "staging/cloud_provider_acme"]'
-        in text
-    )
+    # `depgraph vendor update` (run by new_provider.py) then makes the members every staging package
+    members = [
+        "staging/cloud_provider",
+        "staging/cloud_provider_acme",
+        "staging/cloud_provider_aws",
+        "staging/cloud_provider_baremetal",
+        "staging/cloud_provider_fake",
+    ]
+    assert "members = [\n" + "".join(f'    "{m}",\n' for m in members) + "]" in text
     assert "cloud-provider-acme = { workspace = true }" in text
 
 
