@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +122,13 @@ def add_workspace_member(root: Path, names: ProviderNames) -> str:
     return "; ".join(said) or f"{member} is already a member of the uv workspace (by a glob)"
 
 
+def find_uv() -> str | None:
+    """uv on PATH, else the copy the set-up installs (tools/scripts/setup-env.sh)."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    found = shutil.which("uv") or cache / "monorepo-staging-tools" / "uv" / "bin" / "uv"
+    return str(found) if Path(found).is_file() else None
+
+
 def run(cmd: list[str], root: Path) -> None:
     """Run a step; its output is shown as it comes, except pip's (shown only when it fails)."""
     _say("running " + " ".join(cmd))
@@ -136,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="new-provider")
     parser.add_argument("name")
     parser.add_argument("--root", type=Path, default=Path())
+    parser.add_argument("--no-lock", action="store_true", help="leave uv.lock as it is (run `uv lock` later)")
     parser.add_argument(
         "--no-install",
         action="store_true",
@@ -158,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"added the extra {p['extra']!r} to pyproject.toml")
         _say(add_workspace_member(root, names))
         run([str(Path(python).parent / "depgraph"), "vendor", "update"], root)
+        uv = find_uv()
+        if (root / "uv.lock").exists():
+            if uv is None or args.no_lock:
+                _say("uv.lock not refreshed: run `uv lock` to add the new member to it")
+            else:
+                run([uv, "lock", "--quiet"], root)
         if not args.no_install:
             pip = [python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e"]
             run([*pip, f"staging/{names.package}"], root)

@@ -1,9 +1,9 @@
 """tools/scripts/new_provider.py (`make new-provider NAME=x`) on a copy of this repository's product files.
 
 The copy is checked afterwards by the real commands of `make verify-deps` (depgraph vendor verify, depgraph
-check, publish verify-rules). `--no-install` skips the `pip install -e` step, which would register the copy's
-provider in the environment running the tests; the whole command, install included, is run by hand on a
-clone (see the issue's closing note).
+check, publish verify-rules). `--no-install` skips the `pip install -e` step (it would register the copy's
+provider in the environment running the tests) and `--no-lock` the `uv lock` one (it resolves from the
+index); the whole command, install and lock included, is run by hand on a clone (see the closing note).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent
 def copy(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     root.mkdir()
-    for name in ("pyproject.toml", "publish-rules.toml", "README.md"):
+    for name in ("pyproject.toml", "publish-rules.toml", "README.md", "uv.lock"):
         shutil.copy(REPO / name, root / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pytest_cache")
     for folder in ("staging", "cloud_controller_manager", "vendor"):
@@ -37,7 +37,7 @@ def copy(tmp_path: Path) -> Path:
 
 def new_provider(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args, "--root", str(root), "--no-install"],
+        [sys.executable, str(SCRIPT), *args, "--root", str(root), "--no-install", "--no-lock"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -71,7 +71,11 @@ def test_wires_the_new_provider_into_the_monorepo(copy: Path) -> None:
     extras = (copy / "pyproject.toml").read_text().split("[project.optional-dependencies]")[1]
     assert '\naws = ["cloud-provider-aws"]' in extras
     assert extras.index('acme = ["cloud-provider-acme"]') < extras.index('aws = ["cloud-provider-aws"]')
-    assert "added staging/cloud_provider_acme to [tool.uv.workspace] members" in done.stdout
+    text = (copy / "pyproject.toml").read_text()
+    members = text.split("[tool.uv.workspace]")[1].split("]")[0]
+    assert '"staging/cloud_provider_acme",' in members
+    assert "cloud-provider-acme = { workspace = true }" in text.split("[tool.uv.sources]")[1]
+    assert "uv.lock not refreshed: run `uv lock`" in done.stdout
     for cmd in (["depgraph", "vendor", "verify"], ["depgraph", "check"], ["publish", "verify-rules"]):
         check = subprocess.run(
             [str(BIN / cmd[0]), *cmd[1:]], cwd=copy, capture_output=True, text=True, check=False
