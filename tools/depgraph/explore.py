@@ -104,7 +104,8 @@ SCRIPT = r"""
     });
     var count = Object.keys(near).length - 1;
     var note = el("p", count + " distribution" + (count === 1 ? "" : "s") + " within " + depth +
-      " import" + (depth === 1 ? "" : "s") + " of " + name + ", " + shown.length + " edges:");
+      " import" + (depth === 1 ? "" : "s") + " of " + name + ", " + shown.length +
+      " edge" + (shown.length === 1 ? "" : "s") + ":");
     showPanel("Focus: " + name, [note, list]);
     panel.setAttribute("data-focus", name);
   }
