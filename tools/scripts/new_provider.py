@@ -112,13 +112,14 @@ def add_workspace_member(root: Path, names: ProviderNames) -> str:
     members = uv["workspace"].setdefault("members", tomlkit.array())
     said = []
     if not any(fnmatch.fnmatch(member, str(m)) for m in members):
-        members.append(member)
+        at = next((i for i, m in enumerate(members) if str(m) > member), len(members))
+        members.insert(at, member)
         said.append(f"added {member} to [tool.uv.workspace] members")
     sources = uv.get("sources")
     if sources is not None and names.distribution not in sources:
         sources[names.distribution] = tomlkit.parse("x = { workspace = true }")["x"]
         said.append(f"added {names.distribution} to [tool.uv.sources]")
-    path.write_text(tomlkit.dumps(doc))
+    path.write_text(tomlkit.dumps(doc).rstrip("\n") + "\n")
     return "; ".join(said) or f"{member} is already a member of the uv workspace (by a glob)"
 
 

@@ -73,7 +73,9 @@ def test_wires_the_new_provider_into_the_monorepo(copy: Path) -> None:
     assert extras.index('acme = ["cloud-provider-acme"]') < extras.index('aws = ["cloud-provider-aws"]')
     text = (copy / "pyproject.toml").read_text()
     members = text.split("[tool.uv.workspace]")[1].split("]")[0]
-    assert '"staging/cloud_provider_acme",' in members
+    in_order = ["staging/cloud_provider", "staging/cloud_provider_acme", "staging/cloud_provider_aws"]
+    assert "".join(f'\n    "{m}",' for m in in_order) in members
+    assert text.endswith("\n")
     assert "cloud-provider-acme = { workspace = true }" in text.split("[tool.uv.sources]")[1]
     assert "uv.lock not refreshed: run `uv lock`" in done.stdout
     for cmd in (["depgraph", "vendor", "verify"], ["depgraph", "check"], ["publish", "verify-rules"]):
