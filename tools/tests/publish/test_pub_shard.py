@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -36,8 +37,6 @@ def test_parse() -> None:
 
 
 def test_cli_refuses_a_bad_shard_before_doing_anything() -> None:
-    from pathlib import Path  # noqa: PLC0415
-
     from click.testing import CliRunner  # noqa: PLC0415
 
     from publish.cli import cli  # noqa: PLC0415
@@ -46,3 +45,19 @@ def test_cli_refuses_a_bad_shard_before_doing_anything() -> None:
     result = CliRunner().invoke(cli, ["--root", str(project), "sync", "--shard", "5/4", "--dry-run"])
     assert result.exit_code != 0
     assert "--shard '5/4': I must be between 1 and N" in str(result.exception) + result.output
+
+
+@pytest.mark.usefixtures("git_env")
+def test_shards_publish_what_one_run_publishes(tmp_path: Path) -> None:
+    """prov depends on fw; in different shards, prov's job publishes fw too, and fw's job finds it there."""
+    from pub_fixtures import heads, make_monorepo, publish  # noqa: PLC0415
+
+    count = next(n for n in range(2, 10) if shard_of("fw", n) != shard_of("prov", n))
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    for index in sorted(range(1, count + 1), key=lambda i: i != shard_of("prov", count)):  # prov's first
+        assert publish(repo.path, "sync", "--shard", f"{index}/{count}") == 0
+    (tmp_path / "dest").rename(tmp_path / "dest-sharded")
+    assert publish(repo.path, "sync") == 0  # one run, to a new destination
+    for name in ("fw", "prov"):
+        sharded = heads(tmp_path / "dest-sharded" / f"{name}.git")
+        assert sharded and sharded == heads(tmp_path / "dest" / f"{name}.git")
