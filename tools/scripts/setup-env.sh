@@ -59,6 +59,7 @@ if [ -n "$uv" ]; then
     fi
   }
 else
+  echo "setup: using pip ($("$PYTHON" -m pip --version | cut -d' ' -f1-2))"
   if [ ! -x "$VENV/bin/python" ]; then
     echo "setup: creating $VENV with $($PYTHON --version)"
     "$PYTHON" -m venv "$VENV"
