@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import pathspec
 
 from depgraph.errors import ConfigError
+from depgraph.tables import dotted as _get
 
 
 class Layout(NamedTuple):
@@ -38,15 +39,6 @@ def strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: {key}: expected a list of strings")
     return tuple(value)
-
-
-def _get(data: Mapping[str, Any], dotted: str) -> Any:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
 
 
 def _setuptools(pyproject: Path, data: Mapping[str, Any]) -> tuple[list[str], set[str] | None, Layout]:

@@ -19,6 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from depgraph.errors import ConfigError
 from depgraph.model import Declaration as Declared
+from depgraph.tables import dotted as _get
 
 # Groups: "" is the runtime requirements ([project].dependencies); "extra:NAME" an optional one (an extra);
 # "group:NAME" a development group (PEP 735, Poetry groups, PDM dev-dependencies): never shipped.
@@ -35,15 +36,6 @@ class Manifest(NamedTuple):
     known: bool  # False when the dependencies are dynamic and come from somewhere depgraph cannot read
     is_package: bool  # False for a Poetry `package-mode = false` or uv `package = false` project
     runtime_key: str = "[project].dependencies"  # where its runtime requirements are written
-
-
-def _get(data: Mapping[str, Any], dotted: str) -> Any:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
 
 
 class _Lines:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish import dest, git, owner, pause, split, tags
-from publish.decide import OwnState, Planned, Refusal, ownership, update_refusal
+from publish.decide import HeadFacts, OwnState, Planned, Refusal, ownership, update_refusal
 from publish.deps import Rewriter, Sibling
 from publish.errors import GitError, PublishError
 from publish.git import CatFile, ObjectWriter, PackWriter
@@ -236,17 +236,7 @@ class PackageSync:
             head = pub.heads.get(branch.name)
             if head is None:
                 continue
-            refusal = ownership(
-                owner.head_facts(
-                    repo,
-                    cat,
-                    rules=self.rules,
-                    rule=self.rule,
-                    branch=branch,
-                    head=head,
-                    tip=self.tip(branch.source),
-                )
-            )
+            refusal = ownership(self._head_facts(repo, cat, branch, head))
             if refusal is None:
                 continue
             if self.forced(branch.name):
@@ -255,6 +245,12 @@ class PackageSync:
             else:
                 refusals.append(refusal)
         return refusals, trusted
+
+    def _head_facts(self, repo: Path, cat: CatFile, branch: BranchRule, head: str) -> HeadFacts:
+        """What the destination's `head` of `branch` says about who made it (read, not judged)."""
+        return owner.head_facts(
+            repo, cat, rules=self.rules, rule=self.rule, branch=branch, head=head, tip=self.tip(branch.source)
+        )
 
     def own_state(self) -> OwnState:
         """Read-only: where this package's destination stands (for a dependant that is not published)."""
@@ -268,19 +264,7 @@ class PackageSync:
         with CatFile(repo) as cat:
             for branch in self.rule.branches:
                 head = pub.heads.get(branch.name)
-                facts = (
-                    owner.head_facts(
-                        repo,
-                        cat,
-                        rules=self.rules,
-                        rule=self.rule,
-                        branch=branch,
-                        head=head,
-                        tip=self.tip(branch.source),
-                    )
-                    if head
-                    else None
-                )
+                facts = self._head_facts(repo, cat, branch, head) if head else None
                 refusal = ownership(facts) if facts else None
                 if refusal is not None and not self.forced(branch.name):
                     refusals.append(refusal)

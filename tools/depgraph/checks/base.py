@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, cached_property
 from typing import Protocol
 
@@ -123,6 +123,37 @@ def finding(
     hint: str = "",
 ) -> Finding:
     return Finding(check, level, path, line, message, text, tuple(chain), hint, key)
+
+
+def direction_findings(
+    view: View,
+    level: Level,
+    check: str,
+    *,
+    importer: Origin,
+    imported: Origin,
+    message: Callable[[Edge], str],
+    hint: str,
+) -> list[Finding]:
+    """One finding per import, of any kind, from a distribution of origin `importer` into one of origin
+    `imported` (the two direction checks: staging into the core, the core into a plugin)."""
+    found: list[Finding] = []
+    for edge in view.edges:
+        if edge.imported_origin is not imported or view.origin(edge.importer_distribution) is not importer:
+            continue
+        found.append(
+            finding(
+                check,
+                level,
+                edge.path,
+                edge.line,
+                f"{message(edge)}: `{edge.imported}` ({edge.kind.label} import)",
+                key=f"{edge.importer} -> {edge.imported}",
+                text=edge.text,
+                hint=f"{hint}; or {silence_hint(check)}",
+            )
+        )
+    return found
 
 
 def hop(edge: Edge) -> str:

@@ -9,7 +9,7 @@ when `include-tests` is true.
 
 from __future__ import annotations
 
-from depgraph.checks.base import View, finding, silence_hint
+from depgraph.checks.base import View, direction_findings
 from depgraph.model import Finding, Level, Origin
 
 ID = "core-imports-plugin"
@@ -17,24 +17,17 @@ TITLE = "The core imports a plugin distribution"
 
 
 def run(view: View, level: Level) -> list[Finding]:
-    found: list[Finding] = []
-    for edge in view.edges:
-        if edge.imported_origin is not Origin.PLUGIN:
-            continue
-        if view.origin(edge.importer_distribution) is not Origin.CORE:
-            continue
-        found.append(
-            finding(
-                ID,
-                level,
-                edge.path,
-                edge.line,
-                f"the core `{edge.importer_distribution}` imports plugin `{edge.imported_distribution}`: "
-                f"`{edge.imported}` ({edge.kind.label} import)",
-                key=f"{edge.importer} -> {edge.imported}",
-                text=edge.text,
-                hint="the core must work without its plugins: find them through an entry point or a "
-                f"registry the plugin fills; or {silence_hint(ID)}",
-            )
-        )
-    return found
+    return direction_findings(
+        view,
+        level,
+        ID,
+        importer=Origin.CORE,
+        imported=Origin.PLUGIN,
+        message=lambda edge: (
+            f"the core `{edge.importer_distribution}` imports plugin `{edge.imported_distribution}`"
+        ),
+        hint=(
+            "the core must work without its plugins: find them through an entry point or a registry "
+            "the plugin fills"
+        ),
+    )

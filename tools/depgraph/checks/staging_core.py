@@ -8,7 +8,7 @@ like from every check, when it is false.
 
 from __future__ import annotations
 
-from depgraph.checks.base import View, finding, silence_hint
+from depgraph.checks.base import View, direction_findings
 from depgraph.model import Finding, Level, Origin
 
 ID = "staging-imports-core"
@@ -16,24 +16,12 @@ TITLE = "A staging distribution imports the core"
 
 
 def run(view: View, level: Level) -> list[Finding]:
-    found: list[Finding] = []
-    for edge in view.edges:
-        if edge.imported_origin is not Origin.CORE:
-            continue
-        if view.origin(edge.importer_distribution) is not Origin.STAGING:
-            continue
-        found.append(
-            finding(
-                ID,
-                level,
-                edge.path,
-                edge.line,
-                f"staging distribution `{edge.importer_distribution}` imports the core: "
-                f"`{edge.imported}` ({edge.kind.label} import)",
-                key=f"{edge.importer} -> {edge.imported}",
-                text=edge.text,
-                hint="staging packages are published without the core: move what is needed into a staging "
-                f"package; or {silence_hint(ID)}",
-            )
-        )
-    return found
+    return direction_findings(
+        view,
+        level,
+        ID,
+        importer=Origin.STAGING,
+        imported=Origin.CORE,
+        message=lambda edge: f"staging distribution `{edge.importer_distribution}` imports the core",
+        hint="staging packages are published without the core: move what is needed into a staging package",
+    )
