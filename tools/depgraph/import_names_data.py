@@ -7,8 +7,9 @@ argon2-cffi-bindings==26.2.0 argon2-cffi==25.1.0 attrs==26.1.0 azureml-core==1.6
 beautifulsoup4==4.15.0 biopython==1.88 black==26.10.1 cffi==2.1.1 delta_spark==4.4.1 faiss-cpu==1.15.1
 fastmcp-slim==4.2.3 GitPython==3.2.1 google-cloud-bigquery==3.47.0 google-cloud-storage==3.17.1
 griffelib==2.4.1 grpcio==1.85.3 ibis-framework==12.0.0 ipykernel==7.4.0 jupyter==1.1.1 jupyter_core==5.9.1
-matplotlib==3.11.2 memory-profiler==0.61.0 opencv-python==5.1.0.95 opentelemetry-api==1.45.2 pillow==13.0.0
-protobuf==7.36.2 pydocket==0.27.2 PyJWT==2.15.1 pymupdf==2.1 pyOpenSSL==26.4.0 pyserial==3.5 pytest==9.2.0
+matplotlib==3.11.2 memory-profiler==0.61.0 opencv-python==5.1.0.95 opentelemetry-api==1.45.2
+opentelemetry-sdk==1.45.2 opentelemetry-semantic-conventions==0.66b2 pillow==13.0.0 protobuf==7.36.2
+pydocket==0.27.2 PyJWT==2.15.1 pymupdf==2.1 pyOpenSSL==26.4.0 pyserial==3.5 pytest==9.2.0
 python-json-logger==4.2.0 PyYAML==6.0.4 pyzmq==27.3.0 scikit-learn==1.9.1 setuptools==65.5.0 sympy==1.14.0
 u8darts==0.41.0 weaviate-client==4.24.1 websocket-client==1.9.2
 """
@@ -108,6 +109,19 @@ TABLE: dict[str, tuple[str, ...]] = {
         "opentelemetry.util.types",
         "opentelemetry.version",
     ),
+    "opentelemetry-sdk": (
+        "opentelemetry.sdk._configuration",
+        "opentelemetry.sdk._logs",
+        "opentelemetry.sdk._shared_internal",
+        "opentelemetry.sdk.environment_variables",
+        "opentelemetry.sdk.error_handler",
+        "opentelemetry.sdk.metrics",
+        "opentelemetry.sdk.resources",
+        "opentelemetry.sdk.trace",
+        "opentelemetry.sdk.util",
+        "opentelemetry.sdk.version",
+    ),
+    "opentelemetry-semantic-conventions": ("opentelemetry.semconv",),
     "pillow": ("PIL",),
     "protobuf": (
         "google._upb._message",

@@ -191,18 +191,21 @@ def test_a_bad_python_is_one_line_and_exit_2(tmp_path: Path) -> None:
 def test_names_found_false_on_public_monorepos(tmp_path: Path) -> None:
     """Each was a false finding on a public monorepo (pydantic-ai) before the table had its distribution:
     griffelib provides griffe, ag-ui-protocol ag_ui, fastmcp-slim fastmcp (in an extra), and
-    opentelemetry-api the private namespace portion opentelemetry._logs."""
+    opentelemetry-api the private namespace portion opentelemetry._logs; and on opentelemetry-python-contrib,
+    opentelemetry-semantic-conventions provides opentelemetry.semconv."""
     root = make_repo(
         tmp_path / "repo",
         {
             "pyproject.toml": pyproject(
                 "slim",
-                ["griffelib>=2.0", "opentelemetry-api>=1.28"],
+                ["griffelib>=2.0", "opentelemetry-api>=1.28", "opentelemetry-semantic-conventions>=0.61b0"],
                 {"ag-ui": ["ag-ui-protocol>=0.1.10"], "mcp": ["fastmcp-slim[client]>=3.3.0,<5"]},
                 tool="[tool.depgraph]\n",
             ),
             "slim/__init__.py": (
-                "import griffe\nfrom opentelemetry._logs import get_logger\n\n\ndef later() -> None:\n"
+                "import griffe\nfrom opentelemetry._logs import get_logger\n"
+                "from opentelemetry.semconv._incubating.attributes import gen_ai_attributes\n\n\n"
+                "def later() -> None:\n"
                 "    from ag_ui.core import Event\n    from fastmcp.exceptions import ToolError\n"
             ),
         },
