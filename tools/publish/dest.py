@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,20 +78,7 @@ def _git_error(command: str, url: str, exc: Exception, said: Said, repo: Path) -
 
 def work_repo(work_dir: Path, rule: PackageRule, source: Path) -> Path:
     """Create (once) the package's work repository, borrowing the source repository's objects."""
-    repo = work_dir / f"{rule.name}.git"
-    if not (repo / "HEAD").exists():
-        repo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = work_dir / f".{rule.name}.git.tmp"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        git.run(["init", "--quiet", "--bare", str(tmp)], work_dir)
-        git.run(["config", "gc.auto", "0"], tmp)
-        tmp.rename(repo)
-    alternates = repo / "objects" / "info" / "alternates"
-    wanted = f"{git.objects_dir(source)}\n"
-    if not alternates.exists() or alternates.read_text() != wanted:
-        alternates.write_text(wanted)
-    return repo
+    return git.borrowing_repo(work_dir / f"{rule.name}.git", source)
 
 
 def ensure_commit_graph(repo: Path, tips: list[str]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import struct
 import subprocess
 import threading
@@ -75,6 +76,24 @@ def objects_dir(repo: str | Path) -> Path:
     path = out(["rev-parse", "--git-path", "objects"], repo)
     p = Path(path)
     return p if p.is_absolute() else (Path(repo) / p).resolve()
+
+
+def borrowing_repo(path: Path, source: Path) -> Path:
+    """Create (once, atomically through a temporary folder beside it) the bare repository `path` that borrows
+    the objects of `source` through its alternates (rewritten when `source` moved); return `path`."""
+    if not (path / "HEAD").exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.tmp"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        run(["init", "--quiet", "--bare", str(tmp)], path.parent)
+        run(["config", "gc.auto", "0"], tmp)
+        tmp.rename(path)
+    alternates = path / "objects" / "info" / "alternates"
+    wanted = f"{objects_dir(source)}\n"
+    if not alternates.exists() or alternates.read_text() != wanted:
+        alternates.write_text(wanted)
+    return path
 
 
 def check_many(repo: str | Path, names: list[str]) -> list[tuple[str, str] | None]:

@@ -15,7 +15,6 @@ same with or without it. It is a cache: delete the folder and the next run write
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from publish import git
@@ -27,20 +26,7 @@ MAX_NEW_FILTERS = 2000
 
 def repo(work_dir: Path, source: Path) -> Path:
     """Create (once) the shared history repository, borrowing the source repository's objects."""
-    path = work_dir / NAME
-    if not (path / "HEAD").exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = work_dir / f".{NAME}.tmp"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        git.run(["init", "--quiet", "--bare", str(tmp)], work_dir)
-        git.run(["config", "gc.auto", "0"], tmp)
-        tmp.rename(path)
-    alternates = path / "objects" / "info" / "alternates"
-    wanted = f"{git.objects_dir(source)}\n"
-    if not alternates.exists() or alternates.read_text() != wanted:
-        alternates.write_text(wanted)
-    return path
+    return git.borrowing_repo(work_dir / NAME, source)
 
 
 def ensure_graph(path: Path, tips: list[str]) -> bool:
