@@ -8,7 +8,7 @@ table, so depgraph builds it as that repository's core. Measured, each as the me
 
 - whole process: a fresh interpreter per run (`depgraph stats` / `python -c "grimp.build_graph(...)"`),
   import time and worker start included: what a user waits for;
-- in process: `depgraph.graph.build_graph` and `grimp.build_graph` called in this interpreter;
+- in process: `depgraph.graph.graph.build_graph` and `grimp.build_graph` called in this interpreter;
 - cold: no cache (depgraph `--no-cache`; grimp `cache_dir=None`); warm: caches filled, nothing changed;
   one file changed: one module's content changes between runs (its cache entry misses), caches on.
 
@@ -104,8 +104,8 @@ def main() -> int:
         print("depgraph_bench: grimp is not installed in this interpreter", file=sys.stderr)
         return 2
     sys.path.insert(0, str(TOOLS))
-    from depgraph.config import load_config  # noqa: PLC0415 - tools/ goes on sys.path first
-    from depgraph.graph import build_graph  # noqa: PLC0415
+    from depgraph.discover.config import load_config  # noqa: PLC0415 - tools/ goes on sys.path first
+    from depgraph.graph.graph import build_graph  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="depgraph-bench-") as tmp:
         work = Path(tmp)

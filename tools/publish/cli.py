@@ -210,7 +210,7 @@ def commit_bars(label: str, total: int) -> Callable[[int], None]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from depgraph.climain import run  # noqa: PLC0415
+    from depgraph.cli.climain import run  # noqa: PLC0415
 
     def code_of(exc: BaseException) -> int:
         return EXIT_FAILED if getattr(exc, "exit_code", None) == EXIT_FAILED else EXIT_USAGE

@@ -12,9 +12,9 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from depgraph.config import load_config
-from depgraph.errors import DepgraphError
-from depgraph.workspace import load_workspace
+from depgraph.base.errors import DepgraphError
+from depgraph.discover.config import load_config
+from depgraph.discover.workspace import load_workspace
 from publish.errors import PublishError
 from publish.rules import PackageRule, Rules, local_path
 

@@ -1,4 +1,4 @@
-"""Write depgraph's table of import names (tools/depgraph/import_names_data.py) from installed metadata.
+"""Write depgraph's table of import names (depgraph/discover/import_names_data.py) from installed metadata.
 
 Usage: PYTHON tools/scripts/import_names_table.py [OUTPUT]
 Run it with the interpreter of an environment where the distributions to record are installed (standard
@@ -6,7 +6,8 @@ library only, so any Python 3.10+ environment will do). For every installed dist
 import names it provides (top_level.txt, else RECORD; a folder without `__init__.py` is a namespace package,
 so its portions are named one level down: protobuf -> google.protobuf) (a meta-package that provides no
 module gets the names its unconditional requirements provide: apache-airflow -> airflow) and keeps those
-that depgraph's name rules (`depgraph.import_names.guesses`) would not find. The output is deterministic.
+that depgraph's name rules (`depgraph.discover.import_names.guesses`) would not find. The output is
+deterministic.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 
-from depgraph.import_names import guesses  # noqa: E402
+from depgraph.discover.import_names import guesses  # noqa: E402
 
 
 def _normalize(name: str) -> str:
@@ -112,7 +113,8 @@ def main() -> None:
         out.append(f'    "{key}": ({names},),')
     out.append("}")
     text = "\n".join(out) + "\n"
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "depgraph" / "import_names_data.py"
+    default = HERE / "depgraph" / "discover" / "import_names_data.py"
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     target.write_text(text, encoding="utf-8")
     print(f"wrote {len(table)} distributions to {target}")
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from depgraph.config import load_config
-from depgraph.errors import DepgraphError
-from depgraph.graph import build_graph
+from depgraph.base.errors import DepgraphError
+from depgraph.discover.config import load_config
+from depgraph.graph.graph import build_graph
 
 
 def _under(name: str, packages: list[str]) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from depgraph.errors import DepgraphError
+from depgraph.base.errors import DepgraphError
 from stage.errors import StageError
 
 EXIT_BLOCKED = 1
@@ -44,8 +44,8 @@ def plan(  # noqa: PLR0917 - the options of `plan`
     shim keeps them working), the requirements its code uses, its tests and the core modules that would
     have to move along. Exit 1 while blockers remain.
     """
-    from depgraph.config import find_root, load_config  # noqa: PLC0415 - lazy: start-up time
-    from depgraph.graph import build_graph  # noqa: PLC0415
+    from depgraph.discover.config import find_root, load_config  # noqa: PLC0415 - lazy: start-up time
+    from depgraph.graph.graph import build_graph  # noqa: PLC0415
     from stage.plan import make_plan  # noqa: PLC0415
     from stage.render import to_json, to_text  # noqa: PLC0415
 
@@ -57,6 +57,6 @@ def plan(  # noqa: PLR0917 - the options of `plan`
 
 
 def main(argv: list[str] | None = None) -> None:
-    from depgraph.climain import run  # noqa: PLC0415
+    from depgraph.cli.climain import run  # noqa: PLC0415
 
     run(cli, "stage", argv, (StageError, DepgraphError))

@@ -27,10 +27,10 @@ from functools import cache
 from importlib import metadata
 from pathlib import PurePosixPath
 
-from depgraph.graph import Graph
-from depgraph.imports import ImportKind
-from depgraph.model import Distribution, Edge, Module, Origin
-from depgraph.workspace import normalize
+from depgraph.base.imports import ImportKind
+from depgraph.base.model import Distribution, Edge, Module, Origin
+from depgraph.discover.workspace import normalize
+from depgraph.graph.graph import Graph
 from stage.errors import StageError
 
 NOT_RUNTIME = ImportKind.GUARDED | ImportKind.TYPE_CHECKING  # never needed to import the package

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from depgraph.base.model import Finding, Level
 from depgraph.checks import (
     conflicts,
     core_plugin,
@@ -21,10 +22,9 @@ from depgraph.checks import (
     staging_core,
 )
 from depgraph.checks.base import GraphLike, View
-from depgraph.config import Config
-from depgraph.model import Finding, Level
-from depgraph.suppress import CHECK as SUPPRESSION
-from depgraph.suppress import Suppressor
+from depgraph.checks.suppress import CHECK as SUPPRESSION
+from depgraph.checks.suppress import Suppressor
+from depgraph.discover.config import Config
 
 PARSE_ERROR = "parse-error"
 STALE_BASELINE = "stale-baseline"

@@ -8,14 +8,14 @@ from typing import Protocol
 
 from packaging.utils import canonicalize_name
 
-from depgraph.config import Config
-from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin, module_ids
+from depgraph.base.model import Distribution, Edge, Finding, Level, Module, Origin, module_ids
+from depgraph.discover.config import Config
 
 FIRST_PARTY_ORIGINS = frozenset({Origin.CORE, Origin.STAGING, Origin.PLUGIN, Origin.FIRST_PARTY})
 
 
 class GraphLike(Protocol):
-    """The part of `depgraph.graph.Graph` the checks read (unit tests build it from model objects)."""
+    """The part of `depgraph.graph.graph.Graph` the checks read (unit tests build it from model objects)."""
 
     @property
     def distributions(self) -> Sequence[Distribution] | Mapping[str, Distribution]: ...

@@ -21,9 +21,9 @@ from itertools import combinations
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from depgraph.base.model import Finding, Level
 from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, norm
 from depgraph.checks.requirements import Declared, declared
-from depgraph.model import Finding, Level
 
 ID = "conflicting-requirements"
 TITLE = "Distributions require versions of one package that no single version satisfies"

@@ -9,8 +9,8 @@ when `include-tests` is true.
 
 from __future__ import annotations
 
+from depgraph.base.model import Finding, Level, Origin
 from depgraph.checks.base import View, direction_findings
-from depgraph.model import Finding, Level, Origin
 
 ID = "core-imports-plugin"
 TITLE = "The core imports a plugin distribution"

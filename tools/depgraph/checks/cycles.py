@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 
-from depgraph.model import Edge
-from depgraph.suppress import Suppressor
+from depgraph.base.model import Edge
+from depgraph.checks.suppress import Suppressor
 
 
 def shortest_cycles(pairs: Iterable[tuple[str, str]]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -7,7 +7,7 @@ guarded (`try`/`except ImportError`: optional by construction, also inside a fun
 (never runs): top-level, deferred, dynamic and `__main__`-block imports count when they are neither (an
 import has every kind that applies: deferred+guarded does not count). An import that counts of a module
 whose owner is unknown (no installed distribution of the given environment, no declared requirement, no
-entry of the static table provides it: `depgraph.classify`) is reported too, with the hint to name the
+entry of the static table provides it: `depgraph.graph.classify`) is reported too, with the hint to name the
 environment. One finding per file and imported distribution (or unknown top-level name), at its first
 import.
 
@@ -20,12 +20,12 @@ backend, ...).
 
 from __future__ import annotations
 
+from depgraph.base.imports import ImportKind
+from depgraph.base.model import Finding, Level, Origin
 from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, silence_hint
 from depgraph.checks.base import norm as _norm
 from depgraph.checks.requirements import declared
-from depgraph.imports import ImportKind
-from depgraph.model import Finding, Level, Origin
-from depgraph.suppress import Suppressor
+from depgraph.checks.suppress import Suppressor
 
 UNDECLARED = "undeclared-dependency"
 UNUSED = "unused-dependency"

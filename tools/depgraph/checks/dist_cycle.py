@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from depgraph.base.imports import ImportKind
+from depgraph.base.model import Edge, Finding, Level
 from depgraph.checks.base import View, finding, hop, silence_hint
 from depgraph.checks.cycles import cycles_through_edges
 from depgraph.checks.requirements import declared
-from depgraph.imports import ImportKind
-from depgraph.model import Edge, Finding, Level
-from depgraph.suppress import Suppressor
+from depgraph.checks.suppress import Suppressor
 
 ID = "distribution-cycle"
 TITLE = "Distributions depend on one another in a cycle (imports or declared dependencies)"

@@ -12,11 +12,11 @@ dynamic imports do not count; suppressed imports do not make a hop.
 
 from __future__ import annotations
 
+from depgraph.base.imports import ImportKind
+from depgraph.base.model import Edge, Finding, Level
 from depgraph.checks.base import View, finding, hop, silence_hint
 from depgraph.checks.cycles import cycles_through_edges
-from depgraph.imports import ImportKind
-from depgraph.model import Edge, Finding, Level
-from depgraph.suppress import Suppressor
+from depgraph.checks.suppress import Suppressor
 
 ID = "import-cycle"
 TITLE = "Modules import one another at import time"

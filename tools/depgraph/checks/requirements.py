@@ -10,9 +10,9 @@ from pathlib import Path
 from packaging.markers import UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 
+from depgraph.base.errors import ConfigError
+from depgraph.base.model import Distribution
 from depgraph.checks.base import norm, requirement_line
-from depgraph.errors import ConfigError
-from depgraph.model import Distribution
 
 
 @dataclass(frozen=True, slots=True)

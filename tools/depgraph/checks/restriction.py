@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
+from depgraph.base.model import Edge, Finding, Level, Origin
 from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, silence_hint
-from depgraph.config import Restriction
-from depgraph.model import Edge, Finding, Level, Origin
+from depgraph.discover.config import Restriction
 
 ID = "restriction"
 TITLE = "An import that a configured restriction forbids"

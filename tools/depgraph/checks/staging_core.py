@@ -8,8 +8,8 @@ like from every check, when it is false.
 
 from __future__ import annotations
 
+from depgraph.base.model import Finding, Level, Origin
 from depgraph.checks.base import View, direction_findings
-from depgraph.model import Finding, Level, Origin
 
 ID = "staging-imports-core"
 TITLE = "A staging distribution imports the core"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo, monorepo_files
 
-from depgraph import baseline as bl
-from depgraph.errors import ConfigError
-from depgraph.model import Finding, Level
+from depgraph.base.errors import ConfigError
+from depgraph.base.model import Finding, Level
+from depgraph.checks import baseline as bl
 
 DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
 

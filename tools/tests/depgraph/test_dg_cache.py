@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from depgraph import cache, pool
-from depgraph.imports import FileImports, ImportKind, SourceFile
-from depgraph.pool import scan
+from depgraph.base.imports import FileImports, ImportKind, SourceFile
+from depgraph.extract import cache, pool
+from depgraph.extract.pool import scan
 
 TOOLS = Path(__file__).resolve().parents[2]
 
@@ -131,8 +131,8 @@ def test_two_runs_sharing_a_cache_at_once(tmp_path: Path) -> None:
         import sys
         sys.path.insert(0, {str(TOOLS)!r})
         from pathlib import Path
-        from depgraph.imports import SourceFile
-        from depgraph.pool import scan
+        from depgraph.base.imports import SourceFile
+        from depgraph.extract.pool import scan
         files = [SourceFile(p, m, k) for p, m, k in {[(f.path, f.module, f.is_package) for f in files]!r}]
         for _ in range(5):
             found = scan(files, cache_dir=Path({str(cache_dir)!r}), jobs=1)

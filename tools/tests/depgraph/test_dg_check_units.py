@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
+from depgraph.base.imports import ImportKind
+from depgraph.base.model import Distribution, Edge, Finding, Level, Module, Origin
 from depgraph.checks import conflicts, run_checks
 from depgraph.checks.base import View, requirement_line
 from depgraph.checks.cycles import shortest_cycles
 from depgraph.checks.restriction import module_matches, violates
-from depgraph.config import Config, Restriction
-from depgraph.imports import ImportKind
-from depgraph.model import Distribution, Edge, Finding, Level, Module, Origin
-from depgraph.suppress import parse
+from depgraph.checks.suppress import parse
+from depgraph.discover.config import Config, Restriction
 
 TOP, DEFERRED, GUARDED, TYPING = (
     ImportKind.TOP_LEVEL,

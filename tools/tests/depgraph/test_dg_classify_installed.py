@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from depgraph import classify
+from depgraph.graph import classify
 
 
 def test_direct_scan_equals_importlib_metadata_on_this_environment() -> None:

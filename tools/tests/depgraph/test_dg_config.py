@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo
 
-from depgraph.config import DEFAULT_LEVELS, find_root, load_config
-from depgraph.errors import ConfigError
-from depgraph.imports import ImportKind
-from depgraph.model import Level
+from depgraph.base.errors import ConfigError
+from depgraph.base.imports import ImportKind
+from depgraph.base.model import Level
+from depgraph.discover.config import DEFAULT_LEVELS, find_root, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

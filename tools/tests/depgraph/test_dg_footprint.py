@@ -10,9 +10,9 @@ import pytest
 from dg_fixtures import make_repo, pyproject
 
 from depgraph.cli import main
-from depgraph.config import load_config
-from depgraph.footprint import Row, compute, human
-from depgraph.graph import build_graph
+from depgraph.discover.config import load_config
+from depgraph.graph.graph import build_graph
+from depgraph.render.footprint import Row, compute, human
 
 TOOL = '[tool.depgraph]\nstaging = ["staging/*"]\n'
 

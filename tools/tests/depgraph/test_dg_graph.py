@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo, monorepo_files, pyproject
 
-import depgraph.graph as graph_module
-from depgraph.classify import installed_packages
-from depgraph.config import load_config
-from depgraph.environment import STATIC, load_environment
-from depgraph.graph import Graph, build_graph
-from depgraph.imports import ImportKind, SourceFile
-from depgraph.model import Level, Origin
+import depgraph.graph.graph as graph_module
+from depgraph.base.imports import ImportKind, SourceFile
+from depgraph.base.model import Level, Origin
+from depgraph.discover.config import load_config
+from depgraph.discover.environment import STATIC, load_environment
+from depgraph.graph.classify import installed_packages
+from depgraph.graph.graph import Graph, build_graph
 
 
 def graph(root: Path, *, use_cache: bool = False, python: str | None = None) -> Graph:
@@ -230,7 +230,8 @@ def test_test_modules_with_the_same_name_resolve_to_their_own_distribution(tmp_p
 def test_parse_errors_are_findings_and_the_rest_goes_on(tmp_path: Path) -> None:
     files = monorepo_files()
     # A syntax error the extractor sees (above an import; one far from every import it may not: see
-    # depgraph.extractor.extract, and depgraph.syntax for `check`); the graph turns it into a finding.
+    # depgraph.extract.extractor.extract, and depgraph.extract.syntax for `check`); the graph turns it into a
+    # finding.
     files["staging/fw/fw/api.py"] = 'import os\nname = "unterminated\nimport sys\n'
     root = make_repo(tmp_path, files)
     (root / "staging/prov_a/prov_a/latin.py").write_bytes(b"import sys\nx = '\xff'\n")
@@ -294,7 +295,9 @@ def test_this_repository(tmp_path: Path) -> None:
     assert names["monorepo-staging-tools"] is Origin.FIRST_PARTY
     assert names["cloud-provider"] is Origin.STAGING
     edge = next(
-        e for e in g.edges if e.path == "tools/depgraph/graph.py" and e.imported == "depgraph.workspace"
+        e
+        for e in g.edges
+        if e.path == "tools/depgraph/graph/graph.py" and e.imported == "depgraph.discover.workspace"
     )
     assert (edge.imported_distribution, edge.imported_origin) == (
         "monorepo-staging-tools",
@@ -396,7 +399,7 @@ def test_a_build_in_worker_processes_equals_one_in_this_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, use_cache: bool
 ) -> None:
     """Workers extract and resolve; their results arrive frozen and are thawed only when read."""
-    from depgraph import pool  # noqa: PLC0415
+    from depgraph.extract import pool  # noqa: PLC0415
 
     files = monorepo_files()
     for i in range(30):

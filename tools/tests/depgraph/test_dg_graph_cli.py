@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo, monorepo_files, pyproject
 
+from depgraph.base.model import Origin
 from depgraph.cli import main
-from depgraph.config import load_config
-from depgraph.graph import build_graph
-from depgraph.model import Origin
+from depgraph.discover.config import load_config
+from depgraph.graph.graph import build_graph
 
 
 def run(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -9,9 +9,9 @@ from dg_fixtures import make_repo, pyproject
 
 from depgraph.checks import run_checks
 from depgraph.checks.restriction import dist_matches
-from depgraph.config import load_config
-from depgraph.graph import build_graph
-from depgraph.workspace import load_workspace
+from depgraph.discover.config import load_config
+from depgraph.discover.workspace import load_workspace
+from depgraph.graph.graph import build_graph
 
 REPO = Path(__file__).resolve().parents[3]
 

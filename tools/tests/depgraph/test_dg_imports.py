@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
-from depgraph import extractor, oracle, scanner
-from depgraph.imports import FileImports, ImportKind
+from depgraph.base.imports import FileImports, ImportKind
+from depgraph.extract import extractor, oracle, scanner
 
 T = ImportKind.TOP_LEVEL
 D = ImportKind.DEFERRED

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from depgraph import pool
-from depgraph.extractor import extract
-from depgraph.imports import FileImports
+from depgraph.base.imports import FileImports
+from depgraph.extract import pool
+from depgraph.extract.extractor import extract
 
 
 @pytest.fixture

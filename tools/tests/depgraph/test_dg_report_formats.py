@@ -10,11 +10,11 @@ from pathlib import Path
 import jsonschema
 from dg_fixtures import make_repo, monorepo_files
 
-from depgraph.model import Finding, Level
-from depgraph.report import Report, render
+from depgraph.base.model import Finding, Level
+from depgraph.render.report import Report, render
 
 DATA = Path(__file__).parent / "data"
-JSON_SCHEMA = Path(__file__).parents[2] / "depgraph" / "report" / "findings.schema.json"
+JSON_SCHEMA = Path(__file__).parents[2] / "depgraph" / "render" / "report" / "findings.schema.json"
 DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
 
 FINDINGS = tuple(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from depgraph import extractor, oracle, scanner
-from depgraph.imports import ImportKind
+from depgraph.base.imports import ImportKind
+from depgraph.extract import extractor, oracle, scanner
 
 TOOLS = Path(__file__).resolve().parents[2]
 
@@ -49,7 +49,7 @@ def test_an_unclosed_triple_quote_before_an_import_goes_to_the_oracle(
 
 def test_strings_past_the_last_import_are_not_scanned() -> None:
     """The tokens are scanned only up to the line of the last `import` that may be code: an unterminated
-    string below it is no concern of the import scan (`depgraph.syntax` reports it in `check`)."""
+    string below it is no concern of the import scan (`depgraph.extract.syntax` reports it in `check`)."""
     found = scanner.extract(b"import a\nx = 'never closed\n", "m", False)
     assert found is not None
     assert [(r.line, r.module) for r in found.records] == [(1, "a")]
@@ -146,7 +146,7 @@ _PROBE = textwrap.dedent(
     """
     import json, sys
     sys.path.insert(0, sys.argv[1])
-    from depgraph import oracle, scanner
+    from depgraph.extract import oracle, scanner
     out = {}
     for name, source in json.loads(sys.argv[2]).items():
         data = source.encode()

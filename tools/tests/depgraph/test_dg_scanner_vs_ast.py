@@ -15,8 +15,8 @@ import os
 import sysconfig
 from pathlib import Path
 
-from depgraph import scanner
-from depgraph.imports import ImportKind
+from depgraph.base.imports import ImportKind
+from depgraph.extract import scanner
 
 IMPORTER = "a.b.c.d.probe"  # deep enough that every relative import in the stdlib resolves
 

@@ -1,4 +1,4 @@
-"""The graph cache (`depgraph.snapshot`): a graph built from it is the graph built without any cache.
+"""The graph cache (`depgraph.graph.snapshot`): a graph built from it is the graph built without any cache.
 
 Real files in temporary monorepos, real stat/mtime/ctime, real installed-distribution metadata on sys.path,
 real concurrent processes. Only `RACY_NS` is lowered in some tests (to 0), because files written by a test
@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo, monorepo_files
 
-from depgraph import cache, snapshot
 from depgraph.cli import main
-from depgraph.config import load_config
-from depgraph.graph import BuildInfo, Graph, build_graph
+from depgraph.discover.config import load_config
+from depgraph.extract import cache
+from depgraph.graph import snapshot
+from depgraph.graph.graph import BuildInfo, Graph, build_graph
 
 DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from depgraph import oracle, scanner
+from depgraph.extract import oracle, scanner
 
 
 def _stdlib_files() -> list[str]:

@@ -1,4 +1,5 @@
-"""depgraph.syntax: every file compiled by CPython, cached by content digest, in parallel when worth it."""
+"""depgraph.extract.syntax: every file compiled by CPython, cached by content digest, in parallel when worth
+it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo
 
-from depgraph import pool, syntax
+from depgraph.extract import pool, syntax
 
 FILES = {
     "good.py": "import os\n\n\ndef f():\n    return os.sep\n",

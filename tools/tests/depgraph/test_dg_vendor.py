@@ -12,7 +12,7 @@ import pytest
 from dg_fixtures import make_repo, monorepo_files, pyproject
 
 from depgraph.cli import main
-from depgraph.workspace import normalize
+from depgraph.discover.workspace import normalize
 
 REPO = Path(__file__).resolve().parents[3]
 LINKS = {

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from dg_fixtures import ROOT_TOOL, make_repo, monorepo_files, pyproject
 
-from depgraph.config import load_config
-from depgraph.errors import ConfigError
-from depgraph.model import Origin
-from depgraph.workspace import Workspace, load_workspace, normalize
+from depgraph.base.errors import ConfigError
+from depgraph.base.model import Origin
+from depgraph.discover.config import load_config
+from depgraph.discover.workspace import Workspace, load_workspace, normalize
 
 
 def workspace(root: Path) -> Workspace:

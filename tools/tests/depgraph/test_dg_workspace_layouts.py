@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo, pyproject
 
-from depgraph.config import load_config
-from depgraph.errors import ConfigError
-from depgraph.workspace import load_workspace
+from depgraph.base.errors import ConfigError
+from depgraph.discover.config import load_config
+from depgraph.discover.workspace import load_workspace
 
 ROOT = pyproject("core") + "[tool.depgraph]\nstaging = ['libs/*']\n"
 

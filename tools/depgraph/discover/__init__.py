@@ -1,0 +1,1 @@
+"""The discovery stage: configuration, distributions, their manifests and layouts, modules, environment."""

@@ -1,0 +1,3 @@
+"""The extraction stage: the imports of each file (fast scanner, `ast` oracle), in parallel, cached by
+content.
+"""
