@@ -32,7 +32,7 @@ verify-vendor: setup ## Fail with one line per broken, missing or stale vendor/ 
 verify-rules: setup ## Check the publishing rules against the staging packages
 	$(BIN)/publish verify-rules
 
-verify-deps: setup ## The main CI job: vendor tree, import graph checks, publishing rules, no cycle in our tools
+verify-deps: setup ## The main CI job: vendor tree, import graph checks (depgraph's own layers too), publishing rules, no cycle in our tools
 	$(BIN)/depgraph vendor verify
 	$(BIN)/depgraph check
 	$(BIN)/publish verify-rules

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,41 @@ def test_every_provider_of_this_repository_is_held_by_the_stand_alone_rule() -> 
     (rule,) = [r for r in config.restrictions if r.name == "providers-stand-alone"]
     assert [p for p in providers if not dist_matches(p, rule.from_distributions)] == []
     assert [p for p in providers if not dist_matches(p, rule.deny)] == []
+
+
+# depgraph's own stages, bottom to top (the `depgraph-layers-*` rules of this repository's pyproject.toml).
+STAGES = ["base", "discover", "extract", "graph", "checks", "render"]
+
+
+def _depgraph_stages(extra: dict[str, str]) -> dict[str, str]:
+    return {f"tools/depgraph/{s}/__init__.py": "" for s in [*STAGES, "vendor", "cli"]} | extra
+
+
+@pytest.mark.parametrize(("lower", "upper"), list(itertools.pairwise(STAGES)))
+def test_depgraph_stage_imports_down_never_up(tmp_path: Path, lower: str, upper: str) -> None:
+    planted = {
+        f"tools/depgraph/{upper}/down.py": f"from depgraph.{lower} import x\n",
+        f"tools/depgraph/{lower}/x.py": f"def f():\n    from depgraph.{upper} import down\n",
+    }
+    root = shaped_like_this_repo(tmp_path, _depgraph_stages(planted))
+    assert violations(root) == [(f"tools/depgraph/{lower}/x.py", 2, f"`depgraph-layers-{lower}`")]
+
+
+def test_depgraph_vendor_stands_beside_the_flow(tmp_path: Path) -> None:
+    planted = {
+        "tools/depgraph/vendor/tree.py": "from depgraph.discover import w\nfrom depgraph.graph import g\n",
+        "tools/depgraph/render/page.py": "import depgraph.vendor.tree\n",
+        "tools/depgraph/cli/run.py": "from depgraph.vendor import tree\nfrom depgraph.render import page\n",
+    }
+    root = shaped_like_this_repo(tmp_path, _depgraph_stages(planted))
+    assert violations(root) == [
+        ("tools/depgraph/render/page.py", 1, "`depgraph-layers-render`"),
+        ("tools/depgraph/vendor/tree.py", 2, "`depgraph-layers-vendor`"),
+    ]
+
+
+def test_every_depgraph_stage_but_the_cli_is_held_by_a_layer_rule() -> None:
+    """A stage added to tools/depgraph outside the rules could import upwards unnoticed."""
+    stages = sorted(p.parent.name for p in (REPO / "tools/depgraph").glob("*/__init__.py"))
+    rules = {r.from_modules for r in load_config(REPO).restrictions if r.name.startswith("depgraph-layers-")}
+    assert sorted(m.removeprefix("depgraph.") for (m,) in rules) == [s for s in stages if s != "cli"]
