@@ -115,7 +115,17 @@ def test_dot_is_valid_and_marks_red_edges(planted: Path, capsys: pytest.CaptureF
     assert coloured("#c77700") == ['fw -> "prov-b"']  # on the cycle, and undeclared
     assert coloured("#7b3fb5") == ['"prov-b" -> fw']
     assert 'class="dg-edge reason-forbidden"' in out and 'id="edge:prov-a->prov-b"' in out
-    assert "on an import cycle" in out and "forbidden import" in out  # the legend names each colour
+    # the legend names each colour, in that colour; grey is an import without a finding
+    legend = out[out.index("depgraph_legend") :]
+    legend = legend[: legend.index("</TABLE>")]
+    for colour, words in (
+        ("#777777", '&#8594; import</B></FONT></TD><TD ALIGN="LEFT">import without a finding'),
+        ("#d62728", '&#8594; forbidden</B></FONT></TD><TD ALIGN="LEFT">forbidden import ('),
+        ("#c77700", '&#8594; undeclared</B></FONT></TD><TD ALIGN="LEFT">undeclared dependency'),
+        ("#7b3fb5", '&#8594; cycle</B></FONT></TD><TD ALIGN="LEFT">on an import cycle'),
+    ):
+        assert f'<FONT COLOR="{colour}"><B>{words}' in legend, colour
+    assert "&#8594; red" not in legend and "no coloured edge" not in legend
     canon = subprocess.run(["dot", "-Tcanon"], input=out, capture_output=True, text=True, check=True)
     assert "digraph depgraph" in canon.stdout
 
@@ -134,8 +144,23 @@ def test_mermaid_structure(planted: Path, capsys: pytest.CaptureFixture[str]) ->
         'n2 -->|"1"| n3',
         'n3 -->|"1"| n1',
     ]
-    assert "  linkStyle 1,3,4 stroke:#d62728,stroke-width:3px,color:#d62728" in lines  # the red ones
-    assert any("restriction: forbidden by a restriction" in line for line in lines)
+    # coloured by reason as in DOT: forbidden red, undeclared amber, cycle purple; the rest grey
+    assert [line for line in lines if line.startswith("  linkStyle")] == [
+        "  linkStyle default stroke:#777777",
+        "  linkStyle 3 stroke:#d62728,stroke-width:3px,color:#d62728",
+        "  linkStyle 1 stroke:#c77700,stroke-width:3px,color:#c77700",
+        "  linkStyle 4 stroke:#7b3fb5,stroke-width:3px,color:#7b3fb5",
+    ]
+    # the legend says what each colour means, in that colour
+    legend = lines[lines.index('  subgraph legend["legend: edge colours"]') :]
+    assert legend[1:4] == [
+        '    legend_forbidden["forbidden: forbidden import (restriction, staging imports the core, the core'
+        ' imports a plugin)"]:::legend_forbidden',
+        '    legend_undeclared["undeclared: undeclared dependency"]:::legend_undeclared',
+        '    legend_cycle["cycle: on an import cycle"]:::legend_cycle',
+    ]
+    assert "  classDef legend_undeclared fill:#ffffff,stroke:#c77700,color:#c77700" in legend
+    assert not any(" red" in line for line in lines)
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -274,6 +299,22 @@ def test_focus_on_a_distribution_and_mermaid_clusters(
         '  n0 -->|"1"| n1',
         "  linkStyle default stroke:#777777",
     ]
+
+
+def test_the_legend_of_a_drawing_without_findings_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_repo(tmp_path, module_files())
+    code, out, _ = run(capsys, "--root", str(root), "--no-cache", "--focus", "prov-b", "--depth", "0")
+    assert code == 0
+    legend = out[out.index("depgraph_legend") :]
+    legend = legend[: legend.index("</TABLE>")]
+    assert (
+        '<FONT COLOR="#777777"><B>&#8594; import</B></FONT></TD><TD ALIGN="LEFT">import without a finding'
+        in (legend)
+    )
+    assert "no coloured edge: no import cycle, forbidden import or undeclared dependency" in legend
+    assert "&#8594; red" not in legend and "#d62728" not in legend
 
 
 def test_a_thousand_module_package_collapses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from depgraph.render.draw.model import GROUP_TITLES, KIND_TITLES, DrawEdge, Drawing, Node
-from depgraph.render.draw.styles import GREY, NODE_STYLES, REASON_COLOURS, RED
+from depgraph.render.draw.styles import GREY, NODE_STYLES, REASON_COLOURS
 
 if TYPE_CHECKING:
     import graphviz
@@ -75,14 +75,18 @@ def _legend(drawing: Drawing) -> str:
         else:
             continue
         rows.append(f'<TR>{sample}<TD ALIGN="LEFT">{escape(title)}</TD></TR>')
-    for group in sorted({e.group for e in drawing.edges if e.red}, key=list(GROUP_TITLES).index):
+    if any(not e.red for e in drawing.edges):
+        sample = f'<TD><FONT COLOR="{GREY}"><B>&#8594; import</B></FONT></TD>'
+        rows.append(f'<TR>{sample}<TD ALIGN="LEFT">import without a finding</TD></TR>')
+    groups = sorted({e.group for e in drawing.edges if e.red}, key=list(GROUP_TITLES).index)
+    for group in groups:
         colour = REASON_COLOURS[group]
         sample = f'<TD><FONT COLOR="{colour}"><B>&#8594; {escape(group)}</B></FONT></TD>'
         rows.append(f'<TR>{sample}<TD ALIGN="LEFT">{escape(GROUP_TITLES[group])}</TD></TR>')
-    if not any(e.red for e in drawing.edges):
+    if not groups:
         rows.append(
-            f'<TR><TD><FONT COLOR="{RED}"><B>&#8594; red</B></FONT></TD>'
-            '<TD ALIGN="LEFT">none: no cycle, no forbidden import</TD></TR>'
+            '<TR><TD COLSPAN="2" ALIGN="LEFT">no coloured edge: no import cycle, forbidden import '
+            "or undeclared dependency</TD></TR>"
         )
     rows.append('<TR><TD COLSPAN="2" ALIGN="LEFT">edge label: number of import statements</TD></TR>')
     return '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">' + "".join(rows) + "</TABLE>>"

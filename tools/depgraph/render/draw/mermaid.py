@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from depgraph.render.draw.model import Drawing, Node
-from depgraph.render.draw.styles import GREY, NODE_STYLES, RED
+from depgraph.render.draw.model import GROUP_TITLES, Drawing, Node
+from depgraph.render.draw.styles import GREY, NODE_STYLES, REASON_COLOURS
 
 
 def _text(label: str) -> str:
@@ -44,23 +44,26 @@ def to_mermaid(drawing: Drawing) -> str:
         out.append("  " * (len(open_path) + 1) + _node(ids[node.id], node))
     for depth in range(len(open_path), 0, -1):
         out.append("  " * depth + "end")
-    red: list[int] = []
+    coloured: dict[str, list[int]] = {}  # colour group -> indexes of its edges
     for index, edge in enumerate(drawing.edges):
         out.append(f'  {ids[edge.source]} -->|"{edge.count}"| {ids[edge.target]}')
         if edge.red:
-            red.append(index)
+            coloured.setdefault(edge.group, []).append(index)
     if drawing.edges:
         out.append(f"  linkStyle default stroke:{GREY}")
-    if red:
-        out.append(f"  linkStyle {','.join(map(str, red))} stroke:{RED},stroke-width:3px,color:{RED}")
-    reasons = [(key, title) for key, title in drawing.legend if key not in NODE_STYLES]
-    if reasons:
-        out.append('  subgraph legend["legend: red edges"]')
-        for number, (key, title) in enumerate(reasons):
-            out.append(f'    legend{number}["{_text(key + ": " + title)}"]')
+    groups = [group for group in GROUP_TITLES if group in coloured]
+    for group in groups:
+        colour = REASON_COLOURS[group]
+        edges = ",".join(map(str, coloured[group]))
+        out.append(f"  linkStyle {edges} stroke:{colour},stroke-width:3px,color:{colour}")
+    if groups:  # what each edge colour means (grey: an import without a finding)
+        out.append('  subgraph legend["legend: edge colours"]')
+        for group in groups:
+            out.append(f'    legend_{group}["{_text(group + ": " + GROUP_TITLES[group])}"]:::legend_{group}')
         out.append("  end")
-        out.append(f"  classDef legend_red fill:#ffffff,stroke:{RED},color:{RED}")
-        out.append(f"  class {','.join(f'legend{n}' for n in range(len(reasons)))} legend_red")
+        for group in groups:
+            colour = REASON_COLOURS[group]
+            out.append(f"  classDef legend_{group} fill:#ffffff,stroke:{colour},color:{colour}")
     return "\n".join(out) + "\n"
 
 
