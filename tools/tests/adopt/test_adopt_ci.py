@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 PROJECT = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
 EXAMPLES = PROJECT / "examples" / "ci"
 SNIPPETS = ["pre-commit-config.yaml", "verify-deps.yml", "publish.yml", "uv-workspace.toml"]
+HOOKS = ["depgraph-check", "depgraph-vendor-verify", "publish-verify-rules"]
 
 SELF = """\
 name: self
@@ -72,11 +74,24 @@ def test_pre_commit_files_are_valid_and_name_the_same_hooks() -> None:
     ):
         proc = subprocess.run([pre_commit, *args], capture_output=True, text=True, check=False)
         assert proc.returncode == 0, proc.stdout + proc.stderr
-    manifest = (PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    config = (EXAMPLES / "pre-commit-config.yaml").read_text(encoding="utf-8")
-    ids = sorted(line.split(":", 1)[1].strip() for line in manifest.splitlines() if line.startswith("- id:"))
-    assert ids == ["depgraph-check", "depgraph-vendor-verify", "publish-verify-rules"]
-    assert sorted(line.split(":", 1)[1].strip() for line in config.splitlines() if "- id:" in line) == ids
+    manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((EXAMPLES / "pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [hook["id"] for hook in manifest] == HOOKS
+    # The example declares the manifest's hooks locally (a monorepo that carries tools/): the same hooks,
+    # run the same way, so what `pre-commit try-repo` proves of the manifest holds for the example.
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    keys = ("id", "name", "entry", "language", "pass_filenames", "always_run")
+    assert [{k: hook[k] for k in keys} for hook in config["repos"][0]["hooks"]] == [
+        {k: hook[k] for k in keys} for hook in manifest
+    ]
+
+
+def test_the_example_workflow_uses_the_action_at_the_root() -> None:
+    workflow = yaml.safe_load((EXAMPLES / "verify-deps.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["verify-deps"]["steps"]
+    assert [step.get("uses") for step in steps] == ["actions/checkout@v5", "./"]
+    assert (PROJECT / "action.yml").is_file() and (PROJECT / "tools" / "pyproject.toml").is_file()
+    assert '"$GITHUB_ACTION_PATH/tools"' in (PROJECT / "action.yml").read_text(encoding="utf-8")
 
 
 def test_the_uv_snippet_is_this_repository_workspace() -> None:
