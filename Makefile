@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 SETUP_INPUTS := requirements-dev.txt pyproject.toml tools/pyproject.toml $(wildcard staging/*/pyproject.toml) tools/scripts/setup-env.sh
 
-.PHONY: help setup test update-vendor verify-vendor verify-deps verify-rules lint graph report footprint demo publish bench clean new-provider conformance
+.PHONY: help setup test test-all update-vendor verify-vendor verify-deps verify-rules lint graph report footprint demo publish bench clean new-provider conformance
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -19,7 +19,11 @@ $(STAMP): $(SETUP_INPUTS)
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash tools/scripts/setup-env.sh
 	@touch $@
 
-test: setup ## Run every test suite (core, staging packages, tools) and the linters
+test: setup ## Run every test suite (core, staging packages, tools) and the linters; the `slow` tests are left out
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow"
+	@$(MAKE) --no-print-directory lint
+
+test-all: setup ## As `make test`, with the `slow` tests (the whole standard library against the oracle, ...)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 	@$(MAKE) --no-print-directory lint
 

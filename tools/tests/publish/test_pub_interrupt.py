@@ -160,30 +160,23 @@ def test_a_run_that_lost_a_race_to_other_commits_fails_and_keeps_them(tmp_path: 
 
 
 def test_two_runs_at_once_the_second_stops_with_a_clear_message(tmp_path: Path) -> None:
-    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest", smoke="sleep 2")
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    first = Run(repo.path, tmp_path, "before-push:fw", "--package", "fw")
+    first.wait_paused()  # the first run holds the lock, paused before its push
+    lock = repo.path / "_work" / "publish.lock"
+    assert lock.read_text().strip() == str(first.proc.pid)
     env = dict(os.environ)
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    first = subprocess.Popen(
-        [*PUBLISH, "--root", str(repo.path), "sync", "--package", "fw"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lock = repo.path / "_work" / "publish.lock"
-    for _ in range(200):  # wait until the first run holds the lock
-        if lock.exists() and lock.read_text().strip() == str(first.pid):
-            break
-        time.sleep(0.02)
     second = subprocess.run(
         [*PUBLISH, "--root", str(repo.path), "sync"], env=env, capture_output=True, text=True, check=False
     )
-    out, err = first.communicate(timeout=60)
     assert second.returncode == 2
     assert second.stderr.strip() == (
-        f"publish: error: another publish run (pid {first.pid}) holds {lock}; wait for it to finish"
+        f"publish: error: another publish run (pid {first.proc.pid}) holds {lock}; wait for it to finish"
     )
-    assert first.returncode == 0, out + err
+    assert not heads(tmp_path / "dest/fw.git")  # the second run pushed nothing
+    code, out, err = first.resume()
+    assert code == 0, out + err
     assert heads(tmp_path / "dest/fw.git")
 
 
