@@ -11,7 +11,6 @@ dependency tables) is rewritten per rule, with tomlkit, so every other byte of t
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,14 +20,10 @@ from packaging.utils import canonicalize_name
 from tomlkit.items import Array, Item
 from tomlkit.toml_document import TOMLDocument
 
+from depgraph.base import toml
 from publish.errors import PublishError
 from publish.git import CatFile, ObjectWriter, format_tree, parse_tree
 from publish.split import SourceCommit
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 
 @dataclass
@@ -190,8 +185,8 @@ class Rewriter:
         if got is None:
             return None
         try:
-            project = tomllib.loads(got[2].decode("utf-8")).get("project", {})
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            project = toml.parse(got[2].decode("utf-8")).get("project", {})
+        except (UnicodeDecodeError, toml.TOMLDecodeError):
             return None
         version = project.get("version")
         return version if isinstance(version, str) else None
@@ -207,8 +202,8 @@ class Rewriter:
             return c.dir_tree
         try:
             text = blob[2].decode("utf-8")
-            tomllib.loads(text)
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            toml.parse(text)
+        except (UnicodeDecodeError, toml.TOMLDecodeError):
             return c.dir_tree  # a broken pyproject.toml is published as it is
         new_text = rewrite_pyproject(text, {k: p for k, p in pins.items() if p is not None})
         if new_text == text:

@@ -6,17 +6,12 @@ Everything is validated on load; a problem is one `PublishError` naming the file
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from depgraph.base import toml
 from publish.errors import PublishError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 TOOL_KEYS = {"rules", "work-dir"}
 DEFAULT_KEYS = {"trailer", "retries", "retry-delay", "smoke-venv", "pin", "create"}
@@ -106,14 +101,7 @@ def local_path(url: str) -> Path | None:
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
-    except FileNotFoundError:
-        raise PublishError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PublishError(f"{path}: invalid TOML: {exc}") from None
+    return toml.read(path, PublishError)
 
 
 def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:

@@ -11,6 +11,7 @@ from cloud_provider.config import (
     check_table,
     config_source,
     load_cloud_config,
+    read_data_file,
     resolve_path,
 )
 from cloud_provider.errors import (
@@ -85,6 +86,7 @@ __all__ = [
     "get_provider",
     "load_cloud_config",
     "make_provider_id",
+    "read_data_file",
     "resolve_path",
     "split_provider_id",
     "write_text_atomic",

@@ -15,7 +15,6 @@ from cloud_provider import (
     make_provider_id,
     split_provider_id,
 )
-from cloud_provider.config import require
 
 
 def test_provider_ids_round_trip() -> None:
@@ -95,12 +94,3 @@ def test_load_cloud_config_errors_name_the_file(
         (tmp_path / name).write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_cloud_config(tmp_path / name)
-
-
-def test_require_names_the_key() -> None:
-    assert require({"a": 1}, "a", int) == 1
-    assert require({}, "a", int, default=5) == 5
-    with pytest.raises(ConfigError, match="missing key 'region'"):
-        require({}, "region", str)
-    with pytest.raises(ConfigError, match="key 'port' must be a int, got bool"):
-        require({"port": True}, "port", int)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,16 +13,16 @@ from cloud_provider import (
     NodeAddress,
     NodeAddressType,
     Zone,
+    check_table,
     config_source,
+    read_data_file,
     resolve_path,
 )
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
-
-KNOWN_KEYS = {"inventory", "haproxy_dir", "routes_file", "vip_pool", "zone", "region"}
+# The schema of the provider's cloud config: every key a string; the inventory required.
+SCHEMA: dict[str, type] = dict.fromkeys(
+    ("inventory", "haproxy_dir", "routes_file", "vip_pool", "zone", "region"), str
+)
 
 
 @dataclass(frozen=True)
@@ -41,16 +39,7 @@ class BareMetalConfig:
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> BareMetalConfig:
         where = config_source(config)
-        unknown = sorted(set(config) - KNOWN_KEYS)
-        if unknown:
-            raise ConfigError(
-                f"{where}: unknown key {unknown[0]!r} for baremetal (known: {', '.join(sorted(KNOWN_KEYS))})"
-            )
-        for key in config:
-            if not isinstance(config[key], str):
-                raise ConfigError(f"{where}: key {key!r} must be a string")
-        if not config.get("inventory"):
-            raise ConfigError(f"{where}: missing key 'inventory' (required by the baremetal provider)")
+        check_table(config, SCHEMA, where, required=("inventory",), owner="baremetal")
         pool = config.get("vip_pool", cls.vip_pool)
         try:
             ipaddress.ip_network(pool)
@@ -90,14 +79,7 @@ class Machine:
 
 def parse_inventory(path: Path) -> dict[str, Machine]:
     """Machines by name. ConfigError naming the file and the entry at fault."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read inventory: {exc.strerror or exc}") from exc
-    try:
-        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid inventory: {exc}") from exc
+    data = read_data_file(path, "inventory")
     if not isinstance(data, dict) or not isinstance(data.get("machines", []), list):
         raise ConfigError(f"{path}: inventory must be a table with a list 'machines'")
     region = str(data.get("region", ""))

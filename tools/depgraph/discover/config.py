@@ -5,7 +5,6 @@ Every problem is a `ConfigError` naming the file and the key at fault; nothing h
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +14,7 @@ from typing import Any
 from depgraph.base.errors import ConfigError
 from depgraph.base.imports import SINGLE, ImportKind
 from depgraph.base.model import Level
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+from depgraph.base.toml import dotted, read
 
 TABLE = "tool.depgraph"
 
@@ -98,32 +93,6 @@ class Config:
         return self.root / self.vendor
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a missing, unreadable or invalid file is a ConfigError naming it (and the line)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        parsed: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
-        return parsed
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not valid UTF-8 at byte {exc.start}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-
-
-def _table(data: Mapping[str, Any], dotted: str) -> Any:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def find_root(start: Path | None = None) -> Path:
     """The first folder from `start` (default: cwd) upwards whose pyproject.toml has [tool.depgraph]."""
     here = (start or Path.cwd()).resolve()
@@ -135,7 +104,7 @@ def find_root(start: Path | None = None) -> Path:
             text = candidate.read_bytes()
         except OSError:
             continue
-        if b"depgraph" in text and _table(read_toml(candidate), TABLE) is not None:
+        if b"depgraph" in text and dotted(read(candidate), TABLE) is not None:
             return folder
     raise ConfigError(f"{here}: no pyproject.toml with a [{TABLE}] table here or in any parent folder")
 
@@ -290,8 +259,8 @@ def load_config(root: Path) -> Config:
     """Read and validate `<root>/pyproject.toml`'s [tool.depgraph] table (`Config.root` is made absolute)."""
     root = root.absolute()
     path = root / "pyproject.toml"
-    data = read_toml(path)
-    table = _table(data, TABLE)
+    data = read(path)
+    table = dotted(data, TABLE)
     if table is None:
         raise ConfigError(f"{path}: no [{TABLE}] table")
     if not isinstance(table, dict):

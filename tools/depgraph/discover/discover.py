@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from depgraph.base.errors import ConfigError
-from depgraph.discover.config import read_toml
+from depgraph.base.toml import read as read_toml
 from depgraph.discover.manifest import path_dependencies
 
 

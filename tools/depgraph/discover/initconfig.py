@@ -7,22 +7,18 @@ a repository that already has the table is left alone. What was found, and why, 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import NamedTuple
 
 import tomlkit
 
+from depgraph.base import toml
 from depgraph.base.errors import ConfigError
-from depgraph.discover.config import TABLE, read_toml
+from depgraph.base.toml import read as read_toml
+from depgraph.discover.config import TABLE
 from depgraph.discover.discover import members
 from depgraph.discover.layout import find_layout
 from depgraph.discover.manifest import is_package, read_manifest
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 # Folders never searched for distributions: environments, build output, caches, test fixtures.
 _SKIPPED = frozenset(
@@ -133,8 +129,8 @@ def plan(root: Path) -> Plan:
     addition = tomlkit.dumps(snippet)
     new = text + ("\n" if text and not text.endswith("\n") else "") + ("\n" if text else "") + addition
     try:
-        parsed = tomllib.loads(new)
-    except tomllib.TOMLDecodeError:
+        parsed = toml.parse(new)
+    except toml.TOMLDecodeError:
         parsed = {}
     if not isinstance(parsed.get("tool"), dict) or TABLE.split(".")[1] not in parsed["tool"]:
         # `tool = { ... }` is an inline table, closed where it stands: add `depgraph = { ... }` inside it
@@ -145,8 +141,8 @@ def plan(root: Path) -> Plan:
         try:
             document["tool"]["depgraph"] = inline
             new = tomlkit.dumps(document)
-            parsed = tomllib.loads(new)
-        except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError):
+            parsed = toml.parse(new)
+        except (KeyError, TypeError, ValueError, toml.TOMLDecodeError):
             raise ConfigError(
                 f"{pyproject}: tool: cannot add a [{TABLE}] table to it; add one by hand"
             ) from None

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import pathspec
 
 from depgraph.base.errors import ConfigError
-from depgraph.base.tables import dotted as _get
+from depgraph.base.toml import dotted as _get
 
 
 class Layout(NamedTuple):

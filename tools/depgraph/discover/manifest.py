@@ -19,7 +19,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from depgraph.base.errors import ConfigError
 from depgraph.base.model import Declaration as Declared
-from depgraph.base.tables import dotted as _get
+from depgraph.base.toml import dotted as _get
 
 # Groups: "" is the runtime requirements ([project].dependencies); "extra:NAME" an optional one (an extra);
 # "group:NAME" a development group (PEP 735, Poetry groups, PDM dev-dependencies): never shipped.

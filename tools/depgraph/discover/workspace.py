@@ -18,7 +18,8 @@ from typing import Any
 
 from depgraph.base.errors import ConfigError
 from depgraph.base.model import Distribution, Module, Origin
-from depgraph.discover.config import Config, find_root, load_config, read_toml
+from depgraph.base.toml import read as read_toml
+from depgraph.discover.config import Config, find_root, load_config
 from depgraph.discover.discover import members
 from depgraph.discover.layout import Layout, find_layout
 from depgraph.discover.manifest import RUNTIME, Manifest, by_group, names_distribution, read_manifest

@@ -9,19 +9,14 @@ A repository without `[tool.uv.workspace]` is not asked to have one.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import tomlkit
 
+from depgraph.base import toml
 from depgraph.base.errors import DepgraphError
 from depgraph.discover.workspace import Workspace
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 _MEMBERS_LINE = re.compile(r"^\s*members\s*=", re.MULTILINE)
 _TABLE_LINE = re.compile(r"^\s*\[tool\.uv\.workspace\]\s*$", re.MULTILINE)
@@ -56,8 +51,8 @@ def _read(ws: Workspace) -> tuple[str, dict[str, Any]]:
     path = ws.root / "pyproject.toml"
     text = path.read_text(encoding="utf-8")
     try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return text, toml.parse(text)
+    except toml.TOMLDecodeError as exc:
         raise DepgraphError(f"{path}: invalid TOML: {exc}") from None
 
 

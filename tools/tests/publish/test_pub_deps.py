@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from pub_fixtures import heads, log, make_monorepo, publish, pyproject
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+from depgraph.base import toml
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -163,7 +159,7 @@ def test_extras_and_markers_survive_the_rewrite(tmp_path: Path) -> None:
     published = show(tmp_path / "dest/prov.git", "main:pyproject.toml")
     url = f"git+https://example.com/fw.git@{fw_head}"
     assert f'"fw @ {url}"' in published
-    optional = tomllib.loads(published)["project"]["optional-dependencies"]["full"]
+    optional = toml.parse(published)["project"]["optional-dependencies"]["full"]
     assert optional == [f'fw[speed] @ {url} ; python_version >= "3.8"', "other"]
 
 

@@ -6,9 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cloud_provider import ConfigError, config_source
+from cloud_provider import check_table, config_source
 
-KNOWN_KEYS = {"region", "endpoint_url", "vpc_id", "cluster_id", "zone", "node_name_tag"}
+# The schema of the provider's cloud config: every key a string; region and cluster_id required.
+SCHEMA: dict[str, type] = dict.fromkeys(
+    ("region", "endpoint_url", "vpc_id", "cluster_id", "zone", "node_name_tag"), str
+)
+REQUIRED = ("region", "cluster_id")
 
 
 @dataclass(frozen=True)
@@ -26,19 +30,5 @@ class AWSConfig:
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> AWSConfig:
-        where = config_source(config)
-        unknown = sorted(set(config) - KNOWN_KEYS)
-        if unknown:
-            raise ConfigError(
-                f"{where}: unknown key {unknown[0]!r} for aws (known: {', '.join(sorted(KNOWN_KEYS))})"
-            )
-        values: dict[str, Any] = {}
-        for key in sorted(KNOWN_KEYS):
-            if key in config and not isinstance(config[key], str):
-                raise ConfigError(f"{where}: key {key!r} must be a string")
-            if key in config:
-                values[key] = config[key]
-        for key in ("region", "cluster_id"):
-            if not values.get(key):
-                raise ConfigError(f"{where}: missing key {key!r} (required by the aws provider)")
-        return cls(**values)
+        check_table(config, SCHEMA, config_source(config), required=REQUIRED, owner="aws")
+        return cls(**{key: config[key] for key in sorted(SCHEMA) if key in config})
