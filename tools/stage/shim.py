@@ -53,10 +53,18 @@ if not any(getattr(f, "old", None) == _OLD for f in sys.meta_path):  # once, eve
     _finder = _Alias()
     _finder.old = _OLD
     sys.meta_path.insert(0, _finder)
-sys.modules[__name__] = importlib.import_module(_NEW)
+_new = importlib.import_module("{new}"){suppress}
+sys.modules[__name__] = _new
 '''
 
+# The line of the template that imports the new package by name (depgraph sees it as a dynamic import).
+IMPORT_LINE = _TEMPLATE.splitlines().index('_new = importlib.import_module("{new}"){suppress}') + 1
 
-def shim_source(old: str, new: str, target: str, release: str) -> str:
-    """The text of the `__init__.py` left at `old` (dotted) once the package lives at `new` in `target`."""
-    return _TEMPLATE.format(old=old, new=new, target=target, release=release)
+
+def shim_source(old: str, new: str, target: str, release: str, suppress: str = "") -> str:
+    """The text of the `__init__.py` left at `old` (dotted) once the package lives at `new` in `target`.
+
+    `suppress` ends the line that imports `new` (line `IMPORT_LINE`): an inline depgraph suppression when
+    that import breaks a rule of the repository (the core importing a provider by name, say).
+    """
+    return _TEMPLATE.format(old=old, new=new, target=target, release=release, suppress=suppress)

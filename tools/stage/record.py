@@ -1,0 +1,76 @@
+"""The moves `stage apply` made, recorded in the root pyproject.toml for the later steps to read.
+
+Each move is one `[[tool.stage.moved]]` table:
+
+    [[tool.stage.moved]]
+    old = "app.providers.foo"               # the old import path (dotted)
+    new = "foo"                             # the new top-level import package
+    target = "staging/foo"                  # the new distribution's folder
+    shim = "app/providers/foo/__init__.py"  # the shim left at the old path
+    release = "2.0"                         # the release in which the old path goes away
+
+`stage rewrite-imports` rewrites `old` to `new`; `stage finish` removes `shim` (and the record) once
+nothing first-party imports `old` any more. `apply` reads it to say "already applied" on a rerun.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from depgraph.base import toml
+from stage.errors import StageError
+
+TABLE = "tool.stage.moved"
+KEYS = ("old", "new", "target", "shim", "release")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Move:
+    old: str
+    new: str
+    target: str
+    shim: str
+    release: str
+
+    def table(self) -> dict[str, str]:
+        return {key: getattr(self, key) for key in KEYS}
+
+
+def read_moves(root: Path) -> list[Move]:
+    """Every recorded move of root/pyproject.toml; one line naming the file and key when one is malformed."""
+    path = root / "pyproject.toml"
+    data = toml.read(path, StageError)
+    moved = data.get("tool", {}).get("stage", {}).get("moved", [])
+    if not isinstance(moved, list):
+        raise StageError(f"{path}: [tool.stage] moved must be an array of tables ([[tool.stage.moved]])")
+    moves = []
+    for index, entry in enumerate(moved, 1):
+        where = f"{path}: [[tool.stage.moved]] #{index}"
+        if not isinstance(entry, dict):
+            raise StageError(f"{where}: must be a table")
+        for key in KEYS:
+            if not isinstance(entry.get(key), str) or not entry[key]:
+                raise StageError(f"{where}: key {key!r} must be a non-empty string")
+        moves.append(Move(*(str(entry[key]) for key in KEYS)))
+    return moves
+
+
+def find_move(root: Path, package: str) -> Move | None:
+    """The recorded move of `package` (dotted name, or its folder as the shim's parent), if any."""
+    spelled = package.strip().replace("\\", "/").strip("/")
+    for move in read_moves(root):
+        if spelled in (move.old, move.shim.rpartition("/")[0]):
+            return move
+    return None
+
+
+def add_move(doc: Any, move: Move) -> None:
+    """Append `move` to the tomlkit document of the root pyproject.toml."""
+    tool = doc.setdefault("tool", tomlkit.table(is_super_table=True))
+    stage = tool.setdefault("stage", tomlkit.table(is_super_table=True))
+    moved = stage.setdefault("moved", tomlkit.aot())
+    moved.append(tomlkit.item(move.table()))
