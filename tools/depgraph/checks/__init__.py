@@ -1,8 +1,11 @@
 """The checks: one module each, run by `run_checks` at the levels the configuration sets.
 
-Every check reads a `View` of the graph (the edges that count, indexes) and returns findings at the level
-given; `off` skips a check entirely. Inline suppressions are applied last for findings on a line, and by
-the cycle checks to the imports that would make a hop.
+What a check is (id, title, default level, the kinds of import it counts) is written once, in
+`depgraph.base.catalog`; `REGISTRY` below binds each check that runs over the graph to its `run`, all with
+one signature. Every check reads a `View` of the graph (the edges that count, indexes) and returns findings
+at the level given; `off` skips a check entirely. Inline suppressions are applied last for findings on a
+line, and by the cycle checks to the imports that would make a hop. `parse-error` findings come from the
+graph, `stale-baseline` from the baseline and `suppression` from the suppressions themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from depgraph.base import catalog
+from depgraph.base.catalog import TITLES, Check
 from depgraph.base.model import Finding, Level
 from depgraph.checks import (
     conflicts,
@@ -22,43 +27,42 @@ from depgraph.checks import (
     staging_core,
 )
 from depgraph.checks.base import GraphLike, View
-from depgraph.checks.suppress import CHECK as SUPPRESSION
 from depgraph.checks.suppress import Suppressor
 from depgraph.discover.config import Config
 
-PARSE_ERROR = "parse-error"
-STALE_BASELINE = "stale-baseline"
+PARSE_ERROR = catalog.PARSE_ERROR.id
+STALE_BASELINE = catalog.STALE_BASELINE.id
 
-# check id -> one-line description; the order of the documentation, the ids sort the reports.
-TITLES = MappingProxyType(
-    {
-        staging_core.ID: staging_core.TITLE,
-        core_plugin.ID: core_plugin.TITLE,
-        dist_cycle.ID: dist_cycle.TITLE,
-        import_cycle.ID: import_cycle.TITLE,
-        dependencies.UNDECLARED: dependencies.TITLE_UNDECLARED,
-        dependencies.UNUSED: dependencies.TITLE_UNUSED,
-        restriction.ID: restriction.TITLE,
-        conflicts.ID: conflicts.TITLE,
-        PARSE_ERROR: "A file that cannot be read or parsed",
-        STALE_BASELINE: "A baseline entry that no longer occurs",
-        SUPPRESSION: "A suppression comment without a reason",
-    }
-)
+Run = Callable[[View, Level, Suppressor], list[Finding]]
 
-Runner = Callable[[View, Level, Suppressor], list[Finding]]
 
-RUNNERS: MappingProxyType[str, Runner] = MappingProxyType(
-    {
-        staging_core.ID: lambda v, lv, s: staging_core.run(v, lv),
-        core_plugin.ID: lambda v, lv, s: core_plugin.run(v, lv),
-        dist_cycle.ID: dist_cycle.run,
-        import_cycle.ID: import_cycle.run,
-        dependencies.UNDECLARED: dependencies.run_undeclared,
-        dependencies.UNUSED: lambda v, lv, s: dependencies.run_unused(v, lv),
-        restriction.ID: lambda v, lv, s: restriction.run(v, lv),
-        conflicts.ID: lambda v, lv, s: conflicts.run(v, lv),
-    }
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """A check of the catalog and how it runs over the graph; `docs` is its module's description."""
+
+    check: Check
+    run: Run
+    docs: str
+
+
+def _register(check: Check, run: Run, docs: str | None) -> tuple[str, Registered]:
+    return check.id, Registered(check, run, docs or "")
+
+
+# check id -> how it runs; the catalog's order.
+REGISTRY: MappingProxyType[str, Registered] = MappingProxyType(
+    dict(
+        (
+            _register(catalog.STAGING_IMPORTS_CORE, staging_core.run, staging_core.__doc__),
+            _register(catalog.CORE_IMPORTS_PLUGIN, core_plugin.run, core_plugin.__doc__),
+            _register(catalog.DISTRIBUTION_CYCLE, dist_cycle.run, dist_cycle.__doc__),
+            _register(catalog.IMPORT_CYCLE, import_cycle.run, import_cycle.__doc__),
+            _register(catalog.UNDECLARED_DEPENDENCY, dependencies.run_undeclared, dependencies.__doc__),
+            _register(catalog.UNUSED_DEPENDENCY, dependencies.run_unused, dependencies.__doc__),
+            _register(catalog.RESTRICTION, restriction.run, restriction.__doc__),
+            _register(catalog.CONFLICTING_REQUIREMENTS, conflicts.run, conflicts.__doc__),
+        )
+    )
 )
 
 
@@ -79,12 +83,12 @@ def run_checks(graph: GraphLike, config: Config, *, only: tuple[str, ...] = ()) 
     suppressor = Suppressor(config.root, known)
     found: list[Finding] = []
     ran: list[str] = []
-    for check, runner in sorted(RUNNERS.items()):
+    for check, registered in sorted(REGISTRY.items()):
         level = config.level(check)
         if level is Level.OFF or (only and check not in only):
             continue
         ran.append(check)
-        found.extend(runner(view, level, suppressor))
+        found.extend(registered.run(view, level, suppressor))
     parse_level = config.level(PARSE_ERROR)
     if parse_level is not Level.OFF and (not only or PARSE_ERROR in only):
         ran.append(PARSE_ERROR)

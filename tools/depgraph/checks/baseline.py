@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from depgraph.base import catalog
 from depgraph.base.errors import ConfigError
 from depgraph.base.model import Finding, Level
 
 VERSION = 1
-STALE = "stale-baseline"
+STALE = catalog.STALE_BASELINE.id
 Identity = tuple[str, str, str]  # check, path, key
 
 

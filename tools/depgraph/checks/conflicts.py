@@ -21,12 +21,14 @@ from itertools import combinations
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from depgraph.base import catalog
 from depgraph.base.model import Finding, Level
 from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, norm
 from depgraph.checks.requirements import Declared, declared
+from depgraph.checks.suppress import Suppressor
 
-ID = "conflicting-requirements"
-TITLE = "Distributions require versions of one package that no single version satisfies"
+CHECK = catalog.CONFLICTING_REQUIREMENTS
+ID = CHECK.id
 
 
 def _candidates(specifiers: Iterable[SpecifierSet]) -> list[str]:
@@ -63,7 +65,7 @@ def _where(req: Declared) -> str:
     return f"{req.distribution}{extra} requires `{req.text}` ({req.path}:{req.line})"
 
 
-def run(view: View, level: Level) -> list[Finding]:
+def run(view: View, level: Level, _suppressor: Suppressor) -> list[Finding]:
     first_party = {norm(n) for n in view.distributions}
     groups: dict[str, list[Declared]] = {}
     for dist in view.distributions.values():

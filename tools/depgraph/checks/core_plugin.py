@@ -9,18 +9,19 @@ when `include-tests` is true.
 
 from __future__ import annotations
 
+from depgraph.base import catalog
 from depgraph.base.model import Finding, Level, Origin
 from depgraph.checks.base import View, direction_findings
+from depgraph.checks.suppress import Suppressor
 
-ID = "core-imports-plugin"
-TITLE = "The core imports a plugin distribution"
+CHECK = catalog.CORE_IMPORTS_PLUGIN
 
 
-def run(view: View, level: Level) -> list[Finding]:
+def run(view: View, level: Level, _suppressor: Suppressor) -> list[Finding]:
     return direction_findings(
         view,
         level,
-        ID,
+        CHECK.id,
         importer=Origin.CORE,
         imported=Origin.PLUGIN,
         message=lambda edge: (

@@ -20,18 +20,15 @@ backend, ...).
 
 from __future__ import annotations
 
-from depgraph.base.imports import ImportKind
+from depgraph.base import catalog
 from depgraph.base.model import Finding, Level, Origin
 from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, silence_hint
 from depgraph.checks.base import norm as _norm
 from depgraph.checks.requirements import declared
 from depgraph.checks.suppress import Suppressor
 
-UNDECLARED = "undeclared-dependency"
-UNUSED = "unused-dependency"
-TITLE_UNDECLARED = "A distribution imports a distribution it does not declare"
-TITLE_UNUSED = "A declared dependency that nothing imports"
-NOT_COUNTED = ImportKind.GUARDED | ImportKind.TYPE_CHECKING  # an import with either never needs declaring
+UNDECLARED = catalog.UNDECLARED_DEPENDENCY.id
+UNUSED = catalog.UNUSED_DEPENDENCY.id
 
 
 def _first_party(view: View) -> list[str]:
@@ -52,7 +49,11 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
     tests = view.test_paths
     for edge in view.edges:
         names = declared_names.get(edge.importer_distribution)
-        if names is None or edge.kind & NOT_COUNTED or edge.imported_origin is Origin.STDLIB:
+        if (
+            names is None
+            or not catalog.UNDECLARED_DEPENDENCY.counts(edge.kind)
+            or edge.imported_origin is Origin.STDLIB
+        ):
             continue
         if edge.path in tests:  # tests (include-tests = true) may import what a development group declares
             names = names | group_names.get(edge.importer_distribution, set())
@@ -96,7 +97,7 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
     return found
 
 
-def run_unused(view: View, level: Level) -> list[Finding]:
+def run_unused(view: View, level: Level, _suppressor: Suppressor) -> list[Finding]:
     used: dict[str, set[str]] = {}
     for edge in view.edges:
         names = used.setdefault(edge.importer_distribution, set())

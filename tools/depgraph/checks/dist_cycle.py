@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from depgraph.base import catalog
 from depgraph.base.imports import ImportKind
 from depgraph.base.model import Edge, Finding, Level
 from depgraph.checks.base import View, finding, hop, silence_hint
@@ -24,8 +25,8 @@ from depgraph.checks.cycles import cycles_through_edges
 from depgraph.checks.requirements import declared
 from depgraph.checks.suppress import Suppressor
 
-ID = "distribution-cycle"
-TITLE = "Distributions depend on one another in a cycle (imports or declared dependencies)"
+CHECK = catalog.DISTRIBUTION_CYCLE
+ID = CHECK.id
 
 
 def _declarations(view: View) -> dict[tuple[str, str], list[Edge]]:

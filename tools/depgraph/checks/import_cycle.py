@@ -12,14 +12,14 @@ dynamic imports do not count; suppressed imports do not make a hop.
 
 from __future__ import annotations
 
-from depgraph.base.imports import ImportKind
+from depgraph.base import catalog
 from depgraph.base.model import Edge, Finding, Level
 from depgraph.checks.base import View, finding, hop, silence_hint
 from depgraph.checks.cycles import cycles_through_edges
 from depgraph.checks.suppress import Suppressor
 
-ID = "import-cycle"
-TITLE = "Modules import one another at import time"
+CHECK = catalog.IMPORT_CYCLE
+ID = CHECK.id
 
 
 def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
@@ -28,7 +28,7 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
     for edge in view.edges:
         source = (edge.importer_distribution, edge.importer)
         target = (edge.imported_distribution or "", edge.imported)
-        if edge.kind is ImportKind.TOP_LEVEL and source != target and target in modules:
+        if CHECK.counts(edge.kind) and source != target and target in modules:
             pair = (view.node(*source), view.node(*target))
             by_pair.setdefault(pair, []).append(edge)
     found: list[Finding] = []

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from fnmatch import fnmatchcase
 
+from depgraph.base import catalog
 from depgraph.base.model import Edge, Finding, Level, Origin
 from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, silence_hint
+from depgraph.checks.suppress import Suppressor
 from depgraph.discover.config import Restriction
 
-ID = "restriction"
-TITLE = "An import that a configured restriction forbids"
+CHECK = catalog.RESTRICTION
+ID = CHECK.id
 _TARGET_ORIGINS = FIRST_PARTY_ORIGINS | {Origin.THIRD_PARTY}
 
 
@@ -70,7 +72,7 @@ def violates(rule: Restriction, edge: Edge) -> bool:
     return edge.imported_distribution != edge.importer_distribution and not allowed
 
 
-def run(view: View, level: Level) -> list[Finding]:
+def run(view: View, level: Level, _suppressor: Suppressor) -> list[Finding]:
     found: list[Finding] = []
     for rule in view.config.restrictions:
         for edge in view.edges:

@@ -8,18 +8,19 @@ like from every check, when it is false.
 
 from __future__ import annotations
 
+from depgraph.base import catalog
 from depgraph.base.model import Finding, Level, Origin
 from depgraph.checks.base import View, direction_findings
+from depgraph.checks.suppress import Suppressor
 
-ID = "staging-imports-core"
-TITLE = "A staging distribution imports the core"
+CHECK = catalog.STAGING_IMPORTS_CORE
 
 
-def run(view: View, level: Level) -> list[Finding]:
+def run(view: View, level: Level, _suppressor: Suppressor) -> list[Finding]:
     return direction_findings(
         view,
         level,
-        ID,
+        CHECK.id,
         importer=Origin.STAGING,
         imported=Origin.CORE,
         message=lambda edge: f"staging distribution `{edge.importer_distribution}` imports the core",

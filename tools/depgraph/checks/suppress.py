@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from depgraph.base import catalog
 from depgraph.base.imports import Suppression
 from depgraph.base.model import Finding, Level
 
-CHECK = "suppression"
+CHECK = catalog.SUPPRESSION.id
 _PATTERN = re.compile(r"#\s*depgraph:\s*ignore\[(?P<checks>[^\]]*)\](?P<reason>.*)$")
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from depgraph.base.errors import DepgraphError
-from depgraph.cli.options import PYTHON
+from depgraph.cli.options import NO_CACHE, PYTHON, ROOT
 
 if TYPE_CHECKING:
     from depgraph.checks import CheckResult
@@ -23,14 +23,6 @@ if TYPE_CHECKING:
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "json")
 CROWDED = 150  # module nodes from which `graph` suggests --collapse
 
-_ROOT = click.option(
-    "--root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
-)
-_NO_CACHE = click.option(
-    "--no-cache", is_flag=True, help="Parse every file again; neither read nor write the cache."
-)
 _THIRD_PARTY = click.option(
     "--third-party", is_flag=True, help="Also draw the third-party distributions the repository imports."
 )
@@ -38,13 +30,12 @@ _THIRD_PARTY = click.option(
 
 def _load(root: Path | None, no_cache: bool) -> tuple[Config, Graph, CheckResult]:
     from depgraph.checks import run_checks  # noqa: PLC0415 - lazy: start-up time
-    from depgraph.cli.options import with_python  # noqa: PLC0415
-    from depgraph.discover.config import find_root, load_config  # noqa: PLC0415
+    from depgraph.cli.options import given_python  # noqa: PLC0415
+    from depgraph.discover.config import find_config  # noqa: PLC0415
     from depgraph.graph.graph import build_graph  # noqa: PLC0415
 
-    where = root.resolve() if root else find_root()
-    config = with_python(load_config(where))
-    graph = build_graph(where, config, use_cache=not no_cache)
+    config = find_config(root, given_python())
+    graph = build_graph(config.root, config, use_cache=not no_cache)
     return config, graph, run_checks(graph, config)
 
 
@@ -90,7 +81,7 @@ def make_drawing(  # noqa: PLR0917 - the options of `graph`
 
 
 @click.command()
-@_ROOT
+@ROOT
 @click.option(
     "--output", "-o", default="-", show_default=True, help="Output file; `-` prints (text formats only)."
 )
@@ -118,7 +109,7 @@ def make_drawing(  # noqa: PLR0917 - the options of `graph`
 )
 @_THIRD_PARTY
 @PYTHON
-@_NO_CACHE
+@NO_CACHE
 def graph(  # noqa: PLR0917 - one parameter per click option
     root: Path | None,
     output: str,
@@ -149,7 +140,7 @@ def graph(  # noqa: PLR0917 - one parameter per click option
 
 
 @click.command()
-@_ROOT
+@ROOT
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option(
     "--distribution",
@@ -160,23 +151,22 @@ def graph(  # noqa: PLR0917 - one parameter per click option
     help="Only this distribution (repeatable).",
 )
 @PYTHON
-@_NO_CACHE
+@NO_CACHE
 def footprint(root: Path | None, fmt: str, only: tuple[str, ...], no_cache: bool) -> None:
     """What each distribution costs: import and installed closures, with and without staging packages."""
-    from depgraph.cli.options import with_python  # noqa: PLC0415
-    from depgraph.discover.config import find_root, load_config  # noqa: PLC0415
+    from depgraph.cli.options import given_python  # noqa: PLC0415
+    from depgraph.discover.config import find_config  # noqa: PLC0415
     from depgraph.graph.graph import build_graph  # noqa: PLC0415
     from depgraph.render.footprint import compute, to_json, to_text  # noqa: PLC0415
 
-    where = root.resolve() if root else find_root()
-    config = with_python(load_config(where))
-    g = build_graph(where, config, use_cache=not no_cache)
+    config = find_config(root, given_python())
+    g = build_graph(config.root, config, use_cache=not no_cache)
     rows = compute(g, only=only)
     click.echo(to_text(rows) if fmt == "text" else to_json(rows), nl=False)
 
 
 @click.command()
-@_ROOT
+@ROOT
 @click.option(
     "--output",
     "-o",
@@ -194,7 +184,7 @@ def footprint(root: Path | None, fmt: str, only: tuple[str, ...], no_cache: bool
 )
 @_THIRD_PARTY
 @PYTHON
-@_NO_CACHE
+@NO_CACHE
 def report(
     root: Path | None, output: str, section_files: tuple[Path, ...], third_party: bool, no_cache: bool
 ) -> None:

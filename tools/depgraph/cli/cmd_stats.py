@@ -14,8 +14,8 @@ import click
 from depgraph.base.errors import ConfigError
 from depgraph.base.imports import KINDS, SINGLE
 from depgraph.base.model import Origin
-from depgraph.cli.options import PYTHON, with_python
-from depgraph.discover.config import find_root, load_config
+from depgraph.cli.options import NO_CACHE, PYTHON, given_python
+from depgraph.discover.config import find_config, find_root
 from depgraph.graph.graph import BuildInfo, Graph, build_graph
 
 _ROOT = click.option(
@@ -23,9 +23,6 @@ _ROOT = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
-)
-_NO_CACHE = click.option(
-    "--no-cache", is_flag=True, help="Parse every file again; neither read nor write the cache."
 )
 _JOBS = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Extraction processes.")
 _FORMAT = click.option(
@@ -40,7 +37,8 @@ def _build(
     where = root if root is not None else find_root()
     if not where.is_dir():
         raise ConfigError(f"{where}: --root: no such folder")
-    graph = build_graph(where, with_python(load_config(where)), use_cache=not no_cache, jobs=jobs, info=info)
+    config = find_config(where, given_python())
+    graph = build_graph(where, config, use_cache=not no_cache, jobs=jobs, info=info)
     elapsed = time.perf_counter() - start
     # The command ends soon after: the collector need not walk the graph again (at exit: ~12 ms on sympy).
     gc.freeze()
@@ -79,7 +77,7 @@ def summary(graph: Graph) -> dict[str, Any]:
 @click.command()
 @_ROOT
 @PYTHON
-@_NO_CACHE
+@NO_CACHE
 @_JOBS
 @_FORMAT
 @click.option("--time", "show_time", is_flag=True, help="Also print the build time (to stderr).")
@@ -111,7 +109,7 @@ def stats(root: Path | None, no_cache: bool, jobs: int | None, fmt: str, show_ti
 @click.command()
 @_ROOT
 @PYTHON
-@_NO_CACHE
+@NO_CACHE
 @_JOBS
 @_FORMAT
 @click.option(

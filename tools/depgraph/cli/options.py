@@ -1,14 +1,28 @@
-"""`--python PATH`, shared by every command that builds the graph."""
+"""Options shared by the commands that build the graph: `--root`, `--python`, `--no-cache`, `--jobs`."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from pathlib import Path
 
 import click
 
-from depgraph.discover.config import Config
-
 _KEY = "depgraph.python"
+
+ROOT = click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
+)
+NO_CACHE = click.option(
+    "--no-cache", is_flag=True, help="Parse every file again; neither read nor write the cache."
+)
+JOBS = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: automatic).",
+)
 
 
 def _remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -26,8 +40,8 @@ PYTHON = click.option(
 )
 
 
-def with_python(config: Config) -> Config:
-    """The configuration with `--python` of the running command, when given, in place of the `python` key."""
+def given_python() -> str | None:
+    """`--python` of the running command, when given."""
     ctx = click.get_current_context(silent=True)
-    value = ctx.meta.get(_KEY) if ctx is not None else None
-    return config if value is None else replace(config, python=value, python_where="--python")
+    value: str | None = ctx.meta.get(_KEY) if ctx is not None else None
+    return value

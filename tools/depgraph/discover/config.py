@@ -6,11 +6,12 @@ Every problem is a `ConfigError` naming the file and the key at fault; nothing h
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from depgraph.base.catalog import DEFAULT_LEVELS
 from depgraph.base.errors import ConfigError
 from depgraph.base.imports import SINGLE, ImportKind
 from depgraph.base.model import Level
@@ -18,21 +19,6 @@ from depgraph.base.toml import dotted, read
 
 TABLE = "tool.depgraph"
 
-# Check id -> default level. The ids are the config keys, the suppression names and the JSON `check` field.
-DEFAULT_LEVELS: Mapping[str, Level] = MappingProxyType(
-    {
-        "staging-imports-core": Level.ERROR,
-        "core-imports-plugin": Level.ERROR,
-        "distribution-cycle": Level.ERROR,
-        "import-cycle": Level.ERROR,
-        "undeclared-dependency": Level.ERROR,
-        "unused-dependency": Level.WARN,
-        "restriction": Level.ERROR,
-        "conflicting-requirements": Level.ERROR,
-        "parse-error": Level.ERROR,
-        "stale-baseline": Level.WARN,
-    }
-)
 CHECK_IDS: tuple[str, ...] = tuple(sorted(DEFAULT_LEVELS))
 
 
@@ -298,3 +284,10 @@ def load_config(root: Path) -> Config:
         python=r.string("python", "-") if "python" in table else None,
         python_where=r.where("python"),
     )
+
+
+def find_config(root: Path | None, python: str | None = None) -> Config:
+    """The configuration of `root` (default: `find_root()` from the working folder); `python` (the
+    `--python` option) replaces the `python` key when given."""
+    config = load_config(root.resolve() if root else find_root())
+    return config if python is None else replace(config, python=python, python_where="--python")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from depgraph.base import catalog
 from depgraph.base.imports import KINDS, FileImports, ImportKind, ImportRecord, SourceFile, Suppression
 from depgraph.base.model import Distribution, Edge, Finding, Level, Module, Origin, module_ids
 from depgraph.discover.config import Config
@@ -29,7 +30,7 @@ from depgraph.extract.pool import extract_resolved
 from depgraph.graph.classify import Classifier
 from depgraph.graph.snapshot import BuildInfo, FileImportsMap, Probe, Row, Store, context_key
 
-PARSE_ERROR = "parse-error"
+PARSE_ERROR = catalog.PARSE_ERROR.id
 FEW_PENDING = 20  # at most 1 file in this many to extract: the extraction cache is left alone
 _KINDS = KINDS
 _ORIGINS = {origin.value: origin for origin in Origin}

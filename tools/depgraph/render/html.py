@@ -178,7 +178,7 @@ def render_page(
     extra: tuple[sections.Section, ...] = (),
 ) -> str:
     """The whole page; the same repository gives the same bytes (no dates, everything sorted)."""
-    from depgraph.checks import TITLES  # noqa: PLC0415
+    from depgraph.base.catalog import TITLES  # noqa: PLC0415
 
     core = next((d.name for d in graph.distributions if d.origin is Origin.CORE), graph.root.name)
     errors = sum(1 for f in result.findings if f.level.value == "error")

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from depgraph.base.catalog import (
+    CORE_IMPORTS_PLUGIN,
+    RESTRICTION,
+    STAGING_IMPORTS_CORE,
+    UNDECLARED_DEPENDENCY,
+)
 from depgraph.base.model import Finding
 
 # Node kinds: the style of a node. Distribution level: the origins; module level: modules and packages.
@@ -22,7 +28,9 @@ FOCUS = "focus"  # a module of the focus (module level)
 
 # Edge reasons that make an edge red; the legend names each one that occurs.
 CYCLE = "cycle"
-VIOLATION_CHECKS = ("core-imports-plugin", "restriction", "staging-imports-core", "undeclared-dependency")
+VIOLATION_CHECKS = tuple(
+    c.id for c in (CORE_IMPORTS_PLUGIN, RESTRICTION, STAGING_IMPORTS_CORE, UNDECLARED_DEPENDENCY)
+)
 
 KIND_TITLES = {
     CORE: "core",
@@ -36,10 +44,10 @@ KIND_TITLES = {
 }
 REASON_TITLES = {
     CYCLE: "on an import cycle",
-    "restriction": "forbidden by a restriction",
-    "staging-imports-core": "staging imports the core",
-    "core-imports-plugin": "the core imports a plugin",
-    "undeclared-dependency": "undeclared dependency",
+    RESTRICTION.id: "forbidden by a restriction",
+    STAGING_IMPORTS_CORE.id: "staging imports the core",
+    CORE_IMPORTS_PLUGIN.id: "the core imports a plugin",
+    UNDECLARED_DEPENDENCY.id: "undeclared dependency",
 }
 
 
@@ -58,10 +66,10 @@ class Node:
 FORBIDDEN = "forbidden"
 UNDECLARED = "undeclared"
 REASON_GROUPS = {
-    "restriction": FORBIDDEN,
-    "staging-imports-core": FORBIDDEN,
-    "core-imports-plugin": FORBIDDEN,
-    "undeclared-dependency": UNDECLARED,
+    RESTRICTION.id: FORBIDDEN,
+    STAGING_IMPORTS_CORE.id: FORBIDDEN,
+    CORE_IMPORTS_PLUGIN.id: FORBIDDEN,
+    UNDECLARED_DEPENDENCY.id: UNDECLARED,
     CYCLE: CYCLE,
 }
 GROUP_TITLES = {

@@ -47,7 +47,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 
 def render_sarif(report: Report) -> str:
-    from depgraph.checks import TITLES  # noqa: PLC0415 - the rule descriptions
+    from depgraph.base.catalog import TITLES  # noqa: PLC0415 - the rule descriptions
 
     rule_ids = sorted(set(report.checks) | {f.check for f in report.findings})
     index = {rule: i for i, rule in enumerate(rule_ids)}
