@@ -19,12 +19,17 @@ $(STAMP): $(SETUP_INPUTS)
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash tools/scripts/setup-env.sh
 	@touch $@
 
+# The tests start hundreds of Python processes (the real CLIs, pre-commit, pip): they run with bytecode caches
+# written (__pycache__, ignored by git) even where PYTHONDONTWRITEBYTECODE is set, or each process compiles
+# depgraph, publish, click, GitPython... from source again (a third of the suite's CPU time, measured).
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist loadgroup
+
 test: setup ## Run every test suite (core, staging packages, tools) and the linters; the `slow` tests are left out
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow"
+	$(PYTEST) -m "not slow"
 	@$(MAKE) --no-print-directory lint
 
 test-all: setup ## As `make test`, with the `slow` tests (the whole standard library against the oracle, ...)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(PYTEST)
 	@$(MAKE) --no-print-directory lint
 
 update-vendor: setup ## Create exactly the vendor/ links the staging packages imply
