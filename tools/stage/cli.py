@@ -56,6 +56,31 @@ def plan(  # noqa: PLR0917 - the options of `plan`
     return 0 if result.clean else EXIT_BLOCKED
 
 
+@cli.command()
+@click.argument("package")
+@click.option("--to", "target", required=True, metavar="staging/NAME", help="Where the package goes.")
+@click.option("--import-name", metavar="NAME", help="Its top-level import package there.")
+@click.option("--release", required=True, help="The release in which the old import path goes away.")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
+)
+def apply(package: str, target: str, import_name: str | None, release: str, root: Path | None) -> int:
+    """Move PACKAGE to staging/NAME (unfinished: see tools/stage/apply.py). Refuses unless the plan and the
+    work tree are clean."""
+    from depgraph.config import find_root, load_config  # noqa: PLC0415
+    from depgraph.graph import build_graph  # noqa: PLC0415
+    from stage.apply import apply as run_apply  # noqa: PLC0415
+    from stage.plan import make_plan  # noqa: PLC0415
+
+    where = root.resolve() if root else find_root()
+    result = make_plan(build_graph(where, load_config(where), use_cache=False), package, target, import_name)
+    for line in run_apply(where, result, release):
+        click.echo(f"stage: {line}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     from depgraph.cli.climain import run  # noqa: PLC0415
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-for sub in ("depgraph", "publish"):
+for sub in ("depgraph", "publish", "stage"):
     if str(HERE / sub) not in sys.path:
         sys.path.insert(0, str(HERE / sub))
 
