@@ -69,8 +69,8 @@ def plan(  # noqa: PLR0917 - the options of `plan`
 def apply(package: str, target: str, import_name: str | None, release: str, root: Path | None) -> int:
     """Move PACKAGE to staging/NAME (unfinished: see tools/stage/apply.py). Refuses unless the plan and the
     work tree are clean."""
-    from depgraph.config import find_root, load_config  # noqa: PLC0415
-    from depgraph.graph import build_graph  # noqa: PLC0415
+    from depgraph.discover.config import find_root, load_config  # noqa: PLC0415
+    from depgraph.graph.graph import build_graph  # noqa: PLC0415
     from stage.apply import apply as run_apply  # noqa: PLC0415
     from stage.plan import make_plan  # noqa: PLC0415
 
