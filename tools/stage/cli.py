@@ -67,17 +67,25 @@ def plan(  # noqa: PLR0917 - the options of `plan`
     help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
 )
 def apply(package: str, target: str, import_name: str | None, release: str, root: Path | None) -> int:
-    """Move PACKAGE to staging/NAME (unfinished: see tools/stage/apply.py). Refuses unless the plan and the
-    work tree are clean."""
+    """Move PACKAGE to staging/NAME, leaving a shim at its old path that warns until --release.
+
+    Refuses unless the plan and the work tree are clean; stages the whole move in git for review. A rerun
+    after a complete apply says so and exits 0.
+    """
     from depgraph.discover.config import find_root, load_config  # noqa: PLC0415
     from depgraph.graph.graph import build_graph  # noqa: PLC0415
     from stage.apply import apply as run_apply  # noqa: PLC0415
+    from stage.apply import earlier  # noqa: PLC0415
     from stage.plan import make_plan  # noqa: PLC0415
 
     where = root.resolve() if root else find_root()
-    result = make_plan(build_graph(where, load_config(where), use_cache=False), package, target, import_name)
-    for line in run_apply(where, result, release):
-        click.echo(f"stage: {line}")
+    done = earlier(where, package)
+    if done is not None:
+        click.echo(f"stage: {done.old} is already applied ({done.target}); next: stage rewrite-imports")
+        return 0
+    graph = build_graph(where, load_config(where), use_cache=False)
+    result = make_plan(graph, package, target, import_name)
+    run_apply(where, graph, result, release, lambda line: click.echo(f"stage: {line}"))
     return 0
 
 

@@ -9,7 +9,7 @@ plan lists, each sorted:
 - requirements: the distributions outside the core its files import (third-party, staging, first-party),
   each with the specifier its `[project].dependencies` would take (the root's declaration, else the
   staging distribution's or the installed version, `>=`); `use` says runtime, optional (only guarded or
-  type-checking imports) or test (only its test files);
+  type-checking imports) or test (only its test files, and the core's test files that move with it);
 - tests: the test files inside the package, and the core's test files that import it (they move with it
   when they import nothing else of the core);
 - carried: the core modules that would have to move with the package, or be inverted, to cut the ties:
@@ -275,6 +275,8 @@ def make_plan(graph: Graph, package: str, target: str, import_name: str | None =
         ):
             others.setdefault(edge.path, set()).add(edge.imported)
     test_files = [TestFile(p, p in inside, tuple(sorted(others.get(p, ())))) for p in sorted(tested)]
+    movable = {t.path for t in test_files if not t.inside and not t.others}  # they move with it
+    own += [e for e in graph.edges if e.path in movable]
     return Plan(
         package=dotted,
         folder=prefix.rstrip("/"),
