@@ -23,6 +23,7 @@ are the same; only full walks (no excluded commits) are done this way.
 from __future__ import annotations
 
 import posixpath
+import re
 import threading
 from pathlib import Path
 
@@ -61,18 +62,60 @@ def read_dag(repo: Path, tip: str) -> tuple[list[str], list[list[int]], list[str
     return shas, [[index[p] for p in ps] for ps in raw_parents], trees
 
 
+# One tree entry: "<mode> <name>\0<20-byte sha>". Entries are contiguous from the start of a tree object and
+# each one matches at its own start, so scanning from the start yields exactly the entries, in order.
+TREE_ENTRY = re.compile(rb"([0-7]+) ([^\0]*)\0(.{20})", re.DOTALL)
+
+
 def parse_entries(data: bytes, names: dict[bytes, int], width: int) -> list[Entry]:
     """The entries of the wanted names in a raw tree object, placed at their folder's index."""
     found: list[Entry] = [None] * width
-    i, end = 0, len(data)
-    while i < end:
-        sp = data.index(b" ", i)
-        nul = data.index(b"\0", sp)
-        at = names.get(data[sp + 1 : nul])
+    for mode, name, sha in TREE_ENTRY.findall(data):
+        at = names.get(name)
         if at is not None:
-            found[at] = data[i:sp] + b" " + data[nul + 1 : nul + 21]
-        i = nul + 21
+            found[at] = mode + b" " + sha
     return found
+
+
+def locate(repo: Path, roots: list[str], groups: list[str]) -> dict[tuple[str, str], str]:
+    """(root tree, group) -> the group's tree, where it is a tree.
+
+    The groups' common parent is looked up once per root tree (`cat-file --batch-check`); then each distinct
+    tree of it is read once and its entries give the groups below it (or, for deeper groups, one lookup per
+    distinct parent tree and group). On Symfony's history, with 3 groups below `src/Symfony`, that takes
+    0.6 s + 0.5 s of git where looking up each group's whole path in each root tree took 1.9 s.
+    """
+    if not groups:
+        return {}
+    common = posixpath.commonpath(groups)
+    top: dict[str, str] = {}
+    for root, answer in zip(roots, git.check_many(repo, [f"{t}:{common}" for t in roots]), strict=True):
+        if answer is not None and answer[1] == "tree":
+            top[root] = answer[0]
+    rels = [(g, posixpath.relpath(g, common)) for g in groups]
+    mids = sorted(set(top.values()))
+    below: dict[tuple[str, str], str] = {}
+    if all("/" not in rel for _, rel in rels):  # children of the common parent (or that parent)
+        names = {rel.encode(): at for at, (_, rel) in enumerate(rels) if rel != "."}
+        with CatFile(repo) as cat:
+            for m, read in zip(mids, cat.read_many(mids), strict=True):
+                found = parse_entries(read[2] if read else b"", names, len(rels))
+                for (g, _), entry in zip(rels, found, strict=True):
+                    if entry is not None and entry.startswith(b"40000 "):
+                        below[(m, g)] = entry[6:].hex()
+    else:
+        lookups = [(m, g, rel) for m in mids for g, rel in rels if rel != "."]
+        answers = git.check_many(repo, [f"{m}:{rel}" for m, _, rel in lookups])
+        for (m, g, _), answer in zip(lookups, answers, strict=True):
+            if answer is not None and answer[1] == "tree":
+                below[(m, g)] = answer[0]
+    found_trees: dict[tuple[str, str], str] = {}
+    for root, mid in top.items():
+        for g, rel in rels:
+            sub = mid if rel == "." else below.get((mid, g))
+            if sub is not None:
+                found_trees[(root, g)] = sub
+    return found_trees
 
 
 def read_entries(repo: Path, trees: list[str], folders: list[str]) -> list[tuple[Entry, ...]]:
@@ -85,11 +128,7 @@ def read_entries(repo: Path, trees: list[str], folders: list[str]) -> list[tuple
     where: dict[tuple[str, str], str] = {}  # (root tree, group) -> group tree
     if "" in groups:
         where.update(((t, ""), t) for t in distinct)
-    deeper = sorted(g for g in groups if g)
-    lookups = [(t, g) for t in distinct for g in deeper]
-    for lookup, answer in zip(lookups, git.check_many(repo, [f"{t}:{g}" for t, g in lookups]), strict=True):
-        if answer is not None and answer[1] == "tree":
-            where[lookup] = answer[0]
+    where.update(locate(repo, distinct, sorted(g for g in groups if g)))
     group_trees = sorted(set(where.values()))
     parsed: dict[tuple[str, str], list[Entry]] = {}
     uses: dict[str, set[str]] = {}

@@ -199,8 +199,18 @@ def test_published_shas_equal_those_of_the_per_package_walks(
 def test_one_walk_for_many_folders_equals_each_folders_own_walk(tmp_path: Path, seed: int) -> None:
     repo = generated_history(tmp_path / "mono", seed, 70)
     tip = repo.git("rev-parse", "main")
-    folders = [*FOLDERS, "pkg", "core", "other", "missing/never"]
-    walked = walk.walk_many(repo.path, tip, folders)
-    for folder in folders:
-        expected = reference_walk(repo.path, tip, folder)
-        assert walked[folder] == expected, folder
+    sets = [
+        [*FOLDERS, "pkg", "core", "other", "missing/never"],  # parents at several depths, the root among them
+        ["pkg/a", "pkg/b", "pkg/c"],  # one parent: looked up alone
+        [
+            "pkg/a/f0",
+            "pkg/b/f1",
+            "pkg/b/evil",
+        ],  # parents that are children of a common one (read, not looked up)
+        ["pkg/a/f0", "lib/d/f1", "pkg/c", "x/y/z"],  # parents deeper below the common one (looked up)
+    ]
+    for folders in sets:
+        walked = walk.walk_many(repo.path, tip, folders)
+        for folder in folders:
+            expected = reference_walk(repo.path, tip, folder)
+            assert walked[folder] == expected, folder
