@@ -196,12 +196,17 @@ def sync(
 
 def commit_bars(label: str, total: int) -> Callable[[int], None]:
     """A progress bar over the commits of one long split, on stderr."""
-    bar: Any = click.progressbar(length=total, label=f"{label}: writing", file=sys.stderr)
+    # Ticked once per commit written, drawn about a hundred times (each drawing is a terminal write).
+    bar: Any = click.progressbar(
+        length=total, label=f"{label}: writing", file=sys.stderr, update_min_steps=max(1, total // 100)
+    )
     done = 0
 
     def advance(n: int) -> None:
         nonlocal done
         done += n
+        if done >= total:
+            bar.update_min_steps = 1  # draw the last commits too
         bar.update(n)
         if done >= total:
             bar.render_finish()

@@ -165,8 +165,6 @@ def build(
         sha = writer.write("commit", data)
         known[c.sha] = sha
         made.append((c.sha, sha))
-        if tick and len(made) % 256 == 0:
-            tick(256)
-    if tick:
-        tick(len(made) % 256)
+        if tick:
+            tick(1)
     return made
