@@ -48,9 +48,8 @@ class Config:
     core: str | None = None
     vendor: str = "vendor"
     include_tests: bool = False
-    full_syntax_check: bool = (
-        True  # `check` compiles every file (depgraph.extract.syntax), not only import lines
-    )
+    # `check` also compiles every file (depgraph.extract.syntax), not only what the import scan reads
+    full_syntax_check: bool = False
     tests: tuple[str, ...] = ("tests", "test")
     exclude: tuple[str, ...] = ()
     cache_dir: str = ".depgraph-cache"
@@ -273,7 +272,7 @@ def load_config(root: Path) -> Config:
         distributions=_relative(r, "distributions", r.strings("distributions")),
         vendor=_relative(r, "vendor", (r.string("vendor", "vendor"),))[0],
         include_tests=r.boolean("include-tests", False),
-        full_syntax_check=r.boolean("full-syntax-check", True),
+        full_syntax_check=r.boolean("full-syntax-check", False),
         tests=r.strings("tests", ("tests", "test")),
         exclude=r.strings("exclude"),
         cache_dir=r.string("cache-dir", ".depgraph-cache"),

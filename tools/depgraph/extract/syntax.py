@@ -1,12 +1,12 @@
 """Every syntax error, not only those near imports: each file compiled by the running CPython.
 
 The import scanner never builds a syntax tree, so it only sees the syntax errors that touch what it reads
-(import statements, strings, brackets, the block structure above an indented import). `depgraph check`
-therefore also compiles every file of the graph (`compile(..., "exec")`: the parser's errors and the
-compiler's, such as `return` outside a function: everything that makes `import` of the file raise
-SyntaxError). That costs several times the whole import scan, so results are cached by content digest
-(`syntax-v<FORMAT>-py<X><Y>.marshal`: the grammar is the interpreter's) and computed in parallel; a warm
-run only looks digests up. `full-syntax-check = false` in [tool.depgraph] turns it off.
+(import statements, strings, brackets, the block structure above an indented import). With
+`full-syntax-check = true` (off by default), `depgraph check` also compiles every file of the graph
+(`compile(..., "exec")`: the parser's errors and the compiler's, such as `return` outside a function:
+everything that makes `import` of the file raise SyntaxError). That costs several times the whole import
+scan, so results are cached by content digest (`syntax-v<FORMAT>-py<X><Y>.marshal`: the grammar is the
+interpreter's) and computed in parallel; a warm run only looks digests up.
 """
 
 from __future__ import annotations

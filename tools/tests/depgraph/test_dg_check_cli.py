@@ -228,33 +228,44 @@ def test_parse_error_is_a_finding_and_the_rest_goes_on(tmp_path: Path) -> None:
     assert "staging/fw/fw/api.py:1: [error] staging distribution `fw` imports the core" in done.stdout
 
 
-def test_syntax_errors_far_from_imports_are_findings(tmp_path: Path) -> None:
-    """The scanner never reads these lines; the full syntax check (on by default) compiles every file."""
-    py2 = "import os\n\n\ndef show():\n    print 'x'\n"
-    outside = "import os\n\nreturn 1\n"
-    warning_only = 'import os\n\nPATTERN = "\\d+"\n'  # SyntaxWarning (invalid escape), not an error
-    root = build(tmp_path, {"app/py2.py": py2, "app/ret.py": outside, "app/warn.py": warning_only})
-    done = run(root)
+_PY2 = "import os\n\n\ndef show():\n    print 'x'\n"
+_OUTSIDE = "import os\n\nreturn 1\n"
+_WARNING_ONLY = 'import os\n\nPATTERN = "\\d+"\n'  # SyntaxWarning (invalid escape), not an error
+_NEAR_IMPORT = "import os,\n\n\ndef show():\n    print 'x'\n"  # the import statement itself is broken
+
+
+def _syntax_repo(tmp_path: Path, tool: str = "") -> Path:
+    files = {"app/py2.py": _PY2, "app/ret.py": _OUTSIDE, "app/warn.py": _WARNING_ONLY}
+    files["app/near.py"] = _NEAR_IMPORT
+    files["pyproject.toml"] = pyproject("app", ["fw"], {"a": ["prov-a"], "b": ["prov-b"]}, ROOT_TOOL + tool)
+    return build(tmp_path, files)
+
+
+def test_syntax_errors_far_from_imports_are_findings_with_the_full_syntax_check(tmp_path: Path) -> None:
+    """The scanner never reads those lines; `full-syntax-check = true` compiles every file."""
+    done = run(_syntax_repo(tmp_path, "full-syntax-check = true\n"))
     assert done.returncode == 1, done.stdout + done.stderr
     out = done.stdout
-    assert "parse-error (2 errors)" in out
+    assert "parse-error (3 errors)" in out
+    assert "app/near.py:1: [error] cannot read imports: invalid syntax" in out
     assert "app/py2.py:5: [error] syntax error: Missing parentheses in call to 'print'" in out
     assert "app/ret.py:3: [error] syntax error: 'return' outside function" in out
     assert "warn.py" not in out
     assert done.stderr == ""
 
 
-def test_full_syntax_check_can_be_turned_off(tmp_path: Path) -> None:
-    tool = ROOT_TOOL + "full-syntax-check = false\n"
-    root = build(
-        tmp_path,
-        {
-            "pyproject.toml": pyproject("app", ["fw"], {"a": ["prov-a"], "b": ["prov-b"]}, tool),
-            "app/py2.py": "import os\n\n\ndef show():\n    print 'x'\n",
-        },
-    )
-    done = run(root)
-    assert done.returncode == 0, done.stdout + done.stderr  # the import scan alone does not see it
+def test_without_the_full_syntax_check_only_errors_the_import_scan_meets(tmp_path: Path) -> None:
+    """The default: a syntax error in an import statement is a finding (CPython's message), one far from
+    every import is not."""
+    for tool in ("", "full-syntax-check = false\n"):
+        root = _syntax_repo(tmp_path / (tool[:4] or "default"), tool)
+        done = run(root)
+        assert done.returncode == 1, done.stdout + done.stderr
+        out = done.stdout
+        assert "parse-error (1 error)" in out
+        assert "app/near.py:1: [error] cannot read imports: invalid syntax" in out
+        assert "py2.py" not in out
+        assert "ret.py" not in out
 
 
 @pytest.mark.parametrize(
