@@ -88,6 +88,69 @@ def _brackets(text: str, start: int, end: int) -> int:
     )
 
 
+def skeleton(text: str, tokens: Tokens, origin: int, stop: int) -> tuple[str, list[int]]:
+    """The skeleton of text[origin:stop] and, per token, how many characters are gone before the gap that
+    follows it (`removed`, starting with 0): each comment removed, each string replaced by ``""``.
+
+    `tokens` are the strings and comments inside that stretch. Code between tokens, each followed by its
+    token's stand-in; comprehensions, not a loop of appends. A string spanning lines becomes `""` on one
+    line: the lines it spans are one logical line anyway.
+    """
+    starts, ends, comment = tokens
+    code = [text[a:b] for a, b in zip([origin, *ends], [*starts, stop], strict=True)]
+    stand_ins = ["" if is_comment else '""' for is_comment in comment]
+    stand_ins.append("")
+    sk = "".join(chain.from_iterable(zip(code, stand_ins, strict=True)))
+    removed = list(
+        accumulate([b - a - len(st) for a, b, st in zip(starts, ends, stand_ins, strict=False)], initial=0)
+    )
+    return sk, removed
+
+
+def headers(sk: str, flat: str) -> tuple[list[int], list[str], list[str]] | None:
+    """The compound-statement headers of a skeleton that are logical lines (bracket depth 0 at their start,
+    the line above not continued): where each line starts, its keyword (`async def` counts as `def`) and
+    its indentation; None when brackets close before they open. `flat` is the skeleton with every bracket
+    written `(`/`)`."""
+    first = _FIRST_HEADER_RE.match(sk)
+    matches = [first] if first is not None else []
+    matches += _HEADER_RE.finditer(sk)
+    found = [m.group() for m in matches]
+    ends = [m.end() for m in matches]
+    # Where each header's line starts (after the line break the regex began with).
+    places = [e - len(h) + (h[0] == "\n") for e, h in zip(ends, found, strict=True)]
+    steps = [
+        flat.count("(", a, b) - flat.count(")", a, b) for a, b in zip([0, *places], places, strict=False)
+    ]
+    depths = list(accumulate(steps))
+    if depths and min(depths) < 0:
+        return None
+    keep = [k for k, p in enumerate(places) if not depths[k] and not (p >= 2 and sk[p - 2] == "\\")]
+    rests = [found[k].lstrip("\n") for k in keep]
+    words = [rest.lstrip(" \t\f") for rest in rests]
+    if "async" in words:  # `async def|for|with`: the keyword is the next word; anything else is no header
+        for at in [i for i, word in enumerate(words) if word == "async"]:
+            after = _AFTER_ASYNC_RE.match(sk, ends[keep[at]])
+            words[at] = after.group().lstrip(" \t\f") if after is not None else ""
+        keep, rests, words = (
+            [k for k, w in zip(keep, words, strict=True) if w],
+            [r for r, w in zip(rests, words, strict=True) if w],
+            [w for w in words if w],
+        )
+    whites = [rest[: len(rest) - len(rest.lstrip(" \t\f"))] for rest in rests]
+    return [places[k] for k in keep], words, whites
+
+
+def indents(whites: list[str]) -> tuple[list[int], list[int]]:
+    """Indentation widths as the tokenizer counts them (tabs to the next multiple of 8) and with tabs as 1
+    (its consistency check); one list serves both when there is no tab or form feed."""
+    if any("\t" in white or "\f" in white for white in whites):
+        pairs = [_widths(white) for white in whites]
+        return [width for width, _ in pairs], [alt for _, alt in pairs]
+    widths = [len(white) for white in whites]
+    return widths, widths
+
+
 class Structure:
     __slots__ = (
         "_body",
@@ -157,12 +220,8 @@ class Structure:
         count = len(starts) if limit is None else bisect_left(starts, limit)
         # copies: callers extend theirs
         starts, ends, comment = starts[begin:count], ends[begin:count], comment[begin:count]
-        # Code between tokens, each followed by its token's stand-in; comprehensions, not a loop of appends.
-        # A string spanning lines becomes `""` on one line: the lines it spans are one logical line anyway.
-        code = [text[a:b] for a, b in zip([origin, *ends], [*starts, stop], strict=True)]
-        stand_ins = ["" if is_comment else '""' for is_comment in comment]
-        stand_ins.append("")
-        self = cls("".join(chain.from_iterable(zip(code, stand_ins, strict=True))), aliases)
+        sk, removed = skeleton(text, (starts, ends, comment), origin, stop)
+        self = cls(sk, aliases)
         if limit is not None and limit < len(text):
             assert rest is not None, "a structure with a limit needs the rest of the tokens"
             self._rest, self._text = rest, text
@@ -170,50 +229,14 @@ class Structure:
         self.tok_starts = starts
         self.tok_ends = ends
         self._src = text
-        self.removed = list(
-            accumulate(
-                [b - a - len(st) for a, b, st in zip(starts, ends, stand_ins, strict=False)], initial=0
-            )
-        )
-        sk = self.sk
-        flat = self.flat
-        if _depth_change(flat, 0, len(flat)) != 0:
+        self.removed = removed
+        if _depth_change(self.flat, 0, len(self.flat)) != 0:
             return None
-        first = _FIRST_HEADER_RE.match(sk)
-        matches = [first] if first is not None else []
-        matches += _HEADER_RE.finditer(sk)
-        found = [m.group() for m in matches]
-        ends = [m.end() for m in matches]
-        # Where each header's line starts (after the line break the regex began with).
-        places = [e - len(h) + (h[0] == "\n") for e, h in zip(ends, found, strict=True)]
-        steps = [
-            flat.count("(", a, b) - flat.count(")", a, b) for a, b in zip([0, *places], places, strict=False)
-        ]
-        depths = list(accumulate(steps))
-        if depths and min(depths) < 0:
+        found = headers(sk, self.flat)
+        if found is None:
             return None
-        # Logical lines only: depth 0 at the start, the line above not continued.
-        keep = [k for k, p in enumerate(places) if not depths[k] and not (p >= 2 and sk[p - 2] == "\\")]
-        rests = [found[k].lstrip("\n") for k in keep]
-        words = [rest.lstrip(" \t\f") for rest in rests]
-        if "async" in words:  # `async def|for|with`: the keyword is the next word; anything else is no header
-            for at in [i for i, word in enumerate(words) if word == "async"]:
-                after = _AFTER_ASYNC_RE.match(sk, ends[keep[at]])
-                words[at] = after.group().lstrip(" \t\f") if after is not None else ""
-            keep, rests, words = (
-                [k for k, w in zip(keep, words, strict=True) if w],
-                [r for r, w in zip(rests, words, strict=True) if w],
-                [w for w in words if w],
-            )
-        whites = [rest[: len(rest) - len(rest.lstrip(" \t\f"))] for rest in rests]
-        self.h_pos = [places[k] for k in keep]
-        self.h_word = words
-        if any("\t" in white or "\f" in white for white in whites):
-            pairs = [_widths(white) for white in whites]
-            self.h_indent = [width for width, _ in pairs]
-            self.h_alt = [alt for _, alt in pairs]
-        else:
-            self.h_indent = self.h_alt = [len(white) for white in whites]
+        self.h_pos, self.h_word, whites = found
+        self.h_indent, self.h_alt = indents(whites)
         return self
 
     def to_skeleton(self, pos: int) -> int:

@@ -194,106 +194,142 @@ def build_graph(
             gc.enable()
 
 
-def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: BuildInfo) -> Graph:
-    ws = load_workspace(root, config)
-    cache_dir = config.cache_path if use_cache else None
-    prefix = f"{ws.root}{os.sep}"
-    env = of_config(config, cache_dir)
-    store = Store(cache_dir, context_key(ws, config, env), info) if cache_dir is not None else None
-    rows: dict[str, tuple[Row, ...]] = {}
-    errors: dict[str, tuple[int, str]] = {}
-    ready: dict[str, FileImports | tuple[Any, ...]] = {}  # frozen as a worker sent it: thawed if asked
-    pending: list[tuple[Module, Probe]] = []
-    reused: list[tuple[bytes, str, bool]] = []  # extraction cache keys of the files reused
-    digests: dict[str, bytes] = {}
-    suppressions: dict[str, tuple[Suppression, ...]] = {}
+@dataclass(slots=True)
+class _Files:
+    """What a build knows of each file, path by path, filled by the phases of `_build`."""
+
+    rows: dict[str, tuple[Row, ...]] = field(default_factory=dict)  # resolved edge rows
+    errors: dict[str, tuple[int, str]] = field(default_factory=dict)  # (line, message) of a parse error
+    ready: dict[str, FileImports | tuple[Any, ...]] = field(default_factory=dict)  # as a worker sent it
+    digests: dict[str, bytes] = field(default_factory=dict)
+    suppressions: dict[str, tuple[Suppression, ...]] = field(default_factory=dict)
+    pending: list[tuple[Module, Probe]] = field(default_factory=list)  # to extract and resolve
+    reused: list[tuple[bytes, str, bool]] = field(default_factory=list)  # extraction cache keys kept
+
+
+def extraction_cache_pays(pending: int, files: int, graph_cached: bool) -> bool:
+    """Whether to read and write the extraction cache for `pending` of `files` files: it pays off when many
+    miss the graph cache (a configuration change, a branch switch, no graph cache at all); for a few edited
+    files, loading and rewriting it costs more than extracting them."""
+    return not graph_cached or pending * FEW_PENDING > files
+
+
+def edges_of(modules: Collection[Module], rows: Mapping[str, tuple[Row, ...]]) -> tuple[Edge, ...]:
+    """The graph's edges from each file's resolved rows: file by file in path order, each file's rows in
+    their (sorted) order, so the edges come out sorted without sorting them."""
     new = tuple.__new__
-    for module in ws.modules:
-        absolute = prefix + module.path
-        probe = (
-            store.probe(module.path, absolute)
-            if store is not None
-            else Probe(None, None, None, None)  # read by the process that extracts it
-        )
-        entry = probe.entry
-        if entry is None:
-            pending.append((module, probe))
-            if probe.digest is not None:
-                digests[module.path] = probe.digest
-            continue
-        rows[module.path] = entry.rows
-        digests[module.path] = entry.digest
-        if entry.suppressions:
-            suppressions[module.path] = tuple(new(Suppression, one) for one in entry.suppressions)
-        reused.append((entry.digest, module.name, module.is_package))
-        if entry.error is not None:
-            errors[module.path] = entry.error
-    info.files = len(ws.modules)
-    info.resolved = len(pending)
-    if pending:
-        loaded = [
-            (
-                SourceFile(prefix + m.path, m.name, m.is_package),
-                p.data,
-                p.digest,
-            )
-            for m, p in pending
-        ]
-        from depgraph.extract.cache import error_of  # noqa: PLC0415 - it imports hashlib: not on the warm path
-
-        classifier = Classifier(ws, cache_dir, env)
-        classifier.prepare()  # before any worker starts: each inherits the installed map
-        helpers = _test_helpers(ws)
-
-        def resolve(index: int, found: FileImports) -> tuple[Row, ...]:
-            return _file_rows(pending[index][0], found, ws, classifier, helpers)
-
-        # The extraction cache pays off when many files miss the graph cache (a configuration change, a
-        # branch switch); for a few edited files, loading and rewriting it costs more than extracting them.
-        few = store is not None and len(pending) * FEW_PENDING <= len(ws.modules)
-        results = extract_resolved(
-            loaded,
-            cache_dir=None if few else cache_dir,
-            jobs=jobs,
-            keep=reused,
-            resolve=resolve,
-            thawed=False,
-        )
-        for (module, probe), (result, found) in zip(pending, results, strict=True):
-            ready[module.path] = result
-            rows[module.path] = found
-            error = error_of(result)
-            if error is not None:
-                errors[module.path] = error
-            found_sups = result.suppressions if isinstance(result, FileImports) else result[2]
-            if found_sups:
-                suppressions[module.path] = tuple(new(Suppression, one) for one in found_sups)
-            if store is not None:
-                store.add(module.path, probe, found, result)
-    if store is not None:
-        info.written = store.save()
-    level = config.level(PARSE_ERROR)
-    by_path = {m.path: m for m in ws.modules}
     kinds, origins = _KINDS, _ORIGINS
+    by_path = {m.path: m for m in modules}
     edges: list[Edge] = []
-    for path in sorted(by_path):  # Edge order starts with the path: each file's sorted rows, file by file
+    for path in sorted(by_path):
         module = by_path[path]
         name, dist = module.name, module.distribution
         edges += [
             new(Edge, (path, line, name, target, kinds[kind], text, dist, imported, origins[origin]))
             for line, target, kind, text, imported, origin in rows[path]
         ]
+    return tuple(edges)
+
+
+def _reuse(ws: Workspace, store: Store | None) -> _Files:
+    """Phase 1: every file the graph cache still holds keeps its rows; the others are pending."""
+    files = _Files()
+    new = tuple.__new__
+    prefix = f"{ws.root}{os.sep}"
+    for module in ws.modules:
+        probe = (
+            store.probe(module.path, prefix + module.path)
+            if store is not None
+            else Probe(None, None, None, None)  # read by the process that extracts it
+        )
+        entry = probe.entry
+        if entry is None:
+            files.pending.append((module, probe))
+            if probe.digest is not None:
+                files.digests[module.path] = probe.digest
+            continue
+        files.rows[module.path] = entry.rows
+        files.digests[module.path] = entry.digest
+        if entry.suppressions:
+            files.suppressions[module.path] = tuple(new(Suppression, one) for one in entry.suppressions)
+        files.reused.append((entry.digest, module.name, module.is_package))
+        if entry.error is not None:
+            files.errors[module.path] = entry.error
+    return files
+
+
+def _extract(
+    ws: Workspace,
+    files: _Files,
+    *,
+    store: Store | None,
+    cache_dir: Path | None,
+    env: Environment,
+    jobs: int | None,
+) -> None:
+    """Phase 2: extract and resolve the pending files (in parallel when worth it), into `files` and the
+    graph cache."""
+    from depgraph.extract.cache import error_of  # noqa: PLC0415 - it imports hashlib: not on the warm path
+
+    pending, new = files.pending, tuple.__new__
+    prefix = f"{ws.root}{os.sep}"
+    loaded = [(SourceFile(prefix + m.path, m.name, m.is_package), p.data, p.digest) for m, p in pending]
+    classifier = Classifier(ws, cache_dir, env)
+    classifier.prepare()  # before any worker starts: each inherits the installed map
+    helpers = _test_helpers(ws)
+
+    def resolve(index: int, found: FileImports) -> tuple[Row, ...]:
+        return _file_rows(pending[index][0], found, ws, classifier, helpers)
+
+    pays = extraction_cache_pays(len(pending), len(ws.modules), store is not None)
+    results = extract_resolved(
+        loaded,
+        cache_dir=cache_dir if pays else None,
+        jobs=jobs,
+        keep=files.reused,
+        resolve=resolve,
+        thawed=False,
+    )
+    for (module, probe), (result, found) in zip(pending, results, strict=True):
+        files.ready[module.path] = result
+        files.rows[module.path] = found
+        error = error_of(result)
+        if error is not None:
+            files.errors[module.path] = error
+        found_sups = result.suppressions if isinstance(result, FileImports) else result[2]
+        if found_sups:
+            files.suppressions[module.path] = tuple(new(Suppression, one) for one in found_sups)
+        if store is not None:
+            store.add(module.path, probe, found, result)
+
+
+def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: BuildInfo) -> Graph:
+    """Discover; reuse what the graph cache holds; extract and resolve the rest; assemble."""
+    ws = load_workspace(root, config)
+    cache_dir = config.cache_path if use_cache else None
+    env = of_config(config, cache_dir)
+    store = Store(cache_dir, context_key(ws, config, env), info) if cache_dir is not None else None
+    files = _reuse(ws, store)
+    info.files = len(ws.modules)
+    info.resolved = len(files.pending)
+    if files.pending:
+        _extract(ws, files, store=store, cache_dir=cache_dir, env=env, jobs=jobs)
+    if store is not None:
+        info.written = store.save()
+    level = config.level(PARSE_ERROR)
     return Graph(
         root=ws.root,
         config=config,
         distributions=ws.distributions,
         modules=ws.modules,
-        edges=tuple(edges),
-        findings=tuple(sorted(parse_error(p, e, level) for p, e in errors.items())),
+        edges=edges_of(ws.modules, files.rows),
+        findings=tuple(sorted(parse_error(p, e, level) for p, e in files.errors.items())),
         namespaces=ws.namespaces,
-        imports=FileImportsMap([m.path for m in ws.modules], ready, store.old_frozen if store else dict),
-        digests=digests,
-        suppressions={m.path: suppressions.get(m.path, ()) for m in ws.modules},
+        imports=FileImportsMap(
+            [m.path for m in ws.modules], files.ready, store.old_frozen if store else dict
+        ),
+        digests=files.digests,
+        suppressions={m.path: files.suppressions.get(m.path, ()) for m in ws.modules},
         environment=env,
     )
 
