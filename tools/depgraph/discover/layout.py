@@ -2,11 +2,12 @@
 
 Explicit configuration wins: setuptools (`packages`, `packages.find`, `py-modules`, `package-dir`), hatch
 (`[tool.hatch.build.targets.wheel]` or `[tool.hatch.build]`: `packages`, `only-include`, `include`,
-`exclude`, `sources`, `bypass-selection`), poetry (`tool.poetry.packages`, less `format = "sdist"` entries),
-flit (`tool.flit.module`), pdm (`tool.pdm.build` `includes`, `excludes`, `package-dir`). Without it, the
-backend's own default where it has one (hatch, poetry and flit ship the package named after the project);
-else a `src/` folder means the src layout, else the flat layout. Whatever the backend does not ship is
-not the distribution's code (see `depgraph/README.md`).
+`exclude`, `sources` with renames, `bypass-selection`), poetry (`tool.poetry.packages`, less
+`format = "sdist"` entries; `include` entries for the wheel; `exclude`), flit (`tool.flit.module`), pdm
+(`tool.pdm.build` `includes`, `excludes`, `package-dir`). Without it, the backend's own default where it
+has one (hatch, poetry and flit ship the package named after the project); else a `src/` folder means the
+src layout, else the flat layout. Whatever the backend does not ship is not the distribution's code (see
+`depgraph/README.md`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class Layout(NamedTuple):
     files: frozenset[str] | None = (
         None  # absolute paths of the .py files shipped; None: all under the packages
     )
+    # (absolute folder, dotted import prefix): folders a backend ships under another name (hatch `sources`
+    # renaming a prefix): their modules are named from that prefix, not from where they lie
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 def strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
@@ -153,6 +157,71 @@ def _pdm_options(folder: Path, pyproject: Path, data: Mapping[str, Any]) -> dict
     return options
 
 
+def _poetry_options(
+    folder: Path, pyproject: Path, data: Mapping[str, Any], name: str
+) -> dict[str, tuple[str, Any]] | None:
+    """Poetry's `include` and `exclude` (beside `packages`) as the selection options hatch's reading takes;
+    None when neither is set (`packages` alone is read by `_other_backends`).
+
+    An `include` entry is in the wheel only when its `format` names `wheel` (a plain string, or a table
+    without `format`, goes to the sdist alone, as Poetry documents); it ships at its path under the project.
+    """
+    poetry = _get(data, "tool.poetry")
+    if not isinstance(poetry, dict) or (poetry.get("include") is None and poetry.get("exclude") is None):
+        return None
+    if _backend(data) != "poetry" and "packages" not in poetry:
+        return None
+    only: list[str] = []
+    sources: dict[str, str] = {}
+    packages = poetry.get("packages")
+    if isinstance(packages, list):
+        for index, entry in enumerate(packages):
+            key = f"tool.poetry.packages[{index}]"
+            pattern = entry.get("include") if isinstance(entry, dict) else None
+            if not isinstance(pattern, str):
+                raise ConfigError(f"{pyproject}: {key}.include: expected a string")
+            if not _in_wheel(entry.get("format", ["wheel"])):
+                continue
+            source = entry.get("from", ".")
+            source = source.strip("/") if isinstance(source, str) else "."
+            base = folder / source
+            matches = sorted(glob.glob(pattern.rstrip("/"), root_dir=base, recursive=True))  # noqa: PTH207
+            only += [(Path(source) / m).as_posix() for m in matches]
+            if source != ".":
+                sources[source] = ""
+    else:
+        where, names = _default_package(folder, "poetry", name)
+        for package in sorted(names or ()):
+            path = Path(where[0]) / package
+            only.append(path.as_posix() if (folder / path).is_dir() else f"{path.as_posix()}.py")
+            if where[0] != ".":
+                sources[where[0]] = ""
+    include = poetry.get("include", [])
+    if not isinstance(include, list):
+        raise ConfigError(f"{pyproject}: tool.poetry.include: expected a list")
+    for index, entry in enumerate(include):
+        if isinstance(entry, str) or not isinstance(entry, dict):
+            continue  # a plain pattern: the sdist only
+        pattern = entry.get("path")
+        if not isinstance(pattern, str):
+            raise ConfigError(f"{pyproject}: tool.poetry.include[{index}].path: expected a string")
+        if _in_wheel(entry.get("format", ["sdist"])):
+            only += sorted(glob.glob(pattern.rstrip("/"), root_dir=folder, recursive=True))  # noqa: PTH207
+    options: dict[str, tuple[str, Any]] = {key: ("", None) for key in _HATCH_KEYS}
+    options["only-include"] = ("tool.poetry.packages", only or ["-nothing-"])
+    options["sources"] = ("tool.poetry.packages", sources)
+    exclude = poetry.get("exclude")
+    if exclude is not None:
+        options["exclude"] = ("tool.poetry.exclude", exclude)
+    return options
+
+
+def _in_wheel(formats: Any) -> bool:
+    if isinstance(formats, str):
+        return formats == "wheel"
+    return isinstance(formats, list) and "wheel" in formats
+
+
 def _hatch(
     folder: Path,
     pyproject: Path,
@@ -211,18 +280,30 @@ def _hatch(
     roots: set[str] = set()
     names: set[str] = set()
     shipped: set[str] = set()
+    renamed: set[tuple[str, str]] = set()
     for rel in files:
         prefix = max((p for p in sources if p == "" or rel.startswith(p + "/")), key=len, default=None)
-        if prefix is not None and sources[prefix]:
-            continue  # renamed on the way into the wheel: not an import path depgraph can follow
         inner = rel[len(prefix) + 1 :] if prefix else rel
+        target = sources[prefix] if prefix is not None else ""
+        if target:  # renamed on the way into the wheel: `prefix/x.py` ships as `target/x.py`
+            parts = target.split("/")
+            if not all(part.isidentifier() for part in parts):
+                continue  # shipped where no import can name it
+            renamed.add((os.path.normpath(folder / (prefix or ".")), ".".join(parts)))
+            shipped.add(os.path.normpath(folder / rel))
+            continue
         top = inner.split("/")[0].removesuffix(".py")
         if not top.isidentifier() or (inner.count("/") == 0 and inner in ("setup.py", "conftest.py")):
             continue
         roots.add(os.path.normpath(folder / (prefix or ".")))
         names.add(top)
         shipped.add(os.path.normpath(folder / rel))
-    return Layout(tuple(sorted(roots)), tuple(sorted(names)), files=frozenset(shipped))
+    return Layout(
+        tuple(sorted(roots)),
+        tuple(sorted(names)),
+        files=frozenset(shipped),
+        renamed=tuple(sorted(renamed)),
+    )
 
 
 def _default_package(folder: Path, backend: str, name: str) -> tuple[list[str], set[str] | None]:
@@ -247,8 +328,8 @@ def find_layout(
 ) -> Layout:
     where, names, found = _setuptools(pyproject, data)
     if not where and names is None and not found.include:
-        pdm = _pdm_options(folder, pyproject, data)
-        hatch = _hatch(folder, pyproject, data, name, pruned, options=pdm)
+        options = _pdm_options(folder, pyproject, data) or _poetry_options(folder, pyproject, data, name)
+        hatch = _hatch(folder, pyproject, data, name, pruned, options=options)
         if hatch is not None:
             return hatch
         where, names = _other_backends(pyproject, data)

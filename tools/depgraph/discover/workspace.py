@@ -196,6 +196,9 @@ def _distribution(
                     continue
                 walker.modules.append(Module(name, walker.rel(path), walker.dist, False, False))
             packages.add(name)
+    for renamed_folder, prefix in layout.renamed:  # shipped under another name (hatch `sources`)
+        if walker.walk(renamed_folder, prefix, False):
+            packages.add(prefix.split(".")[0])
     walker.keep = None
     # What the backend does not ship is not the distribution's code, except its tests: the tests folders
     # and test-like folders (`integration_tests`, `tests_e2e`) at the distribution root.

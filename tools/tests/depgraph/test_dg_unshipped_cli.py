@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dg_fixtures import make_repo
-from test_dg_backends_cli import findings
+from test_dg_backends_cli import findings, messages
 
 HATCH = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
 
@@ -108,3 +108,71 @@ def test_a_namespace_portion_no_distribution_here_holds_is_not_first_party(tmp_p
         ("distribution-cycle", "libs/a/src/ns/a/__init__.py:2"),
         ("import-cycle", "libs/a/src/ns/a/__init__.py:2"),
     }
+
+
+def test_renamed_sources_and_poetry_includes_ship_under_the_names_the_wheel_has(tmp_path: Path) -> None:
+    """hatch `sources` renaming a prefix names the modules after the new prefix; Poetry `include` entries
+    whose format names the wheel are shipped (others go to the sdist alone), `exclude` is left out."""
+    poetry = '[tool.poetry]\nname = "{0}"\nversion = "0"\n'
+    root = make_repo(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.depgraph]\ndistributions = ['libs/*']\n",
+            "libs/base/pyproject.toml": '[project]\nname = "base"\nversion = "0"\n',
+            "libs/base/base/__init__.py": "",
+            # src/real_name ships as shipped_name; lib/ ships as ns/inner (a nested prefix)
+            "libs/h4/pyproject.toml": hatch(
+                "h4",
+                'only-include = ["src/real_name", "lib"]\n'
+                'sources = { "src/real_name" = "shipped_name", "lib" = "ns/inner" }\n',
+            ),
+            "libs/h4/src/real_name/__init__.py": IMPORT,
+            "libs/h4/src/real_name/util.py": "import shipped_name\nimport ns.inner.deep\n",
+            "libs/h4/lib/deep.py": "# deep\n" + IMPORT,
+            "libs/h4/src/other/__init__.py": IMPORT,  # not selected
+            # Poetry: packages, an include for the wheel, two for the sdist alone, an exclude
+            "libs/p3/pyproject.toml": poetry.format("p3") + 'packages = [{ include = "p3_pkg" }]\n'
+            'include = [{ path = "p3_extra", format = "wheel" }, "p3_sdist", { path = "p3_sdist2" }]\n'
+            'exclude = ["p3_pkg/_gen.py"]\n',
+            "libs/p3/p3_pkg/__init__.py": IMPORT,
+            "libs/p3/p3_pkg/_gen.py": IMPORT,
+            "libs/p3/p3_extra/__init__.py": IMPORT,
+            "libs/p3/p3_sdist/__init__.py": IMPORT,
+            "libs/p3/p3_sdist2/__init__.py": IMPORT,
+            # Poetry without packages: the package named after the project, and a glob for the wheel
+            "libs/p4/pyproject.toml": poetry.format("p4-lib")
+            + 'include = [{ path = "p4_plugins/*.py", format = ["sdist", "wheel"] }]\n',
+            "libs/p4/p4_lib/__init__.py": IMPORT,
+            "libs/p4/p4_plugins/one.py": "# one\n# two\n" + IMPORT,
+            "libs/p4/p4_tools/__init__.py": IMPORT,
+            # a user of the shipped names, declaring none of them
+            "libs/user/pyproject.toml": '[project]\nname = "user"\nversion = "0"\n',
+            "libs/user/user/__init__.py": "import shipped_name.util\nimport p3_extra\nimport p4_plugins.one\n"
+            "import real_name\n",
+            "libs/user2/pyproject.toml": '[project]\nname = "user-two"\nversion = "0"\n',
+            "libs/user2/user_two/__init__.py": "import ns.inner.deep\n",
+        },
+    )
+    said = messages(root)
+    assert set(said) == {
+        ("undeclared-dependency", "libs/h4/src/real_name/__init__.py:1"),
+        ("undeclared-dependency", "libs/h4/lib/deep.py:2"),
+        ("undeclared-dependency", "libs/p3/p3_pkg/__init__.py:1"),
+        ("undeclared-dependency", "libs/p3/p3_extra/__init__.py:1"),
+        ("undeclared-dependency", "libs/p4/p4_lib/__init__.py:1"),
+        ("undeclared-dependency", "libs/p4/p4_plugins/one.py:3"),
+        ("undeclared-dependency", "libs/user/user/__init__.py:1"),
+        ("undeclared-dependency", "libs/user/user/__init__.py:2"),
+        ("undeclared-dependency", "libs/user/user/__init__.py:3"),
+        ("undeclared-dependency", "libs/user/user/__init__.py:4"),
+        ("undeclared-dependency", "libs/user2/user_two/__init__.py:1"),
+    }
+    # the shipped names belong to the distributions that ship them; the folder's own name to nobody
+    for where, owner in (
+        ("libs/user/user/__init__.py:1", "`h4`"),
+        ("libs/user2/user_two/__init__.py:1", "`h4`"),
+        ("libs/user/user/__init__.py:2", "`p3`"),
+        ("libs/user/user/__init__.py:3", "`p4-lib`"),
+    ):
+        assert owner in said["undeclared-dependency", where], where
+    assert "owner is unknown" in said["undeclared-dependency", "libs/user/user/__init__.py:4"]
