@@ -56,7 +56,7 @@ graph: setup ## Draw the distribution graph to _output/graph.svg
 
 report: setup ## Write the self-contained HTML report to _output/depgraph-report.html (with the conformance matrix when `make conformance` wrote it)
 	@mkdir -p _output
-	$(BIN)/depgraph report -o _output/depgraph-report.html $(if $(wildcard _output/conformance.json),--section _output/conformance.json)
+	$(BIN)/depgraph report --python $(BIN)/python -o _output/depgraph-report.html $(if $(wildcard _output/conformance.json),--section _output/conformance.json)
 
 conformance: setup ## Run every provider's conformance suite; print the matrix (and write _output/conformance.json for the report)
 	$(BIN)/cloud-provider conformance staging/cloud_provider_*/tests --section _output/conformance.json
@@ -66,7 +66,7 @@ new-provider: setup ## Add a provider: make new-provider NAME=my_cloud (package,
 	@touch $(STAMP)
 
 footprint: setup ## What each distribution costs the core, with and without each staging package
-	$(BIN)/depgraph footprint
+	$(BIN)/depgraph footprint --python $(BIN)/python
 
 demo: setup ## One reconcile pass of the core against the fake and baremetal providers (examples/)
 	bash examples/demo.sh

@@ -162,7 +162,8 @@ def footprint(root: Path | None, fmt: str, only: tuple[str, ...], no_cache: bool
     config = find_config(root, given_python())
     g = build_graph(config.root, config, use_cache=not no_cache)
     rows = compute(g, only=only)
-    click.echo(to_text(rows) if fmt == "text" else to_json(rows), nl=False)
+    text = to_text(rows, g.environment.python) if fmt == "text" else to_json(rows)
+    click.echo(text, nl=False)
 
 
 @click.command()

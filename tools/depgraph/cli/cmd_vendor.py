@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from depgraph.cli.options import PYTHON, given_python
+from depgraph.discover.environment import of_config
 from depgraph.discover.workspace import open_workspace
 from depgraph.vendor.declarations import requirements as list_requirements
 from depgraph.vendor.tree import plan
@@ -62,11 +65,14 @@ def update(ctx: click.Context, root: Path | None, dry_run: bool) -> None:
 
 @vendor.command()
 @root_option
+@PYTHON
 @click.pass_context
 def verify(ctx: click.Context, root: Path | None) -> None:
     """Fail with one line per missing, stale, dangling, absolute or misplaced link in vendor/."""
     ws = open_workspace(root)
-    problems = verify_vendor(ws)
+    python = given_python()
+    config = ws.config if python is None else replace(ws.config, python=python, python_where="--python")
+    problems = verify_vendor(ws, of_config(config, None))  # verify writes nothing, not even a cache
     for line in problems:
         click.echo(line)
     if problems:

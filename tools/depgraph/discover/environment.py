@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 from depgraph.base.errors import DepgraphError
 
 if TYPE_CHECKING:
+    from importlib.metadata import Distribution
+
     from depgraph.discover.config import Config
 
 _PROBE_VERSION = 1
@@ -190,3 +192,14 @@ def of_config(config: Config, cache_dir: Path | None) -> Environment:
     where = config.python_where or "--python"
     base = Path.cwd() if where == "--python" else config.root
     return load_environment(interpreter(config.python, where, base), where, cache_dir)
+
+
+def installed(env: Environment, name: str) -> Distribution | None:
+    """The distribution `name` as installed in `env`: its metadata files, read where that interpreter's
+    `sys.path` finds them first (none of its code runs). None without an environment (depgraph's own is
+    never read) or when it is not installed there."""
+    if env.static:
+        return None
+    from importlib.metadata import Distribution  # noqa: PLC0415 - only with an environment
+
+    return next(iter(Distribution.discover(name=name, path=list(env.paths))), None)

@@ -6,9 +6,11 @@ For a distribution D, each row gives two closures:
   (top-level, deferred, guarded and dynamic; not `if TYPE_CHECKING:` ones), with the packages above each
   module reached (importing `a.b` runs `a/__init__.py`), and their lines;
 - installed closure: the distributions installed with D, following requirements from D's pyproject.toml
-  and then each installed distribution's metadata (`Requires-Dist`, environment markers evaluated here),
-  and their size on disk: RECORD sizes of installed third-party distributions, source bytes of first-party
-  ones. A requirement that is not installed is counted in `missing`, with no size.
+  and then each installed distribution's metadata (`Requires-Dist`), and their size on disk: RECORD sizes
+  of installed third-party distributions, source bytes of first-party ones. Installed means installed in
+  the environment named with `--python` or the `python` key, whose markers are evaluated too; depgraph's
+  own environment is never read, so without one every third-party requirement is counted in `missing`,
+  with no size, as is a requirement that environment does not have.
 
 Rows per distribution: `all` (its dependencies and every extra but those for development: `test`, `tests`,
 `testing`, `dev`, `develop`, `docs`, `doc`, `lint`, `typing`; everything it may load, e.g. the core with its
@@ -22,8 +24,6 @@ from __future__ import annotations
 import json
 from collections import deque
 from dataclasses import asdict, dataclass
-from functools import cache
-from importlib import metadata
 from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -31,9 +31,10 @@ from packaging.utils import canonicalize_name
 
 from depgraph.base.imports import KINDS, ImportKind
 from depgraph.base.model import Distribution, Origin
+from depgraph.discover.environment import installed
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from depgraph.graph.graph import Graph
 
@@ -57,33 +58,29 @@ def _norm(name: str) -> str:
     return str(canonicalize_name(name))
 
 
-def _requirements(lines: Iterable[str], extras: Iterable[str]) -> list[Requirement]:
-    """The requirements that apply here, for the given extras ("" = none): markers evaluated now."""
+def _requirements(
+    lines: Iterable[str], extras: Iterable[str], markers: Mapping[str, str] | None
+) -> list[Requirement]:
+    """The requirements that apply, for the given extras ("" = none): markers evaluated for the named
+    environment (`markers`; None: the running interpreter's)."""
     result = []
     for line in lines:
         try:
             req = Requirement(line)
         except InvalidRequirement:
             continue
-        if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in ("", *extras)):
+        if req.marker is None or any(
+            req.marker.evaluate({**(markers or {}), "extra": e}) for e in ("", *extras)
+        ):
             result.append(req)
     return result
-
-
-@cache
-def _installed(name: str) -> tuple[tuple[str, ...], int] | None:
-    """(Requires-Dist lines, bytes on disk) of an installed distribution; None when it is not installed."""
-    try:
-        dist = metadata.distribution(name)
-    except metadata.PackageNotFoundError:
-        return None
-    size = sum(f.size or 0 for f in dist.files or ())
-    return tuple(dist.requires or ()), size
 
 
 class Footprint:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+        self.environment = graph.environment
+        self._found: dict[str, tuple[tuple[str, ...], int] | None] = {}
         self.first_party = {
             _norm(d.name): d for d in graph.distributions if d.origin is not Origin.THIRD_PARTY
         }
@@ -110,6 +107,14 @@ class Footprint:
             )
             if e.kind in RUNTIME_KINDS and target in self.modules and target != source:
                 self.imports.setdefault(source, set()).add(target)
+
+    def _installed(self, name: str) -> tuple[tuple[str, ...], int] | None:
+        """(Requires-Dist lines, bytes on disk) of a distribution installed in the named environment."""
+        if name not in self._found:
+            dist = installed(self.environment, name)
+            size = sum(f.size or 0 for f in dist.files or ()) if dist is not None else 0
+            self._found[name] = None if dist is None else (tuple(dist.requires or ()), size)
+        return self._found[name]
 
     def import_closure(self, dist: str, without: set[str]) -> set[tuple[str, str]]:
         start = [
@@ -163,7 +168,8 @@ class Footprint:
                     queue.append(target)
         present = [n for n in wanted if n not in missing]
         size = sum(
-            self.sizes.get(n, 0) if n in self.first_party else (_installed(n) or ((), 0))[1] for n in present
+            self.sizes.get(n, 0) if n in self.first_party else (self._installed(n) or ((), 0))[1]
+            for n in present
         )
         return len(present), size, sorted(missing)
 
@@ -172,12 +178,12 @@ class Footprint:
         if own is not None:
             chosen = dict(own.extras)
             lines = [*own.requires, *(r for e in sorted(extras) for r in chosen.get(e, ()))]
-            return _requirements(lines, ())
-        found = _installed(name)
+            return _requirements(lines, (), self.environment.markers)
+        found = self._installed(name)
         if found is None:
             missing.add(name)
             return []
-        return _requirements(found[0], sorted(extras))
+        return _requirements(found[0], sorted(extras), self.environment.markers)
 
     def rows(self, dist: Distribution) -> list[Row]:
         variants: list[tuple[str, bool, set[str]]] = [("all", True, set())]
@@ -262,7 +268,8 @@ def table(rows: list[Row]) -> list[tuple[str, ...]]:
     return cells
 
 
-def to_text(rows: list[Row]) -> str:
+def to_text(rows: list[Row], python: str | None = None) -> str:
+    """The table as text; `python`: the environment the installed closures were read from (None: none)."""
     cells = [HEADERS, *table(rows)]
     widths = [max(len(c[i]) for c in cells) for i in range(len(HEADERS))]
     right = {2, 3, 4, 5, 6}
@@ -275,7 +282,15 @@ def to_text(rows: list[Row]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append("")
     lines.append("modules/lines: first-party import closure (top-level, deferred, guarded, dynamic imports);")
-    lines.append("installed dists/size: requirement closure from pyproject.toml and installed metadata;")
+    if python is None:
+        lines.append("installed dists/size: requirement closure from pyproject.toml; no environment named")
+        lines.append(
+            "  (--python PATH or the `python` key): third-party requirements count as not installed;"
+        )
+    else:
+        lines.append(
+            f"installed dists/size: requirement closure from pyproject.toml and {python}'s metadata;"
+        )
     lines.append(f"all: every extra but development ones ({', '.join(sorted(DEV_EXTRAS))})")
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from packaging.requirements import InvalidRequirement, Requirement
 
 from depgraph.base.errors import ConfigError
+from depgraph.discover.environment import STATIC, Environment, installed
 from depgraph.discover.workspace import Workspace, normalize
 
 
@@ -34,23 +35,14 @@ def requirements(ws: Workspace, extras: tuple[str, ...] = ()) -> list[str]:
     return [line for _, line in sorted(found.values())]
 
 
-def _is_installed(name: str) -> bool:
-    from importlib.metadata import PackageNotFoundError, distribution  # noqa: PLC0415 - rarely needed
-
-    try:
-        distribution(name)
-    except PackageNotFoundError:
-        return False
-    return True
-
-
-def root_declarations(ws: Workspace) -> list[str]:
+def root_declarations(ws: Workspace, env: Environment = STATIC) -> list[str]:
     """How the root's [project] (dependencies and every extra) disagrees with the staging distributions.
 
     Every staging distribution must be declared. A declared name that no staging distribution has, that
     looks like one (it extends a staging name: `cloud-provider-gce` next to `cloud-provider`) and that is
-    not an installed third-party distribution either, is reported too: usually a package removed from
-    staging/ but still declared.
+    not a third-party distribution installed in `env` either (the repository's environment, named with
+    `--python` or the `python` key; depgraph's own is never read), is reported too: usually a package
+    removed from staging/ but still declared.
     """
     core = ws.core
     if core is None:
@@ -79,9 +71,14 @@ def root_declarations(ws: Workspace) -> list[str]:
     for norm, (key, name) in sorted(declared.items()):
         if norm in first_party or not any(norm.startswith(s + "-") for s in staging):
             continue
-        if not _is_installed(name):
+        if installed(env, name) is None:
+            where = (
+                f"it is not installed in {env.python}"
+                if env.python
+                else "name the environment where it is installed with --python or the `python` key"
+            )
             problems.append(
                 f"{core.pyproject}: project.{key} declares {name!r}, which looks like a staging "
-                "distribution, but there is none by that name (and it is not installed)"
+                f"distribution, but there is none by that name ({where})"
             )
     return problems

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from depgraph.base.errors import DepgraphError
+from depgraph.discover.environment import STATIC, Environment
 from depgraph.discover.workspace import Workspace
 from depgraph.vendor import uvworkspace
 from depgraph.vendor.declarations import root_declarations
@@ -120,8 +121,9 @@ def _shadows_imports(name: str) -> bool:
     return stem.isidentifier()
 
 
-def verify(ws: Workspace) -> list[str]:
-    """One line per difference between vendor/ and the plan, and per staging package the root leaves out."""
+def verify(ws: Workspace, env: Environment = STATIC) -> list[str]:
+    """One line per difference between vendor/ and the plan, and per staging package the root leaves out
+    (`env`: where a declared third-party distribution may be found installed)."""
     v = ws.config.vendor
     vendor = os.path.normpath(ws.root / v)
     root = os.path.normpath(ws.root)
@@ -181,7 +183,7 @@ def verify(ws: Workspace) -> list[str]:
             problems.append(
                 f"{v}/{rel}: link points at the wrong place -> {target}{missing} (expected -> {expected})"
             )
-    problems += root_declarations(ws)
+    problems += root_declarations(ws, env)
     problems += uvworkspace.verify(ws)
     return sorted(problems)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+import venv
 from importlib import metadata
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from dg_fixtures import make_repo, pyproject
 
 from depgraph.cli import main
-from depgraph.discover.config import load_config
+from depgraph.discover.config import find_config
 from depgraph.graph.graph import build_graph
 from depgraph.render.footprint import Row, compute, human
 
@@ -46,7 +48,8 @@ def source_bytes(root: Path, *paths: str) -> int:
 
 def test_rows_of_the_core_and_a_provider(tmp_path: Path) -> None:
     root = make_repo(tmp_path, files())
-    graph = build_graph(root, load_config(root), use_cache=False, jobs=1)
+    # this interpreter's environment, named: `packaging` is installed there
+    graph = build_graph(root, find_config(root, sys.executable), use_cache=False, jobs=1)
     rows = {(r.distribution, r.variant): r for r in compute(graph)}
     assert list(rows)[:4] == [
         ("app", "all"),
@@ -82,7 +85,7 @@ def test_rows_of_the_core_and_a_provider(tmp_path: Path) -> None:
 def test_cli_text_json_and_unknown_distribution(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_repo(tmp_path, files())
     with pytest.raises(SystemExit) as info:
-        main(["footprint", "--root", str(root), "--no-cache", "-d", "app"])
+        main(["footprint", "--root", str(root), "--no-cache", "-d", "app", "--python", sys.executable])
     out, _ = capsys.readouterr()
     assert info.value.code == 0
     lines = out.splitlines()
@@ -103,9 +106,10 @@ def test_cli_text_json_and_unknown_distribution(tmp_path: Path, capsys: pytest.C
     assert lines[3].split()[:6] == ["app", "no", "extras", "5", "14", "2"]
     assert lines[3].rstrip().endswith(" MiB") or lines[3].rstrip().endswith(" KiB")  # the delta against all
     assert len([line for line in lines if line.startswith("app ")]) == 5
+    assert f"requirement closure from pyproject.toml and {sys.executable}'s metadata;" in out
 
     with pytest.raises(SystemExit) as info:
-        main(["footprint", "--root", str(root), "-f", "json", "-d", "prov-a"])
+        main(["footprint", "--root", str(root), "-f", "json", "-d", "prov-a", "--python", sys.executable])
     out, _ = capsys.readouterr()
     data = json.loads(out)
     assert [
@@ -150,4 +154,57 @@ def test_human_sizes() -> None:
         "1.5 KiB",
         "5.0 MiB",
         "3072.0 MiB",
+    ]
+
+
+def test_installed_closures_come_from_the_named_environment_never_from_depgraphs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without an environment, third-party requirements count as not installed (though `packaging` is
+    installed beside depgraph); with one, its metadata decides: here a venv whose only distribution is a
+    `packaging` of 1,234 bytes that requires `not-there` on this platform."""
+    root = make_repo(tmp_path / "repo", files())
+    with pytest.raises(SystemExit):
+        main(["footprint", "--root", str(root), "--no-cache", "-f", "json", "-d", "prov-b"])
+    rows = json.loads(capsys.readouterr().out)["footprint"]
+    assert [(r["variant"], r["distributions"], r["missing"]) for r in rows] == [
+        ("all", 2, ["packaging", "surely-not-installed-dist"]),
+        ("without fw", 1, ["packaging", "surely-not-installed-dist"]),
+    ]
+    with pytest.raises(SystemExit):
+        main(["footprint", "--root", str(root), "--no-cache", "-d", "prov-b"])
+    assert "no environment named\n  (--python PATH or the `python` key)" in capsys.readouterr().out
+
+    env = tmp_path / "env"
+    venv.create(env, with_pip=False)
+    site = next(env.glob("lib/python*/site-packages"))
+    info = site / "packaging-99.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: packaging\nVersion: 99.0\n"
+        f"Requires-Dist: not-there; sys_platform == '{sys.platform}'\n"
+        "Requires-Dist: never-here; sys_platform == 'no-such-platform'\n"
+    )
+    (info / "RECORD").write_text("packaging/__init__.py,,1000\npackaging/x.py,,234\n")
+    with pytest.raises(SystemExit):
+        main(
+            [
+                "footprint",
+                "--root",
+                str(root),
+                "--no-cache",
+                "-f",
+                "json",
+                "-d",
+                "prov-b",
+                "--python",
+                str(env),
+            ]
+        )
+    rows = json.loads(capsys.readouterr().out)["footprint"]
+    prov_b = source_bytes(root, "staging/prov_b/prov_b/__init__.py")
+    fw = source_bytes(root, "staging/fw/fw/__init__.py", "staging/fw/fw/registry.py")
+    assert [(r["variant"], r["distributions"], r["size"], r["missing"]) for r in rows] == [
+        ("all", 3, prov_b + fw + 1234, ["not-there", "surely-not-installed-dist"]),
+        ("without fw", 2, prov_b + 1234, ["not-there", "surely-not-installed-dist"]),
     ]

@@ -277,14 +277,22 @@ def test_root_declares_a_staging_like_name_that_does_not_exist(
     (root / "pyproject.toml").write_text(text.replace('b = ["prov-b"]', extra))
     assert verify_lines(root, capsys) == [
         "pyproject.toml: project.optional-dependencies.gce declares 'fw-gce', which looks like a staging "
-        "distribution, but there is none by that name (and it is not installed)"
+        "distribution, but there is none by that name (name the environment where it is installed with "
+        "--python or the `python` key)"
     ]
+    code, out, _ = run(root, "verify", "--python", sys.executable, capsys=capsys)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "pyproject.toml: project.optional-dependencies.gce declares 'fw-gce', which looks like a staging "
+        f"distribution, but there is none by that name (it is not installed in {sys.executable})"
+    )
 
 
 def test_installed_third_party_extending_a_staging_name_is_fine(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An installed `a-b` (say `pytest-xdist`) beside a staging package `a` is third-party, not a ghost."""
+    """An `a-b` (say `pytest-xdist`) installed in the repository's environment beside a staging package `a`
+    is third-party, not a ghost."""
     installed = sorted(
         normalize(d.metadata["Name"]) for d in distributions() if "-" in normalize(d.metadata["Name"] or "")
     )
@@ -299,7 +307,9 @@ def test_installed_third_party_extending_a_staging_name_is_fine(
     root = make_repo(tmp_path / "repo", files)
     code, out, _ = run(root, "update", capsys=capsys)
     assert code == 0, out
-    assert run(root, "verify", capsys=capsys)[0] == 0
+    # installed in the environment named: third-party; depgraph's own environment is never asked
+    assert run(root, "verify", "--python", sys.executable, capsys=capsys)[0] == 0
+    assert f"declares {extended!r}, which looks like a staging distribution" in verify_lines(root, capsys)[0]
 
 
 def namespace_repo(tmp_path: Path) -> Path:
