@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from depgraph.base import reads
 from depgraph.base.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -31,7 +32,7 @@ def parse(text: str) -> dict[str, Any]:
 def read(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any]:
     """Parse a TOML file; a missing, unreadable or invalid file raises `error` naming it (and the line)."""
     try:
-        data = path.read_bytes()
+        data = reads.read_bytes(path)
     except FileNotFoundError:
         raise error(f"{path}: file not found") from None
     except OSError as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 from packaging.markers import UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 
+from depgraph.base import reads
 from depgraph.base.errors import ConfigError
 from depgraph.base.model import Distribution
 from depgraph.checks.base import norm, requirement_line
@@ -46,7 +47,7 @@ class Declared:
 @cache
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return reads.read_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
 

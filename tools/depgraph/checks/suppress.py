@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from depgraph.base import catalog
+from depgraph.base import catalog, reads
 from depgraph.base.imports import Suppression
 from depgraph.base.model import Finding, Level
 
@@ -52,7 +52,7 @@ class Suppressor:
         lines = self._read.get(path)
         if lines is None:
             try:
-                data = (self.root / path).read_bytes()
+                data = reads.read_bytes(self.root / path)
             except OSError:
                 data = b""
             lines = self._read[path] = data.decode("utf-8", errors="replace").splitlines()

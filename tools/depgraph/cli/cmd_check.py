@@ -93,9 +93,9 @@ def check(  # noqa: PLR0917 - one parameter per click option
     report = Report(
         findings=done.findings,
         checks=done.result.checks,
-        distributions=len(done.graph.distributions),
-        modules=len(done.graph.modules),
-        imports=len(done.graph.edges),
+        distributions=done.counts.distributions,
+        modules=done.counts.modules,
+        imports=done.counts.imports,
         suppressed=done.result.suppressed,
         baselined=done.baselined,
     )

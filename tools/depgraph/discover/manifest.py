@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from depgraph.base import reads
 from depgraph.base.errors import ConfigError
 from depgraph.base.model import Declaration as Declared
 from depgraph.base.toml import dotted as _get
@@ -118,7 +119,7 @@ class _Reader:
     def __init__(self, pyproject: Path, rel: str, data: Mapping[str, Any]) -> None:
         self.pyproject, self.rel, self.data = pyproject, rel, data
         try:
-            self.lines = _Lines(pyproject.read_text(encoding="utf-8"))
+            self.lines = _Lines(reads.read_bytes(pyproject).decode("utf-8"))
         except (OSError, UnicodeDecodeError):
             self.lines = _Lines("")
         self.found: list[Declared] = []
@@ -136,8 +137,8 @@ class _Reader:
         path = self.pyproject.parent / name
         rel = str(Path(self.rel).parent / name) if "/" in self.rel else name
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError:
+            text = reads.read_bytes(path).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
             raise ConfigError(f"{self.pyproject}: dynamic dependencies: cannot read {name!r}") from None
         for number, raw in enumerate(text.splitlines(), start=1):
             line = raw.split(" #", 1)[0].strip()

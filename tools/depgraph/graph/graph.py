@@ -178,17 +178,19 @@ def build_graph(
     use_cache: bool = True,
     jobs: int | None = None,
     info: BuildInfo | None = None,
+    workspace: Workspace | None = None,
 ) -> Graph:
     """Discover, extract and resolve. Files that cannot be read or parsed become `parse-error` findings.
 
     With the cache, a file whose content (and context: see `depgraph.graph.snapshot`) is unchanged keeps the
     rows resolved before; only the others are extracted (or taken from the extraction cache) and resolved.
-    `info`, when given, receives the counts of what was reused.
+    `info`, when given, receives the counts of what was reused; `workspace`, when given, is the repository's
+    as `load_workspace` gives it for this configuration (not loaded again).
     """
     collecting = gc.isenabled()
     gc.disable()  # ~100k new tuples and strings, no cycles: the collector would only walk them (~15%)
     try:
-        return _build(root, config, use_cache, jobs, info if info is not None else BuildInfo())
+        return _build(root, config, use_cache, jobs, info if info is not None else BuildInfo(), workspace)
     finally:
         if collecting:
             gc.enable()
@@ -303,9 +305,12 @@ def _extract(
             store.add(module.path, probe, found, result)
 
 
-def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: BuildInfo) -> Graph:
-    """Discover; reuse what the graph cache holds; extract and resolve the rest; assemble."""
-    ws = load_workspace(root, config)
+def _build(  # noqa: PLR0917 - build_graph's options, passed on
+    root: Path, config: Config, use_cache: bool, jobs: int | None, info: BuildInfo, ws: Workspace | None
+) -> Graph:
+    """Discover (unless given); reuse what the graph cache holds; extract and resolve the rest; assemble."""
+    if ws is None:
+        ws = load_workspace(root, config)
     cache_dir = config.cache_path if use_cache else None
     env = of_config(config, cache_dir)
     store = Store(cache_dir, context_key(ws, config, env), info) if cache_dir is not None else None
@@ -316,6 +321,8 @@ def _build(root: Path, config: Config, use_cache: bool, jobs: int | None, info: 
         _extract(ws, files, store=store, cache_dir=cache_dir, env=env, jobs=jobs)
     if store is not None:
         info.written = store.save()
+        info.context = store.context
+        info.stamps = store.stamps()
     level = config.level(PARSE_ERROR)
     return Graph(
         root=ws.root,

@@ -28,7 +28,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -75,6 +75,10 @@ class BuildInfo:
     digest_hits: int = 0  # hashed, same content: reused
     resolved: int = 0  # extracted (or taken from the extraction cache) and resolved again
     written: bool = False  # the graph cache was written
+    context: bytes = b""  # the context key (with the cache on)
+    # repository path -> (stat, start of the run that hashed it, content digest) of every module the build
+    # could read (with the cache on): what `depgraph.checks.replay` keeps beside a run's findings
+    stamps: dict[str, tuple[StatKey, int, bytes]] = field(default_factory=dict)
 
 
 def path_of(cache_dir: Path) -> Path:
@@ -189,6 +193,10 @@ class Store:
         self.new_frozen[path] = marshal.dumps(frozen)
         self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, frozen[1], frozen[2])
         self.changed = True
+
+    def stamps(self) -> dict[str, tuple[StatKey, int, bytes]]:
+        """Path -> (stat, hashing run's start, digest) of every file probed or added this run."""
+        return {path: (e.stat, e.hashed_ns, e.digest) for path, e in self.new.items()}
 
     def save(self) -> bool:
         if not self.changed and self.new.keys() == self.old.keys():
