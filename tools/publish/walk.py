@@ -118,19 +118,31 @@ def locate(repo: Path, roots: list[str], groups: list[str]) -> dict[tuple[str, s
     return found_trees
 
 
+def by_parent(folder: str) -> tuple[str, str]:
+    """(parent directory, name) of a folder: walk_many orders its folders by it."""
+    return posixpath.split(folder.strip("/"))
+
+
 def read_entries(repo: Path, trees: list[str], folders: list[str]) -> list[tuple[Entry, ...]]:
-    """For each commit (by its root tree), the entry of each folder; equal tuples are one object."""
-    groups: dict[str, dict[bytes, int]] = {}
-    for at, folder in enumerate(folders):
-        parent, name = posixpath.split(folder.strip("/"))
-        groups.setdefault(parent, {})[name.encode()] = at
+    """For each commit (by its root tree), the entry of each folder; equal tuples are one object.
+
+    The folders come ordered by parent directory (`by_parent`), so each parent's folders are one slice of
+    the tuple, and a root tree's tuple is its parents' slices put end to end.
+    """
+    groups: dict[str, dict[bytes, int]] = {}  # parent -> folder name -> its place in the parent's slice
+    for folder in folders:
+        parent, name = by_parent(folder)
+        names = groups.setdefault(parent, {})
+        names[name.encode()] = len(names)
+    if [p for p, _ in map(by_parent, folders)] != [p for p, names in groups.items() for _ in names]:
+        raise ValueError("read_entries: folders must be ordered by parent directory")
     distinct = sorted(set(trees))
     where: dict[tuple[str, str], str] = {}  # (root tree, group) -> group tree
     if "" in groups:
         where.update(((t, ""), t) for t in distinct)
     where.update(locate(repo, distinct, sorted(g for g in groups if g)))
     group_trees = sorted(set(where.values()))
-    parsed: dict[tuple[str, str], list[Entry]] = {}
+    parsed: dict[tuple[str, str], tuple[Entry, ...]] = {}
     uses: dict[str, set[str]] = {}
     for (_, g), sub in where.items():
         uses.setdefault(sub, set()).add(g)
@@ -138,24 +150,22 @@ def read_entries(repo: Path, trees: list[str], folders: list[str]) -> list[tuple
         for sha, read in zip(group_trees, cat.read_many(group_trees), strict=True):
             data = read[2] if read else b""
             for g in uses[sha]:
-                parsed[(sha, g)] = parse_entries(data, groups[g], len(folders))
+                parsed[(sha, g)] = tuple(parse_entries(data, groups[g], len(groups[g])))
+    absent = {g: (None,) * len(names) for g, names in groups.items()}
     shared: dict[tuple[Entry, ...], tuple[Entry, ...]] = {}
     per_tree: dict[str, tuple[Entry, ...]] = {}
     for t in distinct:
-        merged: list[Entry] = [None] * len(folders)
-        for g, names in groups.items():
+        key: tuple[Entry, ...] = ()
+        for g in groups:
             group_tree = where.get((t, g))
-            if group_tree is not None:
-                found = parsed[(group_tree, g)]
-                for at in names.values():
-                    merged[at] = found[at]
-        key = tuple(merged)
+            key += parsed[(group_tree, g)] if group_tree is not None else absent[g]
         per_tree[t] = shared.setdefault(key, key)
     return [per_tree[t] for t in trees]
 
 
 def walk_many(repo: Path, tip: str, folders: list[str]) -> dict[str, list[tuple[str, list[str]]]]:
     """For each folder, what `split.walk(repo, tip, folder, [])` returns, from one read of the history."""
+    folders = sorted(set(folders), key=by_parent)
     shas, parents, trees = read_dag(repo, tip)
     entries = read_entries(repo, trees, folders)
     width = len(folders)
