@@ -89,6 +89,84 @@ def apply(package: str, target: str, import_name: str | None, release: str, root
     return 0
 
 
+_ROOT = click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Repository root (default: the nearest folder upwards whose pyproject.toml has [tool.depgraph]).",
+)
+
+
+@cli.command("rewrite-imports")
+@click.argument("package", required=False)
+@click.option("--dry-run", is_flag=True, help="Print the unified diff; change nothing.")
+@_ROOT
+def rewrite_imports(package: str | None, dry_run: bool, root: Path | None) -> int:
+    """Rewrite every first-party import of PACKAGE's old path to its new one (the move apply recorded).
+
+    PACKAGE (old dotted name or folder) may be left out when one move is recorded. Python files keep
+    their formatting and comments (libcst); entry points in pyproject.toml files are retargeted too.
+    Refuses on a dirty work tree. The changes are staged in git for review.
+    """
+    from depgraph.discover.config import find_root  # noqa: PLC0415
+    from stage.rewrite import plan_rewrite, write  # noqa: PLC0415
+
+    where = root.resolve() if root else find_root()
+    result = plan_rewrite(where, package)
+    old, new = result.move.old, result.move.new
+    if not result.changes:
+        click.echo(
+            f"stage: nothing to rewrite: no first-party file imports {old} any more; next: stage finish"
+        )
+        return 0
+    if dry_run:
+        for change in result.changes:
+            click.echo(change.diff(), nl=False)
+        click.echo(
+            f"stage: dry run: {result.count} imports of {old} in {len(result.changes)} files would import "
+            f"{new}; nothing written"
+        )
+        return 0
+    write(where, result, lambda line: click.echo(f"stage: {line}"))
+    click.echo(
+        f"stage: rewrote {result.count} imports of {old} to {new} in {len(result.changes)} files; staged in "
+        "git: review with `git diff --cached`, commit, then: stage finish"
+    )
+    return 0
+
+
+@cli.command()
+@click.argument("package", required=False)
+@_ROOT
+def finish(package: str | None, root: Path | None) -> int:
+    """Remove the shim at PACKAGE's old path once nothing first-party imports it any more.
+
+    PACKAGE (old dotted name or folder) may be left out when one move is recorded. Exit 1, listing each
+    remaining import (file:line), while any is left; `stage rewrite-imports` rewrites them. The changes
+    are staged in git for review.
+    """
+    from depgraph.discover.config import find_root  # noqa: PLC0415
+    from stage.finish import finish as run_finish  # noqa: PLC0415
+    from stage.rewrite import recorded_move  # noqa: PLC0415
+
+    where = root.resolve() if root else find_root()
+    move = recorded_move(where, package)
+    if move.finished:
+        click.echo(f"stage: {move.old} is already finished ({move.new}, {move.target})")
+        return 0
+    left = run_finish(where, move, lambda line: click.echo(f"stage: {line}"))
+    for one in left:
+        click.echo(f"{one.path}:{one.line}: {one.text}")
+    if left:
+        click.echo(
+            f"stage: {len(left)} first-party imports of {move.old} remain; run `stage rewrite-imports` first"
+        )
+        return EXIT_BLOCKED
+    click.echo(
+        f"stage: {move.old} is gone; import {move.new}. Staged in git: review with `git diff --cached`"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     from depgraph.cli.climain import run  # noqa: PLC0415
 

@@ -8,9 +8,11 @@ Each move is one `[[tool.stage.moved]]` table:
     target = "staging/foo"                  # the new distribution's folder
     shim = "app/providers/foo/__init__.py"  # the shim left at the old path
     release = "2.0"                         # the release in which the old path goes away
+    finished = true                         # written by `stage finish` once the shim is gone
 
-`stage rewrite-imports` rewrites `old` to `new`; `stage finish` removes `shim` (and the record) once
-nothing first-party imports `old` any more. `apply` reads it to say "already applied" on a rerun.
+`stage rewrite-imports` rewrites `old` to `new`; `stage finish` removes `shim` once nothing first-party
+imports `old` any more, and marks the record `finished` (kept: a rerun says "already finished", and the
+record tells where the package went). `apply` reads it to say "already applied" on a rerun.
 """
 
 from __future__ import annotations
@@ -35,9 +37,13 @@ class Move:
     target: str
     shim: str
     release: str
+    finished: bool = False
 
-    def table(self) -> dict[str, str]:
-        return {key: getattr(self, key) for key in KEYS}
+    def table(self) -> dict[str, str | bool]:
+        table: dict[str, str | bool] = {key: getattr(self, key) for key in KEYS}
+        if self.finished:
+            table["finished"] = True
+        return table
 
 
 def read_moves(root: Path) -> list[Move]:
@@ -55,7 +61,11 @@ def read_moves(root: Path) -> list[Move]:
         for key in KEYS:
             if not isinstance(entry.get(key), str) or not entry[key]:
                 raise StageError(f"{where}: key {key!r} must be a non-empty string")
-        moves.append(Move(*(str(entry[key]) for key in KEYS)))
+        finished = entry.get("finished", False)
+        if not isinstance(finished, bool):
+            raise StageError(f"{where}: key 'finished' must be true or false")
+        old, new, target, shim, release = (str(entry[key]) for key in KEYS)
+        moves.append(Move(old, new, target, shim, release, finished))
     return moves
 
 
@@ -74,3 +84,10 @@ def add_move(doc: Any, move: Move) -> None:
     stage = tool.setdefault("stage", tomlkit.table(is_super_table=True))
     moved = stage.setdefault("moved", tomlkit.aot())
     moved.append(tomlkit.item(move.table()))
+
+
+def mark_finished(doc: Any, move: Move) -> None:
+    """Mark `move` finished in the tomlkit document of the root pyproject.toml."""
+    for entry in doc["tool"]["stage"]["moved"]:
+        if entry.get("old") == move.old:
+            entry["finished"] = True

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 import tomlkit
 
 from stage.errors import StageError
-from stage.record import Move, add_move, find_move, read_moves
+from stage.record import Move, add_move, find_move, mark_finished, read_moves
 
 MOVE = Move("app.providers.foo", "foo", "staging/foo", "app/providers/foo/__init__.py", "2.0")
 
@@ -46,3 +47,16 @@ def test_a_malformed_record_is_one_line_naming_it(tmp_path: Path, text: str, mes
     with pytest.raises(StageError) as caught:
         read_moves(tmp_path)
     assert str(caught.value) == f"{tmp_path / 'pyproject.toml'}: {message}"
+
+
+def test_finish_marks_a_move_finished(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    doc = tomlkit.document()
+    add_move(doc, MOVE)
+    mark_finished(doc, MOVE)
+    path.write_text(tomlkit.dumps(doc))
+    assert path.read_text().endswith('release = "2.0"\nfinished = true\n')
+    assert read_moves(tmp_path) == [dataclasses.replace(MOVE, finished=True)]
+    path.write_text(path.read_text().replace("finished = true", 'finished = "yes"'))
+    with pytest.raises(StageError, match=r"#1: key 'finished' must be true or false$"):
+        read_moves(tmp_path)
