@@ -60,6 +60,7 @@ def _cluster(ec2: Any) -> dict[str, str]:
     return ids
 
 
+@pytest.mark.heavy
 def test_aws_provider_through_a_moto_server(endpoint: str, tmp_path: Path) -> None:
     ec2 = boto3.client("ec2", region_name=REGION, endpoint_url=endpoint)
     ids = _cluster(ec2)

@@ -33,6 +33,7 @@ def try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str
     return run([str(BIN / "pre-commit"), "try-repo", str(PROJECT), "--verbose"], repo, env)
 
 
+@pytest.mark.heavy
 def test_hooks_pass_a_clean_commit_and_refuse_a_violation(tmp_path: Path, git_env: dict[str, str]) -> None:
     env = {
         **os.environ,

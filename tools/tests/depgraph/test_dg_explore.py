@@ -15,7 +15,7 @@ from test_dg_html import files
 
 from depgraph.cli import main
 
-pytestmark = pytest.mark.xdist_group("chromium")  # one browser at a time on this 2-core machine
+pytestmark = [pytest.mark.xdist_group("chromium"), pytest.mark.heavy]  # one browser at a time on 2 cores
 
 SECTION = {
     "title": "Conformance matrix",

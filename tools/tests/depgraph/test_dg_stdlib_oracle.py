@@ -112,6 +112,7 @@ def _check_missed(results: list[tuple[list[str], int, list[str], list[str]]]) ->
         assert "decode" not in error[1] and "encoding" not in error[1], path
 
 
+@pytest.mark.heavy
 def test_scanner_matches_ast_oracle_on_a_fixed_sample_of_the_stdlib() -> None:
     root, files = _stdlib_files()
     assert len(files) > 1000, "the standard library should have well over a thousand modules"

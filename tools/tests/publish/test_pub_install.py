@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pub_fixtures import heads, make_monorepo, publish
 
-pytestmark = pytest.mark.usefixtures("git_env")
+pytestmark = [pytest.mark.usefixtures("git_env"), pytest.mark.heavy]
 
 SMOKE = (
     "python -m pip install -q --upgrade pip setuptools && python -m pip install -q --no-build-isolation . && "
