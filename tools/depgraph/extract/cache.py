@@ -31,8 +31,13 @@ def pack_path(cache_dir: Path) -> Path:
     return cache_dir / f"imports-{tag}.marshal"
 
 
+def digest(data: bytes) -> bytes:
+    """The content digest files are known by in every cache (BLAKE2b-128)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def key(data: bytes, module: str, is_package: bool) -> Key:
-    return (hashlib.blake2b(data, digest_size=16).digest(), module, is_package)
+    return (digest(data), module, is_package)
 
 
 def freeze(found: FileImports) -> tuple[Any, ...]:
@@ -103,6 +108,11 @@ class Pack:
         if isinstance(stored, dict):
             pack._stored = stored
         return pack
+
+    @property
+    def empty(self) -> bool:
+        """Nothing was loaded (no pack yet): no file needs reading to be looked up."""
+        return not self._stored
 
     def get(self, entry: Key) -> FileImports | None:
         frozen = self._stored.get(entry)

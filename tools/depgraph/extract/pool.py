@@ -62,7 +62,7 @@ def extract_loaded(
     from depgraph.extract.cache import thaw  # noqa: PLC0415
 
     found = extract_resolved(files, cache_dir=cache_dir, jobs=jobs, keep=keep)
-    return [one if isinstance(one, FileImports) else thaw(one) for one, _ in found]
+    return [one if isinstance(one, FileImports) else thaw(one) for one, _, _ in found]
 
 
 def extract_resolved(
@@ -73,55 +73,60 @@ def extract_resolved(
     keep: Sequence[tuple[bytes, str, bool]] = (),
     resolve: Resolve | None = None,
     thawed: bool = True,
-) -> list[tuple[FileImports | Frozen, Any]]:
+) -> list[tuple[FileImports | Frozen, Any, bytes | None]]:
     """`extract_loaded`, each result paired with `resolve(index, result)` (None without `resolve`),
-    computed by the process that extracted the file: a worker's resolution must be marshal-able.
-    With `thawed=False`, what a worker extracted stays in the frozen form it crossed in
-    (`depgraph.extract.cache.freeze`) for the caller to thaw when (if ever) it needs it."""
+    computed by the process that extracted the file (a worker's resolution must be marshal-able), and
+    with the file's content digest (BLAKE2b-128: the one given, or computed by whichever process read the
+    file; None when it could not be read). With `thawed=False`, what a worker extracted stays in the frozen
+    form it crossed in (`depgraph.extract.cache.freeze`) for the caller to thaw when (if ever) it needs it.
+    A file not read yet is read here only to look it up in a non-empty extraction cache."""
     from depgraph.extract import cache  # noqa: PLC0415 - only when caching
 
-    result: list[tuple[FileImports | Frozen, Any] | None] = [None] * len(files)
+    result: list[tuple[FileImports | Frozen, Any, bytes | None] | None] = [None] * len(files)
 
-    def done(i: int, found: FileImports) -> tuple[FileImports, Any]:
-        return found, resolve(i, found) if resolve is not None else None
+    def done(i: int, found: FileImports, digest: bytes | None) -> tuple[FileImports, Any, bytes | None]:
+        return found, resolve(i, found) if resolve is not None else None, digest
 
     pack = cache.Pack.load(cache_dir) if cache_dir is not None else None
     if pack is not None:
         pack.keep(keep)  # cache keys of files not passed here but still in use: kept in the pack
-    misses: list[tuple[int, SourceFile, bytes | None, cache.Key | None]] = []
-    for i, (source, given, digest) in enumerate(files):
-        data = read(source.path) if given is None and pack is not None else given
+    look_up = pack is not None and not pack.empty
+    misses: list[tuple[int, SourceFile, bytes | None, bytes | None]] = []
+    for i, (source, given, given_digest) in enumerate(files):
+        data = read(source.path) if given is None and look_up else given
         if isinstance(data, FileImports):
-            result[i] = done(i, data)
+            result[i] = done(i, data, None)
             continue
-        entry: cache.Key | None = None
-        if pack is not None and data is not None:
-            entry = (
-                (digest, source.module, source.is_package)
-                if digest is not None
-                else cache.key(data, source.module, source.is_package)
-            )
-        found = pack.get(entry) if pack is not None and entry is not None else None
+        digest = cache.digest(data) if data is not None and given_digest is None else given_digest
+        found = (
+            pack.get((digest, source.module, source.is_package))
+            if look_up and pack is not None and digest is not None
+            else None
+        )
         if found is not None:
-            result[i] = done(i, found)
+            result[i] = done(i, found, digest)
         else:
-            misses.append((i, source, data, entry))
+            misses.append((i, source, data, digest))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     sizes = [len(data) if data is not None else size_of(s.path) for _, s, data, _ in misses]
     items = [(s.path, s.module, s.is_package, i) for i, s, _, _ in misses]
     if workers > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and len(misses) > 1:
         extracted = _parallel(items, sizes, workers, resolve, thawed=thawed)
     else:
-        extracted = [done(i, _local(item, data)) for item, (i, _, data, _) in zip(items, misses, strict=True)]
-    for (i, _, _, entry), pair in zip(misses, extracted, strict=True):
-        result[i] = pair
-        error = cache.error_of(pair[0])
-        if pack is not None and entry is not None and not (error and error[0] == 0):
-            pack.put(entry, pair[0])
+        extracted = []
+        for item, (i, _, data, _) in zip(items, misses, strict=True):
+            found, digest = _read_and_extract(item, data)
+            extracted.append(done(i, found, digest))
+    for (i, source, _, given_digest), one in zip(misses, extracted, strict=True):
+        digest = given_digest if given_digest is not None else one[2]
+        result[i] = (one[0], one[1], digest)
+        error = cache.error_of(one[0])
+        if pack is not None and digest is not None and not (error and error[0] == 0):
+            pack.put((digest, source.module, source.is_package), one[0])
     if pack is not None:
         pack.save()
     return [
-        one if one is not None else done(i, FileImports((), (0, "not extracted")))
+        one if one is not None else done(i, FileImports((), (0, "not extracted")), None)
         for i, one in enumerate(result)
     ]
 
@@ -132,6 +137,16 @@ def size_of(path: str) -> int:
         return os.stat(path).st_size  # noqa: PTH116 - one call per file
     except OSError:
         return 0
+
+
+def _read_and_extract(item: Item, data: bytes | FileImports | None) -> tuple[FileImports, bytes | None]:
+    """What one file imports, and the digest of its bytes when they were read here (else None)."""
+    if data is not None:
+        return _local(item, data), None
+    from depgraph.extract.cache import digest  # noqa: PLC0415
+
+    data = read(item[0])
+    return _local(item, data), digest(data) if isinstance(data, bytes) else None
 
 
 def _local(item: Item, data: bytes | FileImports | None = None) -> FileImports:
@@ -148,22 +163,22 @@ def _parallel(
     resolve: Resolve | None = None,
     *,
     thawed: bool = True,
-) -> list[tuple[FileImports | Frozen, Any]]:
-    """Extract (and resolve) in `workers` processes, this one included (see `parallel`); results cross
-    from the children as plain tuples (`depgraph.extract.cache.freeze`), rebuilt here unless
-    `thawed=False`."""
+) -> list[tuple[FileImports | Frozen, Any, bytes | None]]:
+    """Extract (and resolve) in `workers` processes, this one included (see `parallel`); each process
+    reads and hashes the files it takes. Results cross from the children as plain tuples
+    (`depgraph.extract.cache.freeze`), rebuilt here unless `thawed=False`."""
     from depgraph.extract import scanner  # noqa: F401, PLC0415 - imported once, before the fork
     from depgraph.extract.cache import freeze, thaw  # noqa: PLC0415
 
-    def local(item: Item) -> tuple[FileImports, Any]:
-        found = _local(item)
-        return found, resolve(item[3], found) if resolve is not None else None
+    def local(item: Item) -> tuple[FileImports, Any, bytes | None]:
+        found, digest = _read_and_extract(item, None)
+        return found, resolve(item[3], found) if resolve is not None else None, digest
 
-    def remote(chunk: list[Item]) -> list[tuple[Any, Any]]:
-        return [(freeze(found), rows) for found, rows in map(local, chunk)]
+    def remote(chunk: list[Item]) -> list[tuple[Any, Any, bytes | None]]:
+        return [(freeze(found), rows, digest) for found, rows, digest in map(local, chunk)]
 
-    def convert(one: tuple[Any, Any]) -> tuple[FileImports | Frozen, Any]:
-        return (thaw(one[0]) if thawed else one[0]), one[1]
+    def convert(one: tuple[Any, Any, bytes | None]) -> tuple[FileImports | Frozen, Any, bytes | None]:
+        return (thaw(one[0]) if thawed else one[0]), one[1], one[2]
 
     return parallel(items, sizes, workers, remote=remote, local=local, convert=convert)
 

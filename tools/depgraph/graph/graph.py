@@ -292,9 +292,11 @@ def _extract(
         resolve=resolve,
         thawed=False,
     )
-    for (module, probe), (result, found) in zip(pending, results, strict=True):
+    for (module, probe), (result, found, digest) in zip(pending, results, strict=True):
         files.ready[module.path] = result
         files.rows[module.path] = found
+        if digest is not None and store is not None:
+            files.digests[module.path] = digest
         error = error_of(result)
         if error is not None:
             files.errors[module.path] = error
@@ -302,7 +304,7 @@ def _extract(
         if found_sups:
             files.suppressions[module.path] = tuple(new(Suppression, one) for one in found_sups)
         if store is not None:
-            store.add(module.path, probe, found, result)
+            store.add(module.path, probe, found, result, digest)
 
 
 def _build(  # noqa: PLR0917 - build_graph's options, passed on

@@ -164,7 +164,10 @@ class Store:
             return Probe(None, read(absolute), None, None)
         stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         old = self.old.get(path)
-        if old is not None and old.stat == stat and max(stat[1], stat[2]) < old.hashed_ns - RACY_NS:
+        if old is None:  # nothing to compare with: read and hashed by the process that extracts it
+            self.changed = True
+            return Probe(None, None, None, stat)
+        if old.stat == stat and max(stat[1], stat[2]) < old.hashed_ns - RACY_NS:
             self.new[path] = old
             self.info.stat_hits += 1
             return Probe(old, None, None, stat)
@@ -181,17 +184,24 @@ class Store:
         return Probe(None, data, digest, stat)
 
     def add(
-        self, path: str, probe: Probe, rows: tuple[Row, ...], found: FileImports | tuple[Any, ...]
+        self,
+        path: str,
+        probe: Probe,
+        rows: tuple[Row, ...],
+        found: FileImports | tuple[Any, ...],
+        digest: bytes | None = None,
     ) -> None:
         """A file resolved afresh (not added when it could not be read: the next run tries again);
-        `found` may be frozen already (`depgraph.extract.cache.freeze`)."""
-        if probe.stat is None or probe.digest is None:
+        `found` may be frozen already (`depgraph.extract.cache.freeze`); `digest` is the content's when
+        the probe did not read the file (the extracting process did, after the probe's stat)."""
+        digest = probe.digest if probe.digest is not None else digest
+        if probe.stat is None or digest is None:
             return
         from depgraph.extract.cache import as_frozen  # noqa: PLC0415 - only when something was resolved
 
         frozen = as_frozen(found)
         self.new_frozen[path] = marshal.dumps(frozen)
-        self.new[path] = Entry(probe.stat, self.started, probe.digest, rows, frozen[1], frozen[2])
+        self.new[path] = Entry(probe.stat, self.started, digest, rows, frozen[1], frozen[2])
         self.changed = True
 
     def stamps(self) -> dict[str, tuple[StatKey, int, bytes]]:

@@ -8,6 +8,7 @@ process without xdist, which has none.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -74,14 +75,19 @@ def test_parallel_equals_one_process(tmp_path: Path, workers: int, forking: None
     sizes = [Path(p).stat().st_size if Path(p).exists() else 0 for p, _, _, _ in items]
     found = pool._parallel(items, sizes, workers)
     expected = _expected(items)
-    assert [one for one, _ in found] == expected
+    assert [one for one, _, _ in found] == expected
+    # each file's content digest, computed by the process that read it (None: it could not be read)
+    assert [digest for _, _, digest in found] == [
+        hashlib.blake2b(Path(p).read_bytes(), digest_size=16).digest() if Path(p).exists() else None
+        for p, _, _, _ in items
+    ]
     assert expected[-1].error is not None and expected[-1].error[0] == 0  # the missing file, in order
     assert any(one.error is not None and one.error[0] > 0 for one in expected)  # from the oracle
 
 
 def test_parallel_with_fewer_items_than_chunks(tmp_path: Path, forking: None) -> None:
     items = _items(tmp_path, 2)
-    assert [one for one, _ in pool._parallel(items, [1, 1, 1], 2)] == _expected(items)
+    assert [one for one, _, _ in pool._parallel(items, [1, 1, 1], 2)] == _expected(items)
 
 
 def test_resolution_runs_where_the_file_was_extracted(tmp_path: Path, forking: None) -> None:
@@ -96,10 +102,10 @@ def test_resolution_runs_where_the_file_was_extracted(tmp_path: Path, forking: N
 
     pairs = pool._parallel(items, sizes, 2, resolve)
     expected = _expected(items)
-    assert [(index, count) for _, (index, count, _) in pairs] == [
+    assert [(index, count) for _, (index, count, _), _ in pairs] == [
         (i, len(one.records)) for i, one in enumerate(expected)
     ]
-    assert [one for one, _ in pairs] == expected
+    assert [one for one, _, _ in pairs] == expected
 
 
 def _doubles(chunk: list[int]) -> list[int]:
