@@ -11,26 +11,42 @@ from pathlib import Path
 from typing import Any
 
 from depgraph.base import toml
+from depgraph.base.schema import BOOL, INT, LIST, MAPPING, NUMBER, STRING, Kind, Phrasing, Table
 from publish.errors import PublishError
 
-TOOL_KEYS = {"rules", "work-dir"}
-DEFAULT_KEYS = {"trailer", "retries", "retry-delay", "smoke-venv", "pin", "create"}
-PACKAGE_KEYS = {
-    "name",
-    "source",
-    "destination",
-    "install-url",
-    "create",
-    "dependencies",
-    "pin",
-    "smoke",
-    "smoke-venv",
-    "tags",
-    "branch",
-    "missing-ok",
+# The schema of each table: key -> what its value must be.
+TOOL_SCHEMA: dict[str, Kind] = {"rules": STRING, "work-dir": STRING}
+FILE_SCHEMA: dict[str, Kind] = {"defaults": MAPPING, "package": LIST}
+DEFAULTS_SCHEMA: dict[str, Kind] = {
+    "trailer": STRING,
+    "retries": INT,
+    "retry-delay": NUMBER,
+    "smoke-venv": BOOL,
+    "pin": STRING,
+    "create": BOOL,
 }
-BRANCH_KEYS = {"name", "source", "dir", "missing-ok"}
-TAG_KEYS = {"match", "format"}
+PACKAGE_SCHEMA: dict[str, Kind] = {
+    "name": STRING,
+    "source": STRING,
+    "destination": STRING,
+    "install-url": STRING,
+    "create": BOOL,
+    "dependencies": LIST,
+    "pin": STRING,
+    "smoke": STRING,
+    "smoke-venv": BOOL,
+    "tags": MAPPING,
+    "branch": LIST,
+    "missing-ok": BOOL,
+}
+BRANCH_SCHEMA: dict[str, Kind] = {"name": STRING, "source": STRING, "dir": STRING, "missing-ok": BOOL}
+TAG_SCHEMA: dict[str, Kind] = {"match": STRING, "format": STRING}
+# How the publishing rules word their errors: `<file>: <table>: key 'x' must be a str`.
+_PHRASING = Phrasing(
+    unknown="{where}: unknown key {key!r} (allowed: {known})",
+    missing="{where}: missing key {key!r}",
+    wrong="{where}: key {key!r} must be a {type}",
+)
 PIN_MODES = ("commit", "version")
 TRAILER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
 
@@ -104,24 +120,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
     return toml.read(path, PublishError)
 
 
-def _check_keys(table: dict[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise PublishError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
-
-
-def _get(
-    table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = None
-) -> Any:
-    if key not in table:
-        if default is None:
-            raise PublishError(f"{where}: missing key {key!r}")
-        return default
-    value = table[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-        raise PublishError(f"{where}: key {key!r} must be a {name}")
-    return value
+def _table(data: dict[str, Any], schema: dict[str, Kind], where: str) -> Table:
+    return Table(data, schema, where, _PHRASING, PublishError)
 
 
 def load_rules(root: Path) -> Rules:
@@ -131,23 +131,23 @@ def load_rules(root: Path) -> Rules:
     tool = _load_toml(pyproject).get("tool", {}).get("publish")
     if not isinstance(tool, dict):
         raise PublishError(f"{pyproject}: no [tool.publish] table")
-    _check_keys(tool, TOOL_KEYS, f"{pyproject}: [tool.publish]")
-    rules_path = root / _get(tool, "rules", str, f"{pyproject}: [tool.publish]")
-    work_dir = root / _get(tool, "work-dir", str, f"{pyproject}: [tool.publish]", "_output/publish-work")
+    settings = _table(tool, TOOL_SCHEMA, f"{pyproject}: [tool.publish]").closed()
+    rules_path = root / settings.get("rules")
+    work_dir = root / settings.get("work-dir", "_output/publish-work")
     return parse_rules(root, rules_path, work_dir, _load_toml(rules_path))
 
 
 def parse_rules(root: Path, path: Path, work_dir: Path, data: dict[str, Any]) -> Rules:
     name = path.name
-    _check_keys(data, {"defaults", "package"}, name)
-    defaults = _get(data, "defaults", dict, f"{name}: [defaults]", {})
-    _check_keys(defaults, DEFAULT_KEYS, f"{name}: [defaults]")
-    trailer = _get(defaults, "trailer", str, f"{name}: [defaults]", "Monorepo-commit")
+    _table(data, FILE_SCHEMA, name).closed()
+    defaults = _table(data, FILE_SCHEMA, f"{name}: [defaults]").get("defaults", {})
+    given = _table(defaults, DEFAULTS_SCHEMA, f"{name}: [defaults]").closed()
+    trailer = given.get("trailer", "Monorepo-commit")
     if not TRAILER_RE.match(trailer):
         raise PublishError(f"{name}: [defaults] trailer {trailer!r} is not a valid trailer key")
-    retries = _get(defaults, "retries", int, f"{name}: [defaults]", 3)
-    delay = float(_get(defaults, "retry-delay", (int, float), f"{name}: [defaults]", 2.0))
-    packages = _get(data, "package", list, f"{name}: [[package]]", [])
+    retries = given.get("retries", 3)
+    delay = float(given.get("retry-delay", 2.0))
+    packages = _table(data, FILE_SCHEMA, f"{name}: [[package]]").get("package", [])
     parsed = [_parse_package(root, path, i, p, defaults) for i, p in enumerate(packages)]
     seen: set[str] = set()
     for p in parsed:
@@ -163,49 +163,48 @@ def _parse_package(root: Path, path: Path, index: int, table: Any, defaults: dic
     where = f"{path.name}: [[package]] #{index + 1}"
     if not isinstance(table, dict):
         raise PublishError(f"{where}: must be a table")
-    _check_keys(table, PACKAGE_KEYS, where)
-    name = _get(table, "name", str, where)
+    name = _table(table, PACKAGE_SCHEMA, where).closed().get("name")
     where = f"{path.name}: package {name!r}"
+    package = _table(table, PACKAGE_SCHEMA, where)
     # Kept as written (but a trailing slash): an absolute or escaping folder is reported, never "fixed".
-    source = _get(table, "source", str, where).rstrip("/") or "/"
-    missing_ok = _get(table, "missing-ok", bool, where, False)
-    dest = _get(table, "destination", str, where)
+    source = package.get("source").rstrip("/") or "/"
+    missing_ok = package.get("missing-ok", False)
+    dest = package.get("destination")
     local = local_path(dest)
     if local is not None and not local.is_absolute():
         dest = str((path.parent / local).resolve())
     default_url = f"file://{local_path(dest)}" if local_path(dest) is not None else dest
-    pin = _get(table, "pin", str, where, defaults.get("pin", "commit"))
+    pin = package.get("pin", defaults.get("pin", "commit"))
     if pin not in PIN_MODES:
         raise PublishError(f"{where}: pin must be one of {', '.join(PIN_MODES)}, not {pin!r}")
-    deps = _get(table, "dependencies", list, where, [])
+    deps = package.get("dependencies", [])
     if not all(isinstance(d, str) for d in deps):
         raise PublishError(f"{where}: dependencies must be a list of distribution names")
-    branches_raw = _get(table, "branch", list, where, [{"name": "main", "source": "main"}])
+    branches_raw = package.get("branch", [{"name": "main", "source": "main"}])
     branches = []
     for b in branches_raw:
         if not isinstance(b, dict):
             raise PublishError(f"{where}: each [[package.branch]] must be a table")
-        _check_keys(b, BRANCH_KEYS, f"{where} branch")
-        bname = _get(b, "name", str, f"{where} branch")
+        bname = _table(b, BRANCH_SCHEMA, f"{where} branch").closed().get("name")
+        branch = _table(b, BRANCH_SCHEMA, f"{where} branch {bname!r}")
         branches.append(
             BranchRule(
                 bname,
-                _get(b, "source", str, f"{where} branch {bname!r}", bname),
-                _get(b, "dir", str, f"{where} branch {bname!r}", source).rstrip("/") or "/",
-                _get(b, "missing-ok", bool, f"{where} branch {bname!r}", missing_ok),
+                branch.get("source", bname),
+                branch.get("dir", source).rstrip("/") or "/",
+                branch.get("missing-ok", missing_ok),
             )
         )
     if len({b.name for b in branches}) != len(branches):
         raise PublishError(f"{where}: two branches publish to the same name")
     tags = None
     if "tags" in table:
-        t = _get(table, "tags", dict, where)
-        _check_keys(t, TAG_KEYS, f"{where} tags")
+        tag_table = _table(package.get("tags"), TAG_SCHEMA, f"{where} tags").closed()
         try:
-            pattern = re.compile(_get(t, "match", str, f"{where} tags"))
+            pattern = re.compile(tag_table.get("match"))
         except re.error as exc:
             raise PublishError(f"{where}: tags.match is not a regular expression: {exc}") from None
-        tags = TagRule(pattern, _get(t, "format", str, f"{where} tags"))
+        tags = TagRule(pattern, tag_table.get("format"))
         try:
             tags.format.format(*(["x"] * pattern.groups), **{k: "x" for k in pattern.groupindex})
         except (IndexError, KeyError) as exc:
@@ -214,12 +213,12 @@ def _parse_package(root: Path, path: Path, index: int, table: Any, defaults: dic
         name=name,
         source=source,
         destination=dest,
-        install_url=_get(table, "install-url", str, where, default_url),
-        create=_get(table, "create", bool, where, defaults.get("create", False)),
+        install_url=package.get("install-url", default_url),
+        create=package.get("create", defaults.get("create", False)),
         dependencies=tuple(sorted(deps)),
         pin=pin,
-        smoke=_get(table, "smoke", str, where, ""),
-        smoke_venv=_get(table, "smoke-venv", bool, where, defaults.get("smoke-venv", True)),
+        smoke=package.get("smoke", ""),
+        smoke_venv=package.get("smoke-venv", defaults.get("smoke-venv", True)),
         branches=tuple(sorted(branches, key=lambda b: b.name)),
         tags=tags,
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from depgraph.base import catalog
 from depgraph.base.errors import ConfigError
 from depgraph.base.model import Finding, Level
+from depgraph.base.schema import LIST, STRING, Kind, Phrasing, Table
 
 VERSION = 1
 STALE = catalog.STALE_BASELINE.id
@@ -47,6 +48,26 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     return sum(e["count"] for e in json.loads(text)["entries"])
 
 
+def _phrased(message: str) -> Phrasing:
+    """The same line for every problem: a baseline is written by depgraph, not by hand."""
+    line = "{where}: " + message.replace("{", "{{").replace("}", "}}")
+    return Phrasing(unknown=line, missing=line, wrong=line)
+
+
+# The schema of the file and of each entry (keys other than these are left alone).
+_DOCUMENT = {"version": Kind(f"version {VERSION}", "int", lambda v: v == VERSION), "entries": LIST}
+_ENTRY = {
+    "check": STRING,
+    "path": STRING,
+    "key": STRING,
+    "count": Kind("a count (>= 1)", "int", lambda v: isinstance(v, int) and v >= 1),
+}
+_DOCUMENT_PHRASING = _phrased(
+    f'not a depgraph baseline (expected {{"version": {VERSION}, "entries": [...]}})'
+)
+_ENTRY_PHRASING = _phrased("expected check, path, key (strings) and count (>= 1)")
+
+
 def load(path: Path) -> Counter[Identity]:
     """Read a baseline file; anything but the documented shape is a ConfigError naming the file."""
     try:
@@ -59,24 +80,15 @@ def load(path: Path) -> Counter[Identity]:
         raise ConfigError(
             f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
-    if (
-        not isinstance(data, dict)
-        or data.get("version") != VERSION
-        or not isinstance(data.get("entries"), list)
-    ):
-        raise ConfigError(
-            f'{path}: not a depgraph baseline (expected {{"version": {VERSION}, "entries": [...]}})'
-        )
+    document = Table(data if isinstance(data, dict) else {}, _DOCUMENT, str(path), _DOCUMENT_PHRASING)
+    document.get("version")
     counts: Counter[Identity] = Counter()
-    for index, entry in enumerate(data["entries"]):
-        fields = entry if isinstance(entry, dict) else {}
-        values = [fields.get(k) for k in ("check", "path", "key")]
-        count = fields.get("count")
-        if not all(isinstance(v, str) for v in values) or not isinstance(count, int) or count < 1:
-            raise ConfigError(
-                f"{path}: entries[{index}]: expected check, path, key (strings) and count (>= 1)"
-            )
-        counts[(str(values[0]), str(values[1]), str(values[2]))] += count
+    for index, entry in enumerate(document.get("entries")):
+        fields = Table(
+            entry if isinstance(entry, dict) else {}, _ENTRY, f"{path}: entries[{index}]", _ENTRY_PHRASING
+        )
+        check, where, key, count = (fields.get(k) for k in ("check", "path", "key", "count"))
+        counts[(check, where, key)] += count
     return counts
 
 

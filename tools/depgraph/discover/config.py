@@ -15,6 +15,7 @@ from depgraph.base.catalog import DEFAULT_LEVELS
 from depgraph.base.errors import ConfigError
 from depgraph.base.imports import SINGLE, ImportKind
 from depgraph.base.model import Level
+from depgraph.base.schema import ARRAY_OF_TABLES, BOOL, MAPPING, NONEMPTY, STRINGS, Kind, Phrasing, Table
 from depgraph.base.toml import dotted, read
 
 TABLE = "tool.depgraph"
@@ -94,150 +95,115 @@ def find_root(start: Path | None = None) -> Path:
     raise ConfigError(f"{here}: no pyproject.toml with a [{TABLE}] table here or in any parent folder")
 
 
-class _Reader:
-    """Takes typed values out of one table, naming `file: key` in every error."""
-
-    def __init__(self, path: Path, prefix: str, table: Mapping[str, Any]) -> None:
-        self.path, self.prefix, self.table = path, prefix, table
-
-    def where(self, key: str) -> str:
-        return f"{self.path}: {self.prefix}.{key}"
-
-    def unknown(self, known: set[str]) -> None:
-        for key in sorted(set(self.table) - known):
-            raise ConfigError(f"{self.where(key)}: unknown key (known: {', '.join(sorted(known))})")
-
-    def string(self, key: str, default: str) -> str:
-        value = self.table.get(key, default)
-        if not isinstance(value, str) or not value:
-            raise ConfigError(f"{self.where(key)}: expected a non-empty string, got {value!r}")
-        return value
-
-    def boolean(self, key: str, default: bool) -> bool:
-        value = self.table.get(key, default)
-        if not isinstance(value, bool):
-            raise ConfigError(f"{self.where(key)}: expected true or false, got {value!r}")
-        return value
-
-    def strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-        value = self.table.get(key, list(default))
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise ConfigError(f"{self.where(key)}: expected a list of non-empty strings, got {value!r}")
-        return tuple(value)
-
-    def mapping(self, key: str) -> dict[str, Any]:
-        value = self.table.get(key, {})
-        if not isinstance(value, dict):
-            raise ConfigError(f"{self.where(key)}: expected a table, got {value!r}")
-        return value
-
-
-_KEYS = {
-    "core",
-    "plugins",
-    "staging",
-    "distributions",
-    "vendor",
-    "include-tests",
-    "full-syntax-check",
-    "tests",
-    "exclude",
-    "cache-dir",
-    "baseline",
-    "module-distributions",
-    "checks",
-    "restrictions",
-    "python",
+# How [tool.depgraph] words its errors: `<file>: tool.depgraph.<key>: ...`.
+_PHRASING = Phrasing(
+    unknown="{where}.{key}: unknown key (known: {known})",
+    missing="{where}.{key}: missing",
+    wrong="{where}.{key}: expected {expected}, got {value}",
+)
+_CORE = Kind(
+    'a folder of the repository ("libs/x", "." for the root) or false',
+    "str",
+    lambda v: v is False or (isinstance(v, str) and bool(v.strip("/"))),
+)
+_SCHEMA: Mapping[str, Kind] = {
+    "core": _CORE,
+    "plugins": STRINGS,
+    "staging": STRINGS,
+    "distributions": STRINGS,
+    "vendor": NONEMPTY,
+    "include-tests": BOOL,
+    "full-syntax-check": BOOL,
+    "tests": STRINGS,
+    "exclude": STRINGS,
+    "cache-dir": NONEMPTY,
+    "baseline": NONEMPTY,
+    "module-distributions": MAPPING,
+    "checks": MAPPING,
+    "restrictions": Kind(f"an array of tables ([[{TABLE}.restrictions]])", "list", ARRAY_OF_TABLES.test),
+    "python": NONEMPTY,
 }
-_RESTRICTION_KEYS = {
-    "name",
-    "from",
-    "from-modules",
-    "allow",
-    "allow-modules",
-    "deny",
-    "deny-modules",
-    "kinds",
+_RESTRICTION_SCHEMA: Mapping[str, Kind] = {
+    "name": NONEMPTY,
+    **dict.fromkeys(
+        ("from", "from-modules", "allow", "allow-modules", "deny", "deny-modules", "kinds"), STRINGS
+    ),
 }
 
 
-def _restrictions(path: Path, value: Any) -> tuple[Restriction, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ConfigError(
-            f"{path}: {TABLE}.restrictions: expected an array of tables ([[{TABLE}.restrictions]])"
-        )
+def _at(t: Table, key: str) -> str:
+    return f"{t.where}.{key}"
+
+
+def _strings(t: Table, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(t.get(key, default))
+
+
+def _restrictions(path: Path, value: list[dict[str, Any]]) -> tuple[Restriction, ...]:
     result: list[Restriction] = []
     names: set[str] = set()
     for index, table in enumerate(value):
-        r = _Reader(path, f"{TABLE}.restrictions[{index}]", table)
-        r.unknown(_RESTRICTION_KEYS)
+        r = Table(table, _RESTRICTION_SCHEMA, f"{path}: {TABLE}.restrictions[{index}]", _PHRASING).closed()
         if "name" not in table:
-            raise ConfigError(f"{r.where('name')}: missing (every restriction needs a name)")
-        name = r.string("name", "")
+            raise ConfigError(f"{_at(r, 'name')}: missing (every restriction needs a name)")
+        name: str = r.get("name")
         if name in names:
-            raise ConfigError(f"{r.where('name')}: duplicate restriction name {name!r}")
+            raise ConfigError(f"{_at(r, 'name')}: duplicate restriction name {name!r}")
         names.add(name)
         kinds: list[ImportKind] = []
-        for kind in r.strings("kinds"):
+        for kind in _strings(r, "kinds"):
             try:
                 kinds.append(ImportKind.from_label(kind))
             except KeyError:
                 allowed = ", ".join(k.label for k in SINGLE)
-                raise ConfigError(f"{r.where('kinds')}: unknown kind {kind!r} (one of: {allowed})") from None
+                raise ConfigError(f"{_at(r, 'kinds')}: unknown kind {kind!r} (one of: {allowed})") from None
         restriction = Restriction(
             name=name,
-            from_distributions=r.strings("from"),
-            from_modules=r.strings("from-modules"),
-            allow=r.strings("allow"),
-            allow_modules=r.strings("allow-modules"),
-            deny=r.strings("deny"),
-            deny_modules=r.strings("deny-modules"),
+            from_distributions=_strings(r, "from"),
+            from_modules=_strings(r, "from-modules"),
+            allow=_strings(r, "allow"),
+            allow_modules=_strings(r, "allow-modules"),
+            deny=_strings(r, "deny"),
+            deny_modules=_strings(r, "deny-modules"),
             kinds=tuple(kinds),
         )
         if not (restriction.from_distributions or restriction.from_modules):
-            raise ConfigError(f"{r.where('from')}: restriction {name!r} needs `from` or `from-modules`")
+            raise ConfigError(f"{_at(r, 'from')}: restriction {name!r} needs `from` or `from-modules`")
         if not (
             restriction.allow or restriction.allow_modules or restriction.deny or restriction.deny_modules
         ):
-            raise ConfigError(f"{r.where('deny')}: restriction {name!r} needs an allow or a deny list")
+            raise ConfigError(f"{_at(r, 'deny')}: restriction {name!r} needs an allow or a deny list")
         result.append(restriction)
     return tuple(result)
 
 
-def _checks(r: _Reader) -> Mapping[str, Level]:
+def _checks(r: Table) -> Mapping[str, Level]:
     levels = dict(DEFAULT_LEVELS)
-    for check, level in sorted(r.mapping("checks").items()):
+    for check, level in sorted(r.get("checks", {}).items()):
         if check not in DEFAULT_LEVELS:
-            raise ConfigError(f"{r.where('checks.' + check)}: unknown check (known: {', '.join(CHECK_IDS)})")
+            raise ConfigError(f"{_at(r, 'checks.' + check)}: unknown check (known: {', '.join(CHECK_IDS)})")
         try:
             levels[check] = Level(level)
         except ValueError:
             raise ConfigError(
-                f'{r.where("checks." + check)}: expected "error", "warn" or "off", got {level!r}'
+                f'{_at(r, "checks." + check)}: expected "error", "warn" or "off", got {level!r}'
             ) from None
     return MappingProxyType(levels)
 
 
-def _relative(r: _Reader, key: str, values: tuple[str, ...]) -> tuple[str, ...]:
+def _relative(r: Table, key: str, values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
         if Path(value).is_absolute() or ".." in Path(value).parts:
-            raise ConfigError(f"{r.where(key)}: {value!r} must be a path inside the repository")
+            raise ConfigError(f"{_at(r, key)}: {value!r} must be a path inside the repository")
     return tuple(v.rstrip("/") or "." for v in values)
 
 
-def _core(r: _Reader, table: Mapping[str, Any]) -> str | None:
+def _core(r: Table) -> str | None:
     """`core = "libs/x"` (that distribution's folder), `core = false` (no core); absent: the root's."""
-    if "core" not in table:
+    value = r.get("core", None)
+    if value is None:
         return None
-    value = table["core"]
-    if value is False:
-        return ""
-    if not isinstance(value, str) or not value.strip("/"):
-        raise ConfigError(
-            f'{r.where("core")}: expected a folder of the repository ("libs/x", "." for the root) or false, '
-            f"got {value!r}"
-        )
-    return _relative(r, "core", (value,))[0]
+    return "" if value is False else _relative(r, "core", (value,))[0]
 
 
 def load_config(root: Path) -> Config:
@@ -250,38 +216,37 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"{path}: no [{TABLE}] table")
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: {TABLE}: expected a table")
-    r = _Reader(path, TABLE, table)
-    r.unknown(_KEYS)
+    r = Table(table, _SCHEMA, f"{path}: {TABLE}", _PHRASING).closed()
     project = data.get("project", {})
     if not isinstance(project, dict):
         raise ConfigError(f"{path}: project: expected a table")
     module_distributions: dict[str, str] = {}
-    for name, dist in sorted(r.mapping("module-distributions").items()):
+    for name, dist in sorted(r.get("module-distributions", {}).items()):
         if not all(part.isidentifier() for part in name.split(".")):
-            raise ConfigError(f"{r.where('module-distributions.' + name)}: not a dotted module name")
+            raise ConfigError(f"{_at(r, 'module-distributions.' + name)}: not a dotted module name")
         if not isinstance(dist, str) or not dist:
-            raise ConfigError(f"{r.where('module-distributions.' + name)}: expected a distribution name")
+            raise ConfigError(f"{_at(r, 'module-distributions.' + name)}: expected a distribution name")
         module_distributions[name] = dist
     return Config(
         root=root,
         pyproject=path,
         project=MappingProxyType(project),
-        staging=_relative(r, "staging", r.strings("staging")),
-        plugins=_relative(r, "plugins", r.strings("plugins")),
-        core=_core(r, table),
-        distributions=_relative(r, "distributions", r.strings("distributions")),
-        vendor=_relative(r, "vendor", (r.string("vendor", "vendor"),))[0],
-        include_tests=r.boolean("include-tests", False),
-        full_syntax_check=r.boolean("full-syntax-check", False),
-        tests=r.strings("tests", ("tests", "test")),
-        exclude=r.strings("exclude"),
-        cache_dir=r.string("cache-dir", ".depgraph-cache"),
-        baseline=r.string("baseline", "depgraph-baseline.json"),
+        staging=_relative(r, "staging", _strings(r, "staging")),
+        plugins=_relative(r, "plugins", _strings(r, "plugins")),
+        core=_core(r),
+        distributions=_relative(r, "distributions", _strings(r, "distributions")),
+        vendor=_relative(r, "vendor", (r.get("vendor", "vendor"),))[0],
+        include_tests=r.get("include-tests", False),
+        full_syntax_check=r.get("full-syntax-check", False),
+        tests=_strings(r, "tests", ("tests", "test")),
+        exclude=_strings(r, "exclude"),
+        cache_dir=r.get("cache-dir", ".depgraph-cache"),
+        baseline=r.get("baseline", "depgraph-baseline.json"),
         module_distributions=MappingProxyType(module_distributions),
         checks=_checks(r),
-        restrictions=_restrictions(path, table.get("restrictions", [])),
-        python=r.string("python", "-") if "python" in table else None,
-        python_where=r.where("python"),
+        restrictions=_restrictions(path, r.get("restrictions", [])),
+        python=r.get("python", None),
+        python_where=_at(r, "python"),
     )
 
 
