@@ -269,7 +269,8 @@ def table(rows: list[Row]) -> list[tuple[str, ...]]:
 
 
 def to_text(rows: list[Row], python: str | None = None) -> str:
-    """The table as text; `python`: the environment the installed closures were read from (None: none)."""
+    """The table as text; `python`: the environment the installed closures were read from (None: none;
+    the text says which case it is, not the path, so that it is the same on every machine)."""
     cells = [HEADERS, *table(rows)]
     widths = [max(len(c[i]) for c in cells) for i in range(len(HEADERS))]
     right = {2, 3, 4, 5, 6}
@@ -289,8 +290,9 @@ def to_text(rows: list[Row], python: str | None = None) -> str:
         )
     else:
         lines.append(
-            f"installed dists/size: requirement closure from pyproject.toml and {python}'s metadata;"
+            "installed dists/size: requirement closure from pyproject.toml and the installed metadata"
         )
+        lines.append("  of the environment named (--python PATH or the `python` key);")
     lines.append(f"all: every extra but development ones ({', '.join(sorted(DEV_EXTRAS))})")
     return "\n".join(lines) + "\n"
 

@@ -96,7 +96,7 @@ def _findings(findings: tuple[Finding, ...], titles: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _footprint(rows: list[Row]) -> str:
+def _footprint(rows: list[Row], python: str | None) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in HEADERS)
     body = []
     for cells in table(rows):
@@ -107,8 +107,15 @@ def _footprint(rows: list[Row]) -> str:
         body.append(f"<tr>{''.join(tds)}</tr>")
     note = (
         "<p>modules and lines: first-party import closure (top-level, deferred, guarded and dynamic imports; "
-        "not type-checking ones). Installed: the requirement closure from pyproject.toml and the installed "
-        "metadata, with its size on disk. <em>all</em> = with every extra but development ones (test, dev, "
+        "not type-checking ones). Installed: the requirement closure from pyproject.toml and "
+        + (
+            "the installed metadata of the environment named with --python (or the <code>python</code> "
+            "key), with its size on disk. "
+            if python
+            else "no environment named (--python PATH or the <code>python</code> key): third-party "
+            "requirements count as not installed. "
+        )
+        + "<em>all</em> = with every extra but development ones (test, dev, "
         "docs, ...); <em>without X</em> leaves out the staging distribution X and what only X brings.</p>"
     )
     return f'<table class="footprint"><tr>{head}</tr>{"".join(body)}</table>{note}'
@@ -178,6 +185,7 @@ def render_page(
     extra: tuple[sections.Section, ...] = (),
 ) -> str:
     """The whole page; the same repository gives the same bytes (no dates, everything sorted)."""
+    env = graph.environment.python
     from depgraph.base.catalog import TITLES  # noqa: PLC0415
 
     core = next((d.name for d in graph.distributions if d.origin is Origin.CORE), graph.root.name)
@@ -206,7 +214,7 @@ def render_page(
         f"{_svg(drawing)}</section>\n"
         f'<section id="findings"><h2>Findings ({len(result.findings)})</h2>'
         f"{_findings(result.findings, dict(TITLES))}</section>\n"
-        f'<section id="footprint"><h2>Footprint</h2>{_footprint(footprint)}</section>\n'
+        f'<section id="footprint"><h2>Footprint</h2>{_footprint(footprint, env)}</section>\n'
         f'<section id="distributions"><h2>Distributions</h2>{_distributions(graph, include_tests)}'
         "</section>\n"
         f"{''.join(sections.render(x) for x in extra)}"
