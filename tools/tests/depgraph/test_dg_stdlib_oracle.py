@@ -8,7 +8,8 @@ suppressions; for files it rejects, the fast extractor must report an error too,
 
 `make test` compares a fixed sample (one file in SAMPLE, chosen by a hash of its path under the stdlib
 folder: the same files on every run with this Python) and the hard files named in HARD; the whole library
-(about 1,800 files and 15 s of CPU on Python 3.11) is the `slow` test, which `make test-all` runs.
+(about 1,800 files and 15 s of CPU on Python 3.11) is the `slow` test, which `make test-all` runs (and so
+CI: `.ci/run`).
 """
 
 from __future__ import annotations
