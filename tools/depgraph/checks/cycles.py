@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 
-from depgraph.base.model import Edge
+from depgraph.base.model import Edge, Finding, Level
+from depgraph.checks.base import finding
 from depgraph.checks.suppress import Suppressor
 
 
@@ -75,3 +76,14 @@ def _shortest_back(successors: dict[str, list[str]], start: str, inside: set[str
     path.append(start)
     path.reverse()
     return tuple(path)
+
+
+def cycle_finding(  # noqa: PLR0917 - the parts of one finding, each named at the call
+    check: str, level: Level, message: str, names: str, hops: list[Edge], chain: list[str], hint: str
+) -> Finding:
+    """The finding of one cycle: at its first hop's import, keyed by the cycle's names, every hop in the
+    chain."""
+    first = hops[0]
+    return finding(
+        check, level, first.path, first.line, message, key=names, text=first.text, chain=chain, hint=hint
+    )

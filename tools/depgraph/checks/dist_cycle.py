@@ -20,8 +20,8 @@ from itertools import pairwise
 from depgraph.base import catalog
 from depgraph.base.imports import ImportKind
 from depgraph.base.model import Edge, Finding, Level
-from depgraph.checks.base import View, finding, hop, silence_hint
-from depgraph.checks.cycles import cycles_through_edges
+from depgraph.checks.base import View, hop, silence_hint
+from depgraph.checks.cycles import cycle_finding, cycles_through_edges
 from depgraph.checks.requirements import declared
 from depgraph.checks.suppress import Suppressor
 
@@ -76,26 +76,16 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
         message = f"distributions depend on one another in a cycle: {names}"
         if extra:
             message += f" (the cycle's strongly connected component also holds: {', '.join(extra)})"
-        first = hops[0]
         chain = [
             f"{a} -> {b} (declared): `{e.text}` ({e.path}:{e.line})"
             if e in declared_edges
             else f"{a} -> {b} (import): {hop(e)}"
             for (a, b), e in zip(pairwise(cycle), hops, strict=True)
         ]
-        found.append(
-            finding(
-                ID,
-                level,
-                first.path,
-                first.line,
-                message,
-                key=names,
-                text=first.text,
-                chain=chain,
-                hint="invert one dependency (move the shared code down into the distribution both need, "
-                "or drop a declaration nothing needs); "
-                f"or {silence_hint(ID)} of one hop (in pyproject.toml, on the requirement's line)",
-            )
+        hint = (
+            "invert one dependency (move the shared code down into the distribution both need, "
+            "or drop a declaration nothing needs); "
+            f"or {silence_hint(ID)} of one hop (in pyproject.toml, on the requirement's line)"
         )
+        found.append(cycle_finding(ID, level, message, names, hops, chain, hint))
     return found

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from depgraph.base import catalog
 from depgraph.base.model import Edge, Finding, Level
-from depgraph.checks.base import View, finding, hop, silence_hint
-from depgraph.checks.cycles import cycles_through_edges
+from depgraph.checks.base import View, hop, silence_hint
+from depgraph.checks.cycles import cycle_finding, cycles_through_edges
 from depgraph.checks.suppress import Suppressor
 
 CHECK = catalog.IMPORT_CYCLE
@@ -37,20 +37,9 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
         message = f"import cycle at import time: {names}"
         if len(members) > len(cycle) - 1:
             message += f" ({len(members)} modules import one another in a circle; this is the shortest cycle)"
-        first = hops[0]
-        found.append(
-            finding(
-                ID,
-                level,
-                first.path,
-                first.line,
-                message,
-                key=names,
-                text=first.text,
-                chain=[hop(e) for e in hops],
-                hint="move one import into the function that needs it, or the shared code into a third "
-                "module; "
-                f"or {silence_hint(ID)} of one hop",
-            )
+        hint = (
+            "move one import into the function that needs it, or the shared code into a third module; "
+            f"or {silence_hint(ID)} of one hop"
         )
+        found.append(cycle_finding(ID, level, message, names, hops, [hop(e) for e in hops], hint))
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import Counter
+from collections.abc import Callable
 from operator import attrgetter, countOf
 from pathlib import Path
 from typing import Any
@@ -74,12 +75,13 @@ def summary(graph: Graph) -> dict[str, Any]:
     }
 
 
+def _graph_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--root, --python, --no-cache, --jobs and --format, which both commands take."""
+    return _ROOT(PYTHON(NO_CACHE(_JOBS(_FORMAT(command)))))
+
+
 @click.command()
-@_ROOT
-@PYTHON
-@NO_CACHE
-@_JOBS
-@_FORMAT
+@_graph_options
 @click.option("--time", "show_time", is_flag=True, help="Also print the build time (to stderr).")
 def stats(root: Path | None, no_cache: bool, jobs: int | None, fmt: str, show_time: bool) -> None:
     """Build the import graph and print what it holds."""
@@ -107,11 +109,7 @@ def stats(root: Path | None, no_cache: bool, jobs: int | None, fmt: str, show_ti
 
 
 @click.command()
-@_ROOT
-@PYTHON
-@NO_CACHE
-@_JOBS
-@_FORMAT
+@_graph_options
 @click.option(
     "--module", "modules", multiple=True, metavar="PREFIX", help="Only importers under this module."
 )
