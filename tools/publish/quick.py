@@ -35,29 +35,32 @@ VERSION = 1
 
 @dataclass(frozen=True)
 class Source:
-    """What the source looks like now: branch tips, a digest of its tags, a digest of the rules."""
+    """What the source looks like now: branch tips, a digest of its tags, a digest of the rules; and the
+    tags themselves (name -> the commit they point at), which the whole run publishes from."""
 
     heads: dict[str, str]
     tags: str
     rules: str
+    tag_targets: dict[str, str]
 
 
 def read_source(rules: Rules) -> Source:
-    text = git.out(
-        ["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/", "refs/tags/"], rules.root
-    )
-    heads, tags = {}, []
+    fields = "--format=%(objectname) %(refname) %(*objectname)"
+    text = git.out(["for-each-ref", fields, "refs/heads/", "refs/tags/"], rules.root)
+    heads, tags, targets = {}, [], {}
     for line in text.splitlines():
-        sha, ref = line.split(" ", 1)
+        sha, ref, peeled = [*line.split(" "), ""][:3]
         if ref.startswith("refs/heads/"):
             heads[ref[len("refs/heads/") :]] = sha
         else:
-            tags.append(line)
+            tags.append(f"{sha} {ref}")
+            targets[ref[len("refs/tags/") :]] = peeled or sha
     digest = hashlib.sha1()
     for path in (rules.path, rules.root / "pyproject.toml"):
         digest.update(path.read_bytes() if path.exists() else b"")
         digest.update(b"\0")
-    return Source(heads, hashlib.sha1("\n".join(sorted(tags)).encode()).hexdigest(), digest.hexdigest())
+    tags_digest = hashlib.sha1("\n".join(sorted(tags)).encode()).hexdigest()
+    return Source(heads, tags_digest, digest.hexdigest(), targets)
 
 
 def local_ref(repo: Path, ref: str) -> str | None:

@@ -81,9 +81,8 @@ def sync_all(
     # Shared by all packages: one graph of the source history, and the quick check of what is unchanged.
     source = quick.read_source(rules)
     shared = shared_history(rules, packages, source)
-    options = replace(
-        options, history=shared, heads=source.heads, walks=shared_walks(rules, packages, source, shared)
-    )
+    walks = shared_walks(rules, packages, source, shared)
+    options = replace(options, history=shared, heads=source.heads, tags=source.tag_targets, walks=walks)
     unchanged = {} if options.force else quick.unchanged(rules, packages, shared, source)
     syncs: dict[str, PackageSync] = {}
     pinned = {d for p in packages if p.pin == "commit" for d in p.dependencies}

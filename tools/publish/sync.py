@@ -30,6 +30,7 @@ class Options:
     # The source branch tips, read once at the start of the run: every package publishes from the same
     # source state even when a branch moves meanwhile (None: read each when needed).
     heads: dict[str, str] | None = None
+    tags: dict[str, str] | None = None  # the source tags (name -> commit), read once at the start likewise
     walks: SharedWalks | None = None  # full walks shared by the packages of a run (publish.walk)
 
 
@@ -161,6 +162,7 @@ class PackageSync:
                 known,
                 forced=self.forced,
                 load_known=lambda: self._load_known(repo, known),
+                source_tags=self.options.tags,
             ):
                 commits = [f"{t.new[:7]} <- {t.source_tag}"]
                 result.updates.append(

@@ -39,12 +39,17 @@ def plan(
     *,
     forced: Callable[[str], bool],
     load_known: Callable[[], None],
+    source_tags: dict[str, str] | None = None,
 ) -> list[TagUpdate]:
-    """The tags to create (or, when forced by name, to move). Published tags never move otherwise."""
+    """The tags to create (or, when forced by name, to move). Published tags never move otherwise.
+    `source_tags` (name -> commit) are the source's tags as the run read them at its start (read now
+    when None)."""
     assert rule.tags is not None
     updates = []
     mapped: dict[str, str] = {}
-    for name, target in sorted(dest.refs(source, "refs/tags/").items()):
+    if source_tags is None:
+        source_tags = dest.refs(source, "refs/tags/")
+    for name, target in sorted(source_tags.items()):
         new_name = rule.tags.map(name)
         if new_name is None:
             continue

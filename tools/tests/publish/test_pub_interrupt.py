@@ -195,3 +195,20 @@ def test_a_source_branch_that_moves_mid_run_does_not_change_what_the_run_publish
     # The next run publishes the new commit of both.
     assert publish(repo.path, "sync") == 0
     assert log(tmp_path / "dest/prov.git", "%s", "-1", "main") == ["both: later"]
+
+
+def test_a_tag_made_mid_run_waits_for_the_next_run(tmp_path: Path) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    grow(repo, 300)  # enough commits of fw for a pack, so the run pauses after writing it
+    run = Run(repo.path, tmp_path, "after-pack")
+    run.wait_paused()  # fw (published first) has its branch split; its tags are not planned yet
+    repo.git("tag", "v1.2.3", "main")
+    code, out, err = run.resume()
+    assert code == 0, out + err
+    assert "v0.2.3" not in dest_tags(tmp_path / "dest/fw.git")  # the tags the run read at its start
+    assert publish(repo.path, "sync") == 0
+    assert "v0.2.3" in dest_tags(tmp_path / "dest/fw.git")
+
+
+def dest_tags(repo: Path) -> list[str]:
+    return subprocess.run(["git", "tag"], cwd=repo, capture_output=True, text=True, check=True).stdout.split()
