@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import MappingProxyType
 
 from depgraph.base.imports import SINGLE, ImportKind
@@ -28,7 +29,14 @@ class Check:
     configurable: bool = True  # has a key in [tool.depgraph.checks]
 
     def counts(self, kind: ImportKind) -> bool:
-        return all(part in self.kinds for part in kind.parts)
+        return _counted(self.kinds, kind)
+
+
+@cache
+def _counted(kinds: tuple[ImportKind, ...], kind: ImportKind) -> bool:
+    """Whether every single kind `kind` has is among `kinds` (asked once per edge of a check: 150k times on
+    a large repository, where `ImportKind.parts` alone took 0.6 s)."""
+    return all(part in kinds for part in kind.parts)
 
 
 _NOT_GUARDED = tuple(k for k in SINGLE if k not in (ImportKind.GUARDED, ImportKind.TYPE_CHECKING))

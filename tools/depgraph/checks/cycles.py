@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
-from graphlib import CycleError, TopologicalSorter
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import pairwise
 
 from depgraph.base.model import Edge, Finding, Level
@@ -20,23 +19,59 @@ def shortest_cycles(pairs: Iterable[tuple[str, str]]) -> list[tuple[tuple[str, .
     for source, target in sorted(set(pairs)):
         if source != target:
             successors.setdefault(source, []).append(target)
-    try:  # the common case, no cycle at all, costs no networkx import (a tenth of a second)
-        TopologicalSorter(successors).prepare()
-    except CycleError:
-        pass
-    else:
-        return []
-    import networkx as nx  # noqa: PLC0415 - kept off the start-up path
-
-    graph = nx.DiGraph()
-    graph.add_edges_from((s, t) for s, targets in successors.items() for t in targets)
     result: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-    for component in nx.strongly_connected_components(graph):
-        if len(component) < 2:
-            continue
+    for component in strongly_connected(successors):
         members = tuple(sorted(component))
         result.append((members, _shortest_back(successors, members[0], set(component))))
     return sorted(result)
+
+
+def strongly_connected(successors: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one node (Tarjan's algorithm, iterative).
+
+    On plain dicts rather than networkx's: on 16,700 modules and 60,000 pairs building a `DiGraph` and
+    importing networkx took 0.5 s, this takes 0.03 s; the components are the same sets whichever algorithm
+    finds them (the tests compare with networkx's on random graphs).
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    empty: Sequence[str] = ()
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors.get(root, empty)))]
+        while work:
+            node, targets = work[-1]
+            for target in targets:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(successors.get(target, empty))))
+                    break
+                if target in on_stack and index[target] < low[node]:
+                    low[node] = index[target]
+            else:
+                work.pop()
+                if work and low[node] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[node]
+                if low[node] == index[node]:
+                    component: list[str] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(component)
+    return found
 
 
 def cycles_through_edges(

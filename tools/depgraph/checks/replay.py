@@ -2,10 +2,11 @@
 
 `findings-v<FORMAT>.marshal` in the cache folder holds the results of the last `check` (its findings,
 the checks that ran, the suppressed count and the summary's counts) under a key and an index of files:
-- the key: this format, the Python version, depgraph's own code and the libraries whose answers decide
-  findings (`packaging`, `networkx`: their files' stats), the `--only` checks, and the graph cache's
-  context key (`depgraph.graph.snapshot.context_key`: the configuration, the distributions with their
-  declared requirements, every module's name and path, the environment named with `--python`);
+- the key: this format, the Python version, depgraph's own code and the library whose answers decide
+  findings (`packaging`: requirements, markers, versions), by their files' stats, the `--only` checks,
+  and the graph cache's context key (`depgraph.graph.snapshot.context_key`: the configuration, the
+  distributions with their declared requirements, every module's name and path, the environment named
+  with `--python`);
 - the index: every module's stat and content digest, and every other file the run read (manifests,
   requirements files, the files a suppression comment was looked for in: `depgraph.base.reads`).
 A run whose key is the stored one replays the results when every indexed file is unchanged: its stat is
@@ -64,7 +65,7 @@ def _code() -> list[tuple[str, int, int]]:
 
     here = Path(__file__).resolve().parent.parent
     files = sorted(str(p) for p in here.rglob("*.py"))
-    for library in ("packaging", "networkx"):
+    for library in ("packaging",):
         spec = find_spec(library)
         if spec is not None and spec.origin:
             files.append(spec.origin)

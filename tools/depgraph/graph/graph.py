@@ -7,7 +7,7 @@ import storage`), else `pkg`; every target is then classified (core, staging, fi
 stdlib, unknown; see `depgraph.graph.classify`). A test importing a helper by its bare name (`import
 fixtures`, which pytest's rootdir insertion makes work) reaches that helper in its own distribution's tests
 folders.
-No graph library here: the checks bring networkx when they need algorithms.
+No graph library here (the cycle checks work on plain dicts: `depgraph.checks.cycles`).
 """
 
 from __future__ import annotations
