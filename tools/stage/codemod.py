@@ -32,7 +32,10 @@ from pathlib import Path
 import libcst as cst
 import tomlkit
 from libcst.helpers import get_full_name_for_node
+from packaging.requirements import InvalidRequirement, Requirement
 from tomlkit.items import String, StringType
+
+from depgraph.discover.workspace import normalize
 
 _IMPORTERS = frozenset({"import_module", "importlib.import_module"})
 _ENTRY_TABLES = ("scripts", "gui-scripts")
@@ -45,7 +48,8 @@ class Change:
     path: str  # repository-relative, POSIX
     before: str
     after: str
-    count: int
+    count: int  # places rewritten
+    declared: str = ""  # a pyproject.toml: the requirement added to its [project] dependencies
 
     def diff(self) -> str:
         return "".join(
@@ -362,6 +366,27 @@ def rewrite_pyproject(text: str, old: str, new: str) -> tuple[str, int]:
     doc = tomlkit.parse(text)
     count = sum(_retarget(table, old, new) for table in entry_point_groups(doc))
     return (tomlkit.dumps(doc), count) if count else (text, 0)
+
+
+def declare(text: str, name: str) -> str | None:
+    """A pyproject.toml's text with `name` added to its `[project] dependencies`; None when it is
+    declared there already or there is no such list (dynamic dependencies, another backend's table)."""
+    doc = tomlkit.parse(text)
+    project = doc.get("project")
+    deps = project.get("dependencies") if isinstance(project, dict) else None
+    if not isinstance(deps, list):
+        return None
+    if any(normalize(_requirement_name(str(d))) == normalize(name) for d in deps):
+        return None
+    deps.append(name)
+    return tomlkit.dumps(doc)
+
+
+def _requirement_name(text: str) -> str:
+    try:
+        return Requirement(text).name
+    except InvalidRequirement:
+        return ""
 
 
 def plan_changes(

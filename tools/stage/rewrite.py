@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from depgraph.discover.config import load_config
-from depgraph.discover.workspace import load_workspace
+from depgraph.discover.workspace import Workspace, load_workspace
 from stage import codemod
 from stage.apply import earlier, git
 from stage.errors import StageError
@@ -81,17 +81,47 @@ def plan_rewrite(root: Path, package: str | None) -> Result:
     """What rewrite-imports would change, computed without changing anything."""
     move = recorded_move(root, package)
     require_clean(root, "`stage apply`")
-    config = load_config(root)
-    modules = {m.path: (m.name, m.is_package) for m in load_workspace(root, config).modules}
+    workspace = load_workspace(root, load_config(root))
+    modules = {m.path: (m.name, m.is_package) for m in workspace.modules}
     try:
         changes = codemod.plan_changes(root, tracked_files(root, {move.shim}), modules, move.old, move.new)
     except ValueError as error:
         raise StageError(f"{error}; nothing was rewritten") from None
-    return Result(move, tuple(changes))
+    return Result(move, tuple(_declared(root, workspace, move, changes)))
+
+
+def _declared(
+    root: Path, workspace: Workspace, move: Move, changes: list[codemod.Change]
+) -> list[codemod.Change]:
+    """The changes, plus the new distribution declared by every distribution whose library code now
+    imports it by name (it reached it through the core before: depgraph would call it undeclared)."""
+    new = next((d for d in workspace.distributions if d.root == move.target), None)
+    if new is None:
+        return changes
+    by_path = {m.path: m for m in workspace.modules}
+    importers = {
+        by_path[c.path].distribution
+        for c in changes
+        if c.path in by_path and not by_path[c.path].is_test and by_path[c.path].distribution != new.name
+    }
+    found = {c.path: c for c in changes}
+    for dist in workspace.distributions:
+        if dist.name not in importers or not dist.pyproject:
+            continue
+        change = found.get(dist.pyproject)
+        before = change.before if change else (root / dist.pyproject).read_bytes().decode("utf-8")
+        after = codemod.declare(change.after if change else before, new.name)
+        if after is not None:
+            found[dist.pyproject] = codemod.Change(
+                dist.pyproject, before, after, change.count if change else 0, new.name
+            )
+    return [found[path] for path in sorted(found)]
 
 
 def write(root: Path, result: Result, say: Say) -> None:
     for change in result.changes:
         (root / change.path).write_bytes(change.after.encode("utf-8"))
-        say(f"{change.path}: {change.count} rewritten")
+        declared = f"[project] dependencies += {change.declared!r}" if change.declared else ""
+        rewritten = f"{change.count} rewritten" if change.count else ""
+        say(f"{change.path}: {', '.join(filter(None, (rewritten, declared)))}")
     git(root, "add", "--", *(change.path for change in result.changes))

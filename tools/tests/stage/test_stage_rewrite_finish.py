@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 from dg_fixtures import make_repo, pyproject
-from test_stage_apply import environment, git, sh
-from test_stage_plan import STAGE
+from test_stage_apply import BIN, apply, environment, git, sh
+from test_stage_plan import STAGE, repo
 
 pytestmark = pytest.mark.xdist_group("stage-story")  # one repository, built once, for every test here
 
@@ -30,6 +30,11 @@ foo-run = "app.providers.foo.impl:run"  # the provider's command
 staging = ["staging/*"]
 distributions = ["plug"]
 vendor = "vendor"
+
+[[tool.depgraph.restrictions]]
+name = "foo-stands-alone"
+from-modules = ["app.providers.foo"]
+deny-modules = ["app.main"]
 """
 MAIN = '''\
 """Reaches foo through its old path, in every spelling."""
@@ -142,9 +147,9 @@ AFTER = {  # every file rewrite-imports changes, whole: what it does not rewrite
     "tests/test_app.py": TEST_APP.replace("import app.providers.foo.impl", "import foo.impl")
     .replace('"app.providers.foo.impl.run"', '"foo.impl.run"')
     .replace("assert app.providers.foo.impl.run()", "assert foo.impl.run()"),
-    "plug/pyproject.toml": FILES["plug/pyproject.toml"].replace(
-        "'app.providers.foo.impl:run'", "'foo.impl:run'"
-    ),
+    "plug/pyproject.toml": FILES["plug/pyproject.toml"]  # it imports foo by name now: it declares it
+    .replace("'app.providers.foo.impl:run'", "'foo.impl:run'")
+    .replace('dependencies = ["app"]', 'dependencies = ["app", "foo"]'),
     "plug/plug/__init__.py": "from foo.sub import mod  # a subpackage, directly\n\nVALUE = mod.value\n",
     "pyproject.toml": None,  # only the entry point line: checked on its own
 }
@@ -172,6 +177,7 @@ class Story:
     steps: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)
     files: dict[str, dict[str, str]] = field(default_factory=dict)  # step -> path -> text after it
     tests: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)  # the core's tests
+    checks: dict[str, subprocess.CompletedProcess[str]] = field(default_factory=dict)  # depgraph check
     status: dict[str, str] = field(default_factory=dict)  # git status --porcelain after each step
 
 
@@ -213,12 +219,14 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
     step(story, "dry-run", "rewrite-imports", "--dry-run")
     step(story, "rewrite", "rewrite-imports", "app.providers.foo", commit=True)
     story.tests["rewritten"] = core_tests(story, strict=True)
+    story.checks["rewritten"] = sh(root, env, str(BIN / "depgraph"), "check", "--no-cache")
     step(story, "rewrite-again", "rewrite-imports")
     (root / "scratch.txt").write_text("not committed\n")
     step(story, "finish-dirty", "finish")
     (root / "scratch.txt").unlink()
     step(story, "finish", "finish", commit=True)
     story.tests["finished"] = core_tests(story, strict=True)
+    story.checks["finished"] = sh(root, env, str(BIN / "depgraph"), "check", "--no-cache")
     step(story, "finish-again", "finish")
     yield story
 
@@ -276,7 +284,7 @@ def test_rewrite_says_each_file_and_keeps_everything_else_byte_for_byte(story: S
         "stage: app/main.py: 6 rewritten\n"
         "stage: app/providers/registry.py: 1 rewritten\n"
         "stage: plug/plug/__init__.py: 1 rewritten\n"
-        "stage: plug/pyproject.toml: 1 rewritten\n"
+        "stage: plug/pyproject.toml: 1 rewritten, [project] dependencies += 'foo'\n"
         "stage: pyproject.toml: 1 rewritten\n"
         "stage: tests/test_app.py: 3 rewritten\n"
         "stage: rewrote 16 imports of app.providers.foo to foo in 8 files; staged in git: review with "
@@ -294,6 +302,8 @@ def test_rewrite_says_each_file_and_keeps_everything_else_byte_for_byte(story: S
     assert inside == "from .. import impl  # relative, inside: left alone\n"
     tests = story.tests["rewritten"]
     assert tests.returncode == 0 and "2 passed" in tests.stdout, tests.stdout + tests.stderr
+    check = story.checks["rewritten"]
+    assert check.returncode == 0 and "0 errors" in check.stdout, check.stdout + check.stderr
 
 
 def test_a_rerun_changes_nothing_and_says_so(story: Story) -> None:
@@ -322,13 +332,17 @@ def test_finish_removes_the_shim_and_the_core_passes_without_it(story: Story) ->
     assert done.stdout == (
         "stage: removed the shim app/providers/foo/__init__.py (git rm)\n"
         "stage: pyproject.toml: [project] dependencies keeps 'foo': the core imports it (app/direct.py:2)\n"
+        "stage: pyproject.toml: restriction 'foo-stands-alone' from-modules -= app.providers.foo\n"
         "stage: pyproject.toml: marked the move finished in [[tool.stage.moved]]\n"
         "stage: app.providers.foo is gone; import foo. Staged in git: review with `git diff --cached`\n"
     )
     assert not (story.root / "app/providers/foo").exists()
     assert (story.root / "pyproject.toml").read_text().endswith('release = "2.0"\nfinished = true\n')
+    assert 'from-modules = ["foo"]' in (story.root / "pyproject.toml").read_text()
     tests = story.tests["finished"]
     assert tests.returncode == 0 and "2 passed" in tests.stdout, tests.stdout + tests.stderr
+    check = story.checks["finished"]
+    assert check.returncode == 0 and "0 errors" in check.stdout, check.stdout + check.stderr
 
 
 def test_a_finished_move_says_so(story: Story) -> None:
@@ -336,3 +350,23 @@ def test_a_finished_move_says_so(story: Story) -> None:
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout == "stage: app.providers.foo is already finished (foo, staging/foo)\n"
     assert story.status["finish-again"] == ""
+
+
+def test_finish_drops_the_dependency_only_the_shim_needed(tmp_path: Path, git_env: dict[str, str]) -> None:
+    root = repo(tmp_path, {})  # nothing imports app.providers.foo: finish can follow apply at once
+    done = apply(root, "app/providers/foo", "--to", "staging/foo", "--release", "2.0")
+    assert done.returncode == 0, done.stderr
+    assert 'dependencies = ["foo"]' in (root / "pyproject.toml").read_text()
+    subprocess.run(["git", "commit", "-qm", "stage apply"], cwd=root, check=True)
+    done = subprocess.run(
+        [STAGE, "finish", "app/providers/foo", "--root", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, ""), done.stdout
+    assert (
+        "stage: pyproject.toml: [project] dependencies -= 'foo' (only the shim imported it)\n" in done.stdout
+    )
+    assert "dependencies = []" in (root / "pyproject.toml").read_text()
+    assert not (root / "app/providers/foo").exists()
