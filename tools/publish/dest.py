@@ -82,13 +82,6 @@ def ensure_destination(rule: PackageRule) -> bool:
     return True
 
 
-def fetch(repo: Path, rule: PackageRule, retries: int, delay: float, log: Callable[[str], None]) -> None:
-    """Mirror the destination's branches and tags under refs/dest/ (pruning what it no longer has)."""
-    from publish import remote  # noqa: PLC0415  (GitPython: loaded only by runs that fetch or push)
-
-    remote.fetch(repo, rule, retries, delay, log)
-
-
 def refs(repo: Path, prefix: str) -> dict[str, str]:
     """name -> sha of the refs under a prefix (tags peeled to what they point at)."""
     text = git.out(["for-each-ref", "--format=%(refname) %(objectname) %(*objectname)", prefix], repo)
@@ -148,18 +141,3 @@ def record_push(repo: Path, updates: list[tuple[str, str]]) -> None:
     """Remember what the destination now holds, so the next fetch negotiates from it."""
     lines = "".join(f"update {DEST_NS}{ref[len('refs/') :]} {new}\n" for ref, new in sorted(updates))
     git.run(["update-ref", "--stdin"], repo, input=lines.encode())
-
-
-def push(
-    repo: Path,
-    rule: PackageRule,
-    updates: list[tuple[str, str, str | None, bool]],
-    *,
-    retries: int,
-    delay: float,
-    log: Callable[[str], None],
-) -> dict[str, bool]:
-    """One atomic push of (ref, new sha, expected old sha or None, forced) updates (publish.remote.push)."""
-    from publish import remote  # noqa: PLC0415  (GitPython: loaded only by runs that fetch or push)
-
-    return remote.push(repo, rule, updates, retries=retries, delay=delay, log=log)

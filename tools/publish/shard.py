@@ -5,7 +5,7 @@ were added or removed, put it in the same job. A shard also publishes the siblin
 depend on (as ``--package`` does), before them: the split is deterministic, so that job pushes exactly the
 commits the dependency's own shard pushes, and a dependant's pin never waits for another job. When two jobs
 push the same dependency at once, the one that loses finds the destination at exactly what it would push,
-which publish counts as done (dest.push).
+which publish counts as done (remote.push).
 """
 
 from __future__ import annotations

@@ -207,7 +207,9 @@ class PackageSync:
                         )
                         return
         pause.point("before-push", rule.name)
-        already = dest.push(
+        from publish import remote  # noqa: PLC0415  (GitPython: loaded only by runs that fetch or push)
+
+        already = remote.push(
             repo,
             rule,
             [(u.ref, u.new, u.old, u.forced) for u in result.updates],
@@ -226,7 +228,9 @@ class PackageSync:
         local = rule.local_destination
         if self.options.dry_run and local is not None and rule.create and not local.exists():
             return dest.Published({}, {}, {}, {})
-        dest.fetch(repo, rule, self.rules.retries, self.rules.retry_delay, self.log)
+        from publish import remote  # noqa: PLC0415  (GitPython: loaded only by runs that fetch or push)
+
+        remote.fetch(repo, rule, self.rules.retries, self.rules.retry_delay, self.log)
         return dest.published(repo, self.rules.trailer)
 
     def _check_heads(self, repo: Path, cat: CatFile, pub: dest.Published) -> tuple[list[Refusal], bool]:
