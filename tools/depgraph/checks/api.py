@@ -43,12 +43,15 @@ def collect(
     only: tuple[str, ...] = (),
     workspace: Workspace | None = None,
     info: BuildInfo | None = None,
-) -> tuple[GraphLike, CheckResult]:
-    """The graph of the repository and the results of its checks (those in `only`, else all)."""
+    syntax: bool = True,
+) -> tuple[Graph, CheckResult]:
+    """The graph of the repository and the results of its checks (those in `only`, else all); with
+    `syntax`, every file's syntax errors when `full-syntax-check` is on (`check` reports them; the
+    drawings and the report page do not look for them)."""
     from depgraph.graph.graph import build_graph  # noqa: PLC0415 - lazy: start-up time
 
     graph = build_graph(config.root, config, use_cache=use_cache, jobs=jobs, info=info, workspace=workspace)
-    if config.full_syntax_check and (not only or PARSE_ERROR.id in only):
+    if syntax and config.full_syntax_check and (not only or PARSE_ERROR.id in only):
         graph = with_syntax_errors(graph, config, use_cache=use_cache, jobs=jobs)
     return graph, run_checks(graph, config, only=only)
 

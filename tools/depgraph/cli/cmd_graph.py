@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from depgraph.checks import CheckResult
     from depgraph.discover.config import Config
     from depgraph.graph.graph import Graph
-    from depgraph.render.draw.model import Drawing
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid", "json")
 CROWDED = 150  # module nodes from which `graph` suggests --collapse
@@ -29,14 +28,13 @@ _THIRD_PARTY = click.option(
 
 
 def _load(root: Path | None, no_cache: bool) -> tuple[Config, Graph, CheckResult]:
-    from depgraph.checks import run_checks  # noqa: PLC0415 - lazy: start-up time
+    from depgraph.checks import api  # noqa: PLC0415 - lazy: start-up time
     from depgraph.cli.options import given_python  # noqa: PLC0415
     from depgraph.discover.config import find_config  # noqa: PLC0415
-    from depgraph.graph.graph import build_graph  # noqa: PLC0415
 
     config = find_config(root, given_python())
-    graph = build_graph(config.root, config, use_cache=not no_cache)
-    return config, graph, run_checks(graph, config)
+    graph, result = api.collect(config, use_cache=not no_cache, syntax=False)
+    return config, graph, result
 
 
 def _write(output: str, data: bytes, what: str) -> None:
@@ -51,33 +49,6 @@ def _write(output: str, data: bytes, what: str) -> None:
     except OSError as exc:
         raise DepgraphError(f"{path}: cannot write the {what}: {exc.strerror or exc}") from None
     click.echo(f"depgraph: wrote {path}", err=True)
-
-
-def make_drawing(  # noqa: PLR0917 - the options of `graph`
-    config: Config,
-    graph: Graph,
-    result: CheckResult,
-    focus: str | None,
-    depth: int,
-    reverse: bool,
-    collapse: int | None,
-    third_party: bool,
-) -> Drawing:
-    from depgraph.render.draw.build import distribution_drawing, module_drawing  # noqa: PLC0415
-
-    if focus is None:
-        return distribution_drawing(
-            graph, result.findings, third_party=third_party, include_tests=config.include_tests
-        )
-    return module_drawing(
-        graph,
-        result.findings,
-        focus=focus,
-        depth=depth,
-        reverse=reverse,
-        collapse=collapse,
-        include_tests=config.include_tests,
-    )
 
 
 @click.command()
@@ -122,6 +93,7 @@ def graph(  # noqa: PLR0917 - one parameter per click option
     no_cache: bool,
 ) -> None:
     """Draw the dependency graph: distributions by default, modules around --focus."""
+    from depgraph.render.draw.build import make_drawing  # noqa: PLC0415
     from depgraph.render.draw.render import IMAGE_FORMATS, format_for, render  # noqa: PLC0415
 
     chosen = format_for(output, fmt)
@@ -130,7 +102,9 @@ def graph(  # noqa: PLR0917 - one parameter per click option
     if focus is None and (reverse or collapse is not None):
         raise DepgraphError("--reverse and --collapse draw modules: use them with --focus")
     config, g, result = _load(root, no_cache)
-    drawing = make_drawing(config, g, result, focus, depth, reverse, collapse, third_party)
+    drawing = make_drawing(
+        g, result.findings, config.include_tests, focus, depth, reverse, collapse, third_party
+    )
     if drawing.level == "module" and collapse is None and len(drawing.nodes) > CROWDED:
         click.echo(
             f"depgraph: {len(drawing.nodes)} modules drawn; `--collapse 2` (or 3) draws one node per package",
@@ -190,12 +164,13 @@ def report(
     root: Path | None, output: str, section_files: tuple[Path, ...], third_party: bool, no_cache: bool
 ) -> None:
     """Write one self-contained HTML page: graph, findings by check, footprint, per-distribution figures."""
+    from depgraph.render.draw.build import make_drawing  # noqa: PLC0415
     from depgraph.render.footprint import compute  # noqa: PLC0415
     from depgraph.render.html import render_page  # noqa: PLC0415
     from depgraph.render.sections import load_section  # noqa: PLC0415
 
     extra = tuple(load_section(p) for p in section_files)  # refused before the graph is built
     config, g, result = _load(root, no_cache)
-    drawing = make_drawing(config, g, result, None, 1, False, None, third_party)
+    drawing = make_drawing(g, result.findings, config.include_tests, third_party=third_party)
     page = render_page(g, result, drawing, compute(g), extra)
     _write(output, page.encode("utf-8"), "report")

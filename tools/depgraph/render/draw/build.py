@@ -281,3 +281,27 @@ def _in_clusters(node: Node, clusters: set[str]) -> Node:
         rest = label.partition("\n")[2]
         label = node.id[len(path[-1]) + 1 :] + ("\n" + rest if rest else "")
     return Node(node.id, label, node.kind, path, node.modules, node.lines)
+
+
+def make_drawing(  # noqa: PLR0917 - the options of `depgraph graph`
+    graph: Graph,
+    findings: Sequence[Finding],
+    include_tests: bool,
+    focus: str | None = None,
+    depth: int = 1,
+    reverse: bool = False,
+    collapse: int | None = None,
+    third_party: bool = False,
+) -> Drawing:
+    """The distribution drawing, or the module drawing around `focus` when one is given."""
+    if focus is None:
+        return distribution_drawing(graph, findings, third_party=third_party, include_tests=include_tests)
+    return module_drawing(
+        graph,
+        findings,
+        focus=focus,
+        depth=depth,
+        reverse=reverse,
+        collapse=collapse,
+        include_tests=include_tests,
+    )
