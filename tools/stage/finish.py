@@ -144,6 +144,13 @@ def finish(root: Path, move: Move, say: Say) -> list[Remaining]:
             "finish (restore the shim with git, or run `stage apply` again)"
         )
     require_clean(root, "`stage rewrite-imports`")
+    old_folder = move.shim.rpartition("/")[0]
+    others = sorted(set(git(root, "ls-files", "-z", "--", old_folder).split("\0")) - {"", move.shim})
+    if others:
+        raise StageError(
+            f"{old_folder}/ holds {len(others)} files besides the shim ({', '.join(others[:3])}"
+            f"{', ...' if len(others) > 3 else ''}): move them first; the old path must go as a whole"
+        )
     graph = build_graph(root, load_config(root), use_cache=False)
     left = sorted(remaining_imports(graph, move) + remaining_entry_points(root, move))
     if left:

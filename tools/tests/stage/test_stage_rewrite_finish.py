@@ -358,12 +358,19 @@ def test_finish_drops_the_dependency_only_the_shim_needed(tmp_path: Path, git_en
     assert done.returncode == 0, done.stderr
     assert 'dependencies = ["foo"]' in (root / "pyproject.toml").read_text()
     subprocess.run(["git", "commit", "-qm", "stage apply"], cwd=root, check=True)
-    done = subprocess.run(
-        [STAGE, "finish", "app/providers/foo", "--root", str(root)],
-        capture_output=True,
-        text=True,
-        check=False,
+    (root / "app/providers/foo/late.py").write_text("X = 1\n")  # added at the old path after the move
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-qm", "a late file"], cwd=root, check=True)
+    finish = [STAGE, "finish", "app/providers/foo", "--root", str(root)]
+    done = subprocess.run(finish, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "stage: error: app/providers/foo/ holds 1 files besides the shim (app/providers/foo/late.py): "
+        "move them first; the old path must go as a whole\n"
     )
+    subprocess.run(["git", "rm", "-q", "app/providers/foo/late.py"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-qm", "no late file"], cwd=root, check=True)
+    done = subprocess.run(finish, capture_output=True, text=True, check=False)
     assert (done.returncode, done.stderr) == (0, ""), done.stdout
     assert (
         "stage: pyproject.toml: [project] dependencies -= 'foo' (only the shim imported it)\n" in done.stdout
