@@ -36,7 +36,8 @@ VERSION = 1
 @dataclass(frozen=True)
 class Source:
     """What the source looks like now: branch tips, a digest of its tags, a digest of the rules; and the
-    tags themselves (name -> the commit they point at), which the whole run publishes from."""
+    tags themselves (name -> the object each names, not peeled: peeling reads every annotated tag, which a
+    run with nothing new does not need), which the whole run publishes from."""
 
     heads: dict[str, str]
     tags: str
@@ -45,16 +46,17 @@ class Source:
 
 
 def read_source(rules: Rules) -> Source:
-    fields = "--format=%(objectname) %(refname) %(*objectname)"
-    text = git.out(["for-each-ref", fields, "refs/heads/", "refs/tags/"], rules.root)
+    text = git.out(
+        ["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/", "refs/tags/"], rules.root
+    )
     heads, tags, targets = {}, [], {}
     for line in text.splitlines():
-        sha, ref, peeled = [*line.split(" "), ""][:3]
+        sha, ref = line.split(" ", 1)
         if ref.startswith("refs/heads/"):
             heads[ref[len("refs/heads/") :]] = sha
         else:
-            tags.append(f"{sha} {ref}")
-            targets[ref[len("refs/tags/") :]] = peeled or sha
+            tags.append(line)
+            targets[ref[len("refs/tags/") :]] = sha
     digest = hashlib.sha1()
     for path in (rules.path, rules.root / "pyproject.toml"):
         digest.update(path.read_bytes() if path.exists() else b"")

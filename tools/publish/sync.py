@@ -30,7 +30,7 @@ class Options:
     # The source branch tips, read once at the start of the run: every package publishes from the same
     # source state even when a branch moves meanwhile (None: read each when needed).
     heads: dict[str, str] | None = None
-    tags: dict[str, str] | None = None  # the source tags (name -> commit), read once at the start likewise
+    tags: dict[str, str] | None = None  # the source tags (name -> object), read once at the start likewise
     walks: SharedWalks | None = None  # full walks shared by the packages of a run (publish.walk)
 
 

@@ -42,14 +42,18 @@ def plan(
     source_tags: dict[str, str] | None = None,
 ) -> list[TagUpdate]:
     """The tags to create (or, when forced by name, to move). Published tags never move otherwise.
-    `source_tags` (name -> commit) are the source's tags as the run read them at its start (read now
-    when None)."""
+    `source_tags` (name -> the object the tag names) are the source's tags as the run read them at its
+    start (read now when None)."""
     assert rule.tags is not None
     updates = []
     mapped: dict[str, str] = {}
     if source_tags is None:
-        source_tags = dest.refs(source, "refs/tags/")
-    for name, target in sorted(source_tags.items()):
+        targets = dest.refs(source, "refs/tags/")
+    else:  # peeled here, one batch: a tag object never changes, so neither does what it points at
+        names = sorted(source_tags)
+        peeled = git.check_many(source, [f"{source_tags[n]}^{{}}" for n in names])
+        targets = {n: p[0] for n, p in zip(names, peeled, strict=True) if p is not None}
+    for name, target in sorted(targets.items()):
         new_name = rule.tags.map(name)
         if new_name is None:
             continue
