@@ -10,8 +10,9 @@ without `[project] dependencies`, a publishing rule that cannot be derived. Then
 3. the shim at the old path (`stage.shim`), the new pyproject.toml (requirements from the plan), README and
    tests folder (a first test when no test moved);
 4. the root pyproject.toml (`stage.edits.edit_root`: the dependency, requirements only the package used,
-   uv source, restrictions naming the old path, `[[tool.stage.moved]]`), the publishing rule, the vendor
-   link and uv workspace member (`depgraph vendor update`);
+   entry points naming the package (the new distribution declares them, under the new path), uv source,
+   restrictions naming the old path, `[[tool.stage.moved]]`), the publishing rule, the vendor link and
+   uv workspace member (`depgraph vendor update`);
 5. depgraph's checks on the result: a finding on the shim's import of the new package (a restriction of
    the repository forbidding the core to import it by name, say) is silenced on that line, with the
    release as the reason: the shim is the one sanctioned exception until `stage finish` removes it;
@@ -130,7 +131,7 @@ def apply(root: Path, graph: Graph, plan: Plan, release: str, say: Say) -> None:
     root_doc = tomlkit.parse(pyproject.read_text(encoding="utf-8"))
     shim_path = f"{plan.folder}/__init__.py"
     move = Move(plan.package, plan.import_name, plan.target, shim_path, release)
-    root_changes = edits.edit_root(root_doc, plan, move, dropped_requirements(graph, plan))
+    root_changes, entry_points = edits.edit_root(root_doc, plan, move, dropped_requirements(graph, plan))
     rules_file = _rules_file(root, root_doc)
     rules_text = None
     if rules_file is not None:
@@ -159,7 +160,9 @@ def apply(root: Path, graph: Graph, plan: Plan, release: str, say: Say) -> None:
     say(f"wrote the shim {shim_path} (warns once; {plan.package} goes away in release {release})")
     requires_python = root_doc.get("project", {}).get("requires-python")
     target = root / plan.target
-    (target / "pyproject.toml").write_text(edits.new_pyproject(plan, requires_python), encoding="utf-8")
+    (target / "pyproject.toml").write_text(
+        edits.new_pyproject(plan, requires_python, entry_points), encoding="utf-8"
+    )
     (target / "README.md").write_text(edits.new_readme(plan, release), encoding="utf-8")
     written = ["pyproject.toml", "README.md"]
     if not tests and not any(t.inside for t in plan.tests):

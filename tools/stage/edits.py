@@ -45,7 +45,11 @@ def retarget(path: Path, lines: set[int], old: str, new: str) -> int:
     return changed
 
 
-def new_pyproject(plan: Plan, requires_python: str | None) -> str:
+# Entry points moved from the root: table ("scripts", "gui-scripts" or "entry-points.GROUP") -> name -> value.
+EntryPoints = dict[str, dict[str, str]]
+
+
+def new_pyproject(plan: Plan, requires_python: str | None, entry_points: EntryPoints) -> str:
     doc = tomlkit.document()
     doc["build-system"] = {"requires": ["setuptools>=77"], "build-backend": "setuptools.build_meta"}
     project = tomlkit.table()
@@ -63,6 +67,14 @@ def new_pyproject(plan: Plan, requires_python: str | None) -> str:
     extras = {k: v for k, v in extras.items() if v}
     if extras:
         project["optional-dependencies"] = extras
+    groups = tomlkit.table(is_super_table=True)
+    for table, entries in sorted(entry_points.items()):
+        if table.startswith("entry-points."):
+            groups[table.removeprefix("entry-points.")] = dict(sorted(entries.items()))
+        else:
+            project[table] = dict(sorted(entries.items()))
+    if groups:
+        project["entry-points"] = groups
     doc["project"] = project
     find = tomlkit.table()
     find["include"] = [f"{plan.import_name}*"]
@@ -104,12 +116,39 @@ def _renamed(value: str, old: str, new: str) -> str | None:
     return None
 
 
-def edit_root(doc: Any, plan: Plan, move: Move, dropped: set[str]) -> list[str]:
-    """Edit the root pyproject.toml's tomlkit document; one line per change made."""
+def _take_entry_points(project: Any, plan: Plan) -> EntryPoints:
+    """Remove the root's entry points naming the package; return them under the new path."""
+    tables = [(key, project.get(key)) for key in ("scripts", "gui-scripts")]
+    tables += [(f"entry-points.{g}", t) for g, t in project.get("entry-points", {}).items()]
+    taken: EntryPoints = {}
+    for key, table in tables:
+        for name, value in list((table or {}).items()):
+            module, colon, attr = str(value).partition(":")
+            new = _renamed(module.strip(), plan.package, plan.import_name)
+            if new is not None:
+                taken.setdefault(key, {})[str(name)] = f"{new}{colon}{attr}"
+                del table[name]
+    groups = project.get("entry-points", {})
+    for key in list(groups):
+        if not groups[key]:
+            del groups[key]
+    for key in ("scripts", "gui-scripts", "entry-points"):
+        if key in project and not project[key]:
+            del project[key]
+    return taken
+
+
+def edit_root(doc: Any, plan: Plan, move: Move, dropped: set[str]) -> tuple[list[str], EntryPoints]:
+    """Edit the root pyproject.toml's tomlkit document: one line per change made, and the entry points
+    taken from it (they name the package: the new distribution declares them, under the new path)."""
     said = []
     project = doc.get("project")
     if project is None or "dependencies" not in project:
         raise StageError("pyproject.toml: the root has no [project] dependencies to add the package to")
+    taken = _take_entry_points(project, plan)
+    for key, entries in sorted(taken.items()):
+        for name, value in sorted(entries.items()):
+            said.append(f"pyproject.toml: [project.{key}] {name} moves to {plan.target} as {value!r}")
     deps = project["dependencies"]
     for text in [str(d) for d in deps]:
         if _name(text) in dropped:
@@ -135,7 +174,7 @@ def edit_root(doc: Any, plan: Plan, move: Move, dropped: set[str]) -> list[str]:
                 )
     add_move(doc, move)
     said.append(f"pyproject.toml: recorded the move in [[tool.stage.moved]] (release {move.release})")
-    return said
+    return said, taken
 
 
 def _model(rules: Any, plan: Plan) -> dict[str, Any] | None:

@@ -83,7 +83,8 @@ FILES = {
     "staging/fw/pyproject.toml": pyproject("fw"),
     "staging/fw/fw/__init__.py": "",
     "staging/fw/tests/test_fw.py": "import fw\n\n\ndef test_fw() -> None:\n    assert fw\n",
-    "plug/pyproject.toml": pyproject("plug", ["app"]),
+    "plug/pyproject.toml": pyproject("plug", ["app"])
+    + '[project.entry-points."app.plugins"]\nplugfoo = "app.providers.foo.impl:run"\n',
     "plug/plug/__init__.py": "import app.providers.foo.sub.mod\n\nVALUE = app.providers.foo.sub.mod.value\n",
     ".gitignore": "__pycache__/\n",
 }
@@ -94,6 +95,7 @@ stage: staging/foo/foo/sub/mod.py: 1 imports of app.providers.foo now import foo
 stage: staging/foo/tests/test_foo.py: 1 imports of app.providers.foo now import foo
 stage: wrote the shim app/providers/foo/__init__.py (warns once; app.providers.foo goes away in release 2.0)
 stage: wrote staging/foo/: pyproject.toml, README.md
+stage: pyproject.toml: [project.entry-points.app.plugins] foo moves to staging/foo as 'foo.impl:run'
 stage: pyproject.toml: [project] dependencies -= 'packaging>=20' (only app.providers.foo used it)
 stage: pyproject.toml: [project] dependencies += 'foo' (the shim imports it)
 stage: pyproject.toml: [tool.uv.sources] foo = { workspace = true }
@@ -189,6 +191,8 @@ def test_apply_says_each_step_and_writes_the_new_distribution(moved: Moved) -> N
     made = (root / "staging/foo/pyproject.toml").read_text()
     assert 'dependencies = ["fw", "packaging>=20"]' in made, made
     assert 'test = ["pytest"]' in made and 'include = ["foo*"]' in made
+    assert '[project.entry-points."app.plugins"]\nfoo = "foo.impl:run"\n' in made
+    assert "entry-points" not in (root / "pyproject.toml").read_text()
     assert (root / "vendor/foo").readlink() == Path("../staging/foo/foo")
     rules = (root / "publish-rules.toml").read_text()
     assert rules.endswith(
@@ -227,8 +231,9 @@ def test_the_repository_checks_pass_after_apply(moved: Moved) -> None:
 def test_every_old_spelling_works_with_one_warning(moved: Moved) -> None:
     root, env, _, pickled = moved
     code = CHECK.replace("OLD_PICKLE", pickled) + (
-        "import tomllib\n"  # the entry point the root declares under the old path
-        "spec = tomllib.load(open('pyproject.toml', 'rb'))['project']['entry-points']['app.plugins']['foo']\n"
+        "import tomllib\n"  # the entry point another distribution declares under the old path
+        "plug = tomllib.load(open('plug/pyproject.toml', 'rb'))['project']\n"
+        "spec = plug['entry-points']['app.plugins']['plugfoo']\n"
         "assert EntryPoint(name='foo', value=spec, group='app.plugins').load() is foo.impl.run\n"
         "import plug\nassert plug.VALUE == 42\n"  # another distribution importing a submodule
     )
