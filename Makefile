@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.setup-stamp
 SETUP_INPUTS := requirements-dev.txt pyproject.toml tools/pyproject.toml $(wildcard staging/*/pyproject.toml) tools/scripts/setup-env.sh
 
-.PHONY: help setup test test-all update-vendor verify-vendor verify-deps verify-rules lint graph report footprint demo publish bench clean new-provider conformance
+.PHONY: help setup test test-all update-vendor verify-vendor verify-deps verify-rules lint graph report footprint demo stage-demo publish bench clean new-provider conformance
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-15s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ footprint: setup ## What each distribution costs the core, with and without each
 
 demo: setup ## One reconcile pass of the core against the fake and baremetal providers (examples/)
 	bash examples/demo.sh
+
+stage-demo: setup ## Move an in-tree provider out of the core on a temporary copy: plan, cut, apply, rewrite, finish, publish
+	$(BIN)/python -m stage.demo
 
 publish: setup ## Publish every staging package to the demo destinations (local bare repositories)
 	$(BIN)/publish sync
