@@ -150,7 +150,7 @@ def check_target(graph: Graph, target: str, import_name: str | None) -> tuple[st
     owner = next((d for d in graph.distributions if top in d.import_packages), None)
     if owner is not None:
         raise StageError(f"{folder}: import name {top!r} is taken by distribution {owner.name!r}")
-    return folder, name, top
+    return folder, normalize(name), top  # the folder's name, PEP 503 normalised: cloud_x -> cloud-x
 
 
 def _tie(edge: Edge, tests: set[str]) -> Tie:

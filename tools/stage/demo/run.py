@@ -142,7 +142,7 @@ class Demo:
                 self.say(f"    {warning}")
 
     def footprint(self) -> dict[str, tuple[int, int, int, int]]:
-        """The core's rows of `depgraph footprint`, shown; (modules, lines, distributions, bytes) by variant."""
+        """The core's `depgraph footprint` rows, shown; (modules, lines, distributions, bytes) by variant."""
         args = ("footprint", "-d", CORE, "--python", str(self.venv))
         self.tool("depgraph", *args)
         out = self.run(self.tools / "depgraph", *args, "-f", "json", show=False).stdout
@@ -173,16 +173,19 @@ class Demo:
         self.later_steps()
         self.say("\n== 6. After: the core's footprint, and the moved package's history")
         after = self.footprint()
-        self.say("The core, before -> after:")
-        for variant in ("all", "no extras", f"without {NEW.replace('_', '-')}"):
-            if variant not in after:
-                continue
-            m0, l0, d0, s0 = before.get(variant, before["no extras"])
-            m1, l1, d1, s1 = after[variant]
-            self.say(
-                f"  {variant + ':':34} {m0} -> {m1} modules, {l0} -> {l1} lines, "
-                f"{d0} -> {d1} distributions, {s0 / 2**20:.2f} -> {s1 / 2**20:.2f} MiB installed"
-            )
+        moved = f"without {NEW.replace('_', '-')}"
+        self.say("The core, as installing it brings it:")
+        for label, row in (
+            ("before (in-tree provider), no extras", before["no extras"]),
+            ("after, no extras", after["no extras"]),
+            (f"after, {moved}", after.get(moved)),
+        ):
+            if row is not None:
+                modules, lines, dists, size = row
+                self.say(
+                    f"  {label + ':':45} {modules:3} modules {lines:5} lines {dists:3} distributions"
+                    f" {size / 2**20:6.2f} MiB"
+                )
         path = f"{TARGET}/{NEW}/provider.py"
         self.run("git", "log", "--follow", "--format=%h %ad %s", "--date=short", "--", path)
         self.tool("publish", "sync", "--dry-run", "--no-smoke", "-p", NEW.replace("_", "-"))
