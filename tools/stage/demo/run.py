@@ -32,10 +32,18 @@ HERE = Path(__file__).parent
 PACKAGE = "cloud_controller_manager/providers/static"
 TARGET = "staging/cloud_provider_static"
 NEW = "cloud_provider_static"
+DIST = "cloud-provider-static"
 CORE = "cloud-controller-manager"
 RELEASE = "0.3.0"
 QUICK_TESTS = ("tests/test_ccm_static.py", "tests/test_static_provider.py")
 STAMP = "2026-12-01T12:00:00+00:00"
+
+
+def _row(row: tuple[int, int, int, int] | None) -> str:
+    if row is None:
+        return "(no such row)"
+    modules, lines, dists, size = row
+    return f"{modules} modules, {lines} lines, {dists} distributions, {size / 2**20:.2f} MiB"
 
 
 class Failed(Exception):
@@ -173,22 +181,24 @@ class Demo:
         self.later_steps()
         self.say("\n== 6. After: the core's footprint, and the moved package's history")
         after = self.footprint()
-        moved = f"without {NEW.replace('_', '-')}"
-        self.say("The core, as installing it brings it:")
-        for label, row in (
-            ("before (in-tree provider), no extras", before["no extras"]),
-            ("after, no extras", after["no extras"]),
-            (f"after, {moved}", after.get(moved)),
-        ):
-            if row is not None:
-                modules, lines, dists, size = row
-                self.say(
-                    f"  {label + ':':45} {modules:3} modules {lines:5} lines {dists:3} distributions"
-                    f" {size / 2**20:6.2f} MiB"
-                )
+        moved = f"without {DIST}"
+        self.say("The core, before -> after:")
+        for variant in ("all", "no extras", moved):
+            if variant in after:
+                self.say(f"  {variant + ':':32} {_row(before.get(variant))} -> {_row(after[variant])}")
         path = f"{TARGET}/{NEW}/provider.py"
         self.run("git", "log", "--follow", "--format=%h %ad %s", "--date=short", "--", path)
-        self.tool("publish", "sync", "--dry-run", "--no-smoke", "-p", NEW.replace("_", "-"))
+        self.say(
+            f"$ publish sync --dry-run --no-smoke -p {DIST}   # its lines; those of cloud-provider left out"
+        )
+        out = self.run(
+            self.tools / "publish", "sync", "--dry-run", "--no-smoke", "-p", DIST, show=False
+        ).stdout
+        ours = False
+        for line in out.splitlines():
+            ours = line.startswith(f"{DIST}:") or (ours and line.startswith(" "))
+            if ours or line.startswith("publish:"):
+                self.say(f"  {line}")
 
     def later_steps(self) -> None:
         self.say("\n== 5. Rewrite the imports of the old path, then finish (remove the shim)")
