@@ -183,9 +183,11 @@ class Demo:
         after = self.footprint()
         moved = f"without {DIST}"
         self.say("The core, before -> after:")
-        for variant in ("all", "no extras", moved):
+        for variant in ("all", "no extras", moved):  # the core without it, against the core with it in-tree
             if variant in after:
-                self.say(f"  {variant + ':':32} {_row(before.get(variant))} -> {_row(after[variant])}")
+                self.say(
+                    f"  {variant + ':':32} {_row(before.get(variant, before['all']))} -> {_row(after[variant])}"
+                )
         path = f"{TARGET}/{NEW}/provider.py"
         self.run("git", "log", "--follow", "--format=%h %ad %s", "--date=short", "--", path)
         self.say(
