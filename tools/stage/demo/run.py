@@ -175,8 +175,7 @@ class Demo:
         self.tool("stage", "apply", PACKAGE, "--to", TARGET, "--release", RELEASE)
         self.commit(f"stage apply: {PACKAGE} -> {TARGET}")
         self.install(".", TARGET)
-        for cmd in (("depgraph", "vendor", "verify"), ("depgraph", "check"), ("publish", "verify-rules")):
-            self.tool(*cmd)
+        self.verify_deps()
         self.tests("with the shim")
         self.later_steps()
         self.say("\n== 6. After: the core's footprint, and the moved package's history")
@@ -185,9 +184,8 @@ class Demo:
         self.say("The core, before -> after:")
         for variant in ("all", "no extras", moved):  # the core without it, against the core with it in-tree
             if variant in after:
-                self.say(
-                    f"  {variant + ':':32} {_row(before.get(variant, before['all']))} -> {_row(after[variant])}"
-                )
+                was = before.get(variant, before["all"])
+                self.say(f"  {variant + ':':32} {_row(was)} -> {_row(after[variant])}")
         path = f"{TARGET}/{NEW}/provider.py"
         self.run("git", "log", "--follow", "--format=%h %ad %s", "--date=short", "--", path)
         self.say(
@@ -202,6 +200,11 @@ class Demo:
             if ours or line.startswith("publish:"):
                 self.say(f"  {line}")
 
+    def verify_deps(self) -> None:
+        """The checks of `make verify-deps`."""
+        for cmd in (("depgraph", "vendor", "verify"), ("depgraph", "check"), ("publish", "verify-rules")):
+            self.tool(*cmd)
+
     def later_steps(self) -> None:
         self.say("\n== 5. Rewrite the imports of the old path, then finish (remove the shim)")
         for step in ("rewrite-imports", "finish"):
@@ -210,7 +213,9 @@ class Demo:
                 self.say(f"  (stage {step}: not in this checkout yet; skipped)")
                 continue
             self.tool("stage", step)
-            self.commit(f"stage {step}")
+            self.commit(f"stage {step}: {PACKAGE.replace('/', '.')} -> {NEW}")
+            self.install(".")
+            self.verify_deps()
             self.tests(f"after {step}")
 
 

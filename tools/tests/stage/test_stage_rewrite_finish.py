@@ -3,7 +3,8 @@ generated monorepo with real git: the whole second half of the story, step by st
 the repository after it recorded once (the `story` fixture), then read by the tests.
 
 The core imports the moved package in every spelling (and a test patches it by name, another distribution
-imports a subpackage, two pyproject.toml files name it in entry points). The core's tests run in a
+imports a subpackage and names it in an entry point; the root's own script naming it moves to the new
+distribution with `stage apply`). The core's tests run in a
 subprocess after each step, with the shim's DeprecationWarning an error once the imports are rewritten.
 """
 
@@ -164,9 +165,8 @@ app/main.py:12: from app.providers import other, foo as provider
 app/providers/registry.py:1: from .foo import run as foo_run
 plug/plug/__init__.py:1: from app.providers.foo.sub import mod
 plug/pyproject.toml:6: foo = 'app.providers.foo.impl:run'
-pyproject.toml:9: foo-run = "app.providers.foo.impl:run"  # the provider's command
 tests/test_app.py:3: import app.providers.foo.impl
-stage: 12 first-party imports of app.providers.foo remain; run `stage rewrite-imports` first
+stage: 11 first-party imports of app.providers.foo remain; run `stage rewrite-imports` first
 """
 
 
@@ -269,9 +269,9 @@ def test_dry_run_prints_the_diff_and_changes_nothing(story: Story) -> None:
         "-    return app.providers.foo.sub.mod.value + len(app.__name__)\n"
         "+    return foo.sub.mod.value + len(app.__name__)\n"
     ) in done.stdout
-    assert done.stdout.count("--- a/") == 8
+    assert done.stdout.count("--- a/") == 7
     assert done.stdout.endswith(
-        "stage: dry run: 16 imports of app.providers.foo in 8 files would import foo; nothing written\n"
+        "stage: dry run: 15 imports of app.providers.foo in 7 files would import foo; nothing written\n"
     )
 
 
@@ -285,9 +285,8 @@ def test_rewrite_says_each_file_and_keeps_everything_else_byte_for_byte(story: S
         "stage: app/providers/registry.py: 1 rewritten\n"
         "stage: plug/plug/__init__.py: 1 rewritten\n"
         "stage: plug/pyproject.toml: 1 rewritten, [project] dependencies += 'foo'\n"
-        "stage: pyproject.toml: 1 rewritten\n"
         "stage: tests/test_app.py: 3 rewritten\n"
-        "stage: rewrote 16 imports of app.providers.foo to foo in 8 files; staged in git: review with "
+        "stage: rewrote 15 imports of app.providers.foo to foo in 7 files; staged in git: review with "
         "`git diff --cached`, commit, then: stage finish\n"
     )
     after = story.files["rewrite"]
@@ -295,8 +294,10 @@ def test_rewrite_says_each_file_and_keeps_everything_else_byte_for_byte(story: S
         if text is not None:
             assert after[path] == text, path
     root_before = story.files["apply"]["pyproject.toml"]
-    assert after["pyproject.toml"] == root_before.replace(
-        'foo-run = "app.providers.foo.impl:run"  # the provider', 'foo-run = "foo.impl:run"  # the provider'
+    assert after["pyproject.toml"] == root_before  # apply moved its script to the new distribution
+    assert (
+        '[project.scripts]\nfoo-run = "foo.impl:run"\n'
+        in (story.root / "staging/foo/pyproject.toml").read_text()
     )
     inside = (story.root / "staging/foo/foo/sub/__init__.py").read_text()
     assert inside == "from .. import impl  # relative, inside: left alone\n"
