@@ -86,32 +86,51 @@ def _distribution_name(root: Path, move: Move) -> str:
     return name
 
 
+def _named(text: str, name: str) -> bool:
+    try:
+        return normalize(Requirement(text).name) == normalize(name)
+    except InvalidRequirement:
+        return False
+
+
 def _dependency(graph: Graph, doc: Any, move: Move, name: str) -> str:
-    """Drop the new distribution from the root's dependencies unless the core still imports it."""
+    """Drop the new distribution from the root's dependencies unless the core's library code still imports
+    it (the shim did); when only the core's tests import it, it goes to the root's `test` extra."""
     core = next((d for d in graph.distributions if d.origin is Origin.CORE), None)
+    if core is None:
+        return ""
+    tests = {m.path for m in graph.modules if m.is_test}
     users = sorted(
-        (e.path, e.line)
+        (e.path in tests, e.path, e.line)
         for e in graph.edges
-        if core is not None
-        and e.importer_distribution == core.name
+        if e.importer_distribution == core.name
         and e.path != move.shim
         and codemod.under(e.imported, move.new)
     )
-    if users:
-        path, line = users[0]
+    if users and not users[0][0]:
+        _, path, line = users[0]
         return f"pyproject.toml: [project] dependencies keeps {name!r}: the core imports it ({path}:{line})"
-    deps = doc.get("project", {}).get("dependencies")
-    if deps is None:
+    project = doc.get("project", {})
+    deps = project.get("dependencies")
+    declared = next((str(d) for d in deps or [] if _named(str(d), name)), None)
+    if declared is None:
         return ""
-    for text in [str(d) for d in deps]:
-        try:
-            named = Requirement(text).name
-        except InvalidRequirement:
-            continue
-        if normalize(named) == normalize(name):
-            deps.remove(text)
-            return f"pyproject.toml: [project] dependencies -= {text!r} (only the shim imported it)"
-    return ""
+    deps.remove(declared)
+    extra = project.get("optional-dependencies", {}).get("test")
+    if not users:
+        return f"pyproject.toml: [project] dependencies -= {declared!r} (only the shim imported it)"
+    _, path, line = users[0]
+    if extra is None:
+        return (
+            f"pyproject.toml: [project] dependencies -= {declared!r}; only the core's tests import it "
+            f"({path}:{line}): install it for them"
+        )
+    if not any(_named(str(d), name) for d in extra):
+        extra.append(declared)
+    return (
+        f"pyproject.toml: {declared!r} moves from [project] dependencies to the test extra: only the core's "
+        f"tests import it ({path}:{line})"
+    )
 
 
 def _restrictions(doc: Any, move: Move) -> list[str]:

@@ -378,3 +378,29 @@ def test_finish_drops_the_dependency_only_the_shim_needed(tmp_path: Path, git_en
     )
     assert "dependencies = []" in (root / "pyproject.toml").read_text()
     assert not (root / "app/providers/foo").exists()
+
+
+def test_finish_moves_the_dependency_only_the_core_tests_need_to_the_test_extra(
+    tmp_path: Path, git_env: dict[str, str]
+) -> None:
+    files = {
+        "pyproject.toml": pyproject(
+            "app", [], {"test": ["pytest"]}, '[tool.depgraph]\nstaging = ["staging/*"]\n'
+        ),
+        "tests/test_both.py": "import app.providers.foo\nimport app.util\n\nOK = app.providers.foo\n",
+    }
+    root = repo(tmp_path, files)  # a test of the core imports the package (and the core: it stays)
+    done = apply(root, "app/providers/foo", "--to", "staging/foo", "--release", "2.0")
+    assert done.returncode == 0, done.stderr
+    subprocess.run(["git", "commit", "-qm", "stage apply"], cwd=root, check=True)
+    for command in ("rewrite-imports", "finish"):
+        done = subprocess.run([STAGE, command], cwd=root, capture_output=True, text=True, check=False)
+        assert (done.returncode, done.stderr) == (0, ""), done.stdout
+        subprocess.run(["git", "commit", "-qm", f"stage {command}"], cwd=root, check=True)
+    assert (root / "tests/test_both.py").read_text() == "import foo\nimport app.util\n\nOK = foo\n"
+    assert done.stdout.splitlines()[1] == (
+        "stage: pyproject.toml: 'foo' moves from [project] dependencies to the test extra: only the core's "
+        "tests import it (tests/test_both.py:1)"
+    )
+    text = (root / "pyproject.toml").read_text()
+    assert 'dependencies = []\n[project.optional-dependencies]\ntest = ["pytest", "foo"]\n' in text
