@@ -66,13 +66,13 @@ def results(
         return graph, result, _counts(graph)
     from depgraph.checks import replay  # noqa: PLC0415
     from depgraph.discover.environment import of_config  # noqa: PLC0415
-    from depgraph.discover.workspace import load_workspace  # noqa: PLC0415
+    from depgraph.graph import wscache  # noqa: PLC0415
     from depgraph.graph.snapshot import BuildInfo, context_key  # noqa: PLC0415
 
     started = time.time_ns()
     log = reads.start()
     try:
-        ws = load_workspace(config.root, config)
+        ws = wscache.load(config)
         context = context_key(ws, config, of_config(config, config.cache_path))
         prefix = f"{ws.root}{os.sep}"
         modules = {m.path: prefix + m.path for m in ws.modules}

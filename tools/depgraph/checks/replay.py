@@ -59,29 +59,9 @@ def path_of(cache_dir: Path) -> Path:
     return cache_dir / f"findings-v{FORMAT}.marshal"
 
 
-def _code() -> list[tuple[str, int, int]]:
-    """(file, size, mtime) of depgraph's own modules and of the libraries whose answers decide findings."""
-    from importlib.util import find_spec  # noqa: PLC0415
-
-    here = Path(__file__).resolve().parent.parent
-    files = sorted(str(p) for p in here.rglob("*.py"))
-    for library in ("packaging",):
-        spec = find_spec(library)
-        if spec is not None and spec.origin:
-            files.append(spec.origin)
-    found = []
-    for name in files:
-        try:
-            st = os.stat(name)  # noqa: PTH116
-        except OSError:
-            continue
-        found.append((name, st.st_size, st.st_mtime_ns))
-    return found
-
-
 def key(context: bytes, only: tuple[str, ...]) -> bytes:
     # repr, not marshal: marshal's bytes depend on how objects happen to be shared
-    return reads.digest(repr((FORMAT, sys.version, _code(), tuple(sorted(only)), context)).encode())
+    return reads.digest(repr((FORMAT, sys.version, reads.code(), tuple(sorted(only)), context)).encode())
 
 
 def _freeze(finding: Finding) -> tuple[Any, ...]:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from depgraph.base import reads
 from depgraph.base.errors import ConfigError
 from depgraph.base.toml import read as read_toml
 from depgraph.discover.manifest import path_dependencies
@@ -42,10 +43,12 @@ def _uv_members(root: Path, data: Mapping[str, Any]) -> list[Member]:
     exclude = _strings(pyproject, "tool.uv.workspace.exclude", workspace.get("exclude", []))
     found: list[Member] = []
     for pattern in members:
+        reads.globbed(pattern, root, recursive=True)
         for match in sorted(glob.glob(pattern.rstrip("/"), root_dir=root, recursive=True)):  # noqa: PTH207
             rel = Path(os.path.normpath(match)).as_posix()
             if any(fnmatch.fnmatchcase(rel, e.rstrip("/")) for e in exclude):
                 continue
+            reads.probed(root / rel / "pyproject.toml")
             if (root / rel / "pyproject.toml").is_file() and rel != ".":
                 found.append(Member(rel, f"[tool.uv.workspace] members {pattern!r}"))
     return found
@@ -77,6 +80,7 @@ def members(
                 parsed[pyproject] = folder_data
         for path in path_dependencies(folder_data):
             target = Path(os.path.normpath(root / folder / path))
+            reads.probed(target / "pyproject.toml")
             if target == root or root not in target.parents or not (target / "pyproject.toml").is_file():
                 continue
             rel = target.relative_to(root).as_posix()

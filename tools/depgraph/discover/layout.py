@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import pathspec
 
+from depgraph.base import reads
 from depgraph.base.errors import ConfigError
 from depgraph.base.toml import dotted as _get
 
@@ -122,10 +123,12 @@ def _backend(data: Mapping[str, Any]) -> str:
 
 def _py_files(folder: Path, start: Path, pruned: frozenset[str]) -> list[str]:
     """The .py files under `start` (a folder or one file), relative to `folder`, POSIX, sorted."""
+    reads.probed(start)
     if start.is_file():
         return [start.relative_to(folder).as_posix()] if start.suffix == ".py" else []
     found: list[str] = []
     for here, dirs, files in os.walk(start):
+        reads.listed(here)
         dirs[:] = sorted(
             d
             for d in dirs
@@ -144,12 +147,14 @@ def _pdm_options(folder: Path, pyproject: Path, data: Mapping[str, Any]) -> dict
         return None
     package_dir = _get(data, "tool.pdm.build.package-dir")
     if not isinstance(package_dir, str):
+        reads.probed(folder / "src")
         package_dir = "src" if (folder / "src").is_dir() else "."
     options: dict[str, tuple[str, Any]] = {key: ("", None) for key in _HATCH_KEYS}
     options["sources"] = ("tool.pdm.build.package-dir", [] if package_dir == "." else [package_dir])
     if includes is not None:  # glob patterns relative to the project root
         paths: list[str] = []
         for pattern in strings(pyproject, "tool.pdm.build.includes", includes):
+            reads.globbed(pattern, folder, recursive=True)
             paths += sorted(glob.glob(pattern.rstrip("/"), root_dir=folder, recursive=True))  # noqa: PTH207
         options["only-include"] = ("tool.pdm.build.includes", paths or ["-nothing-"])
     if excludes is not None:
@@ -185,6 +190,7 @@ def _poetry_options(
             source = entry.get("from", ".")
             source = source.strip("/") if isinstance(source, str) else "."
             base = folder / source
+            reads.globbed(pattern, base, recursive=True)
             matches = sorted(glob.glob(pattern.rstrip("/"), root_dir=base, recursive=True))  # noqa: PTH207
             only += [(Path(source) / m).as_posix() for m in matches]
             if source != ".":
@@ -193,6 +199,7 @@ def _poetry_options(
         where, names = _default_package(folder, "poetry", name)
         for package in sorted(names or ()):
             path = Path(where[0]) / package
+            reads.probed(folder / path)
             only.append(path.as_posix() if (folder / path).is_dir() else f"{path.as_posix()}.py")
             if where[0] != ".":
                 sources[where[0]] = ""
@@ -206,6 +213,7 @@ def _poetry_options(
         if not isinstance(pattern, str):
             raise ConfigError(f"{pyproject}: tool.poetry.include[{index}].path: expected a string")
         if _in_wheel(entry.get("format", ["sdist"])):
+            reads.globbed(pattern, folder, recursive=True)
             only += sorted(glob.glob(pattern.rstrip("/"), root_dir=folder, recursive=True))  # noqa: PTH207
     options: dict[str, tuple[str, Any]] = {key: ("", None) for key in _HATCH_KEYS}
     options["only-include"] = ("tool.poetry.packages", only or ["-nothing-"])
@@ -266,11 +274,13 @@ def _hatch(
         only = [(Path(default_where[0]) / n).as_posix() for n in default_names]
         if default_where[0] != ".":
             sources.setdefault(default_where[0], "")
+        reads.probed(folder / f"{only[0]}.py")
         if (folder / f"{only[0]}.py").is_file():
             only = [f"{only[0]}.py"]
     starts = [folder / p for p in only] if only else [folder]
     files: list[str] = []
     for start in starts:
+        reads.probed(start)
         if start.exists():
             files += _py_files(folder, start, pruned)
     if "include" in specs:
@@ -314,6 +324,8 @@ def _default_package(folder: Path, backend: str, name: str) -> tuple[list[str], 
     for candidate in dict.fromkeys((module, module.lower())):
         for where in (".", "src"):
             base = folder / where / candidate
+            reads.probed(base / "__init__.py")
+            reads.probed(base.with_suffix(".py"))
             if (base / "__init__.py").is_file() or base.with_suffix(".py").is_file():
                 return [where], {candidate}
     return [], None
@@ -336,9 +348,11 @@ def find_layout(
     if not where and names is None:
         where, names = _default_package(folder, _backend(data), name)
     if not where:
+        reads.probed(folder / "src/__init__.py")
         where = ["src"] if (folder / "src").is_dir() and not (folder / "src/__init__.py").exists() else ["."]
     roots = tuple(os.path.normpath(folder / w) for w in where)
     for given, root in zip(where, roots, strict=True):
+        reads.probed(root)
         if not Path(root).is_dir():
             raise ConfigError(f"{pyproject}: source folder {given!r} does not exist")
     flat = where == ["."] and names is None

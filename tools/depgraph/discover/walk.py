@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from depgraph.base import reads
 from depgraph.base.errors import ConfigError
 from depgraph.base.model import Module
 
@@ -36,6 +37,7 @@ class Walker:
 
     def walk(self, folder: str, prefix: str, is_test: bool) -> bool:
         """Add the modules under `folder` (import name `prefix`); True when it holds at least one."""
+        reads.listed(folder)
         try:
             entries = list(os.scandir(folder))
         except FileNotFoundError:

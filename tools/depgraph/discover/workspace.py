@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from depgraph.base import reads
 from depgraph.base.errors import ConfigError
 from depgraph.base.model import Distribution, Module, Origin
 from depgraph.base.toml import read as read_toml
@@ -93,10 +94,12 @@ def _folders(root: Path, config: Config, key: str, patterns: tuple[str, ...]) ->
     found: list[Path] = []
     for pattern in patterns:
         if _GLOB_MAGIC.search(pattern):
+            reads.globbed(pattern, root)
             matches = sorted(glob.glob(pattern, root_dir=root))  # noqa: PTH207 (skips hidden names)
             found += [root / m for m in matches if (root / m).is_dir() and "__pycache__" not in m]
         else:
             path = root / pattern
+            reads.probed(path)
             if not path.is_dir():
                 raise ConfigError(f"{config.pyproject}: tool.depgraph.{key}: no folder {pattern!r}")
             found.append(path)
@@ -107,6 +110,7 @@ def _top_level_candidates(
     layout: Layout, source_root: str, walker: Walker
 ) -> Iterator[tuple[str, str, bool]]:
     """(name, path, is_folder) of what may be a top-level import package or module under one source root."""
+    reads.listed(source_root)
     with os.scandir(source_root) as it:
         entries = sorted(it, key=lambda e: e.name)
     for entry in entries:
@@ -146,6 +150,7 @@ def is_test_like(name: str) -> bool:
 
 def _test_folders(folder: Path, walker: Walker, packages: set[str]) -> list[str]:
     """Folders at the distribution root that hold its tests and are not one of its packages, sorted."""
+    reads.listed(folder)
     try:
         entries = sorted(e.name for e in os.scandir(folder) if folder_entry(e, walker))
     except OSError:
@@ -205,6 +210,7 @@ def _distribution(
     for test_folder in _test_folders(folder, walker, packages):
         walker.walk(str(folder / test_folder), test_folder, True)
     conftest = folder / "conftest.py"  # pytest's, beside the tests folders: test code, never shipped
+    reads.probed(conftest)
     if conftest.is_file() and not walker.excluded(str(conftest)) and "conftest" not in packages:
         walker.modules.append(Module("conftest", walker.rel(str(conftest)), walker.dist, False, True))
     return Distribution(
@@ -227,6 +233,7 @@ def _with_core(root: Path, config: Config, folders: list[tuple[Path, Origin]]) -
     """The folders with the one `core` names made the core (added when no other key lists it)."""
     assert config.core
     core = Path(os.path.normpath(root / config.core))
+    reads.probed(core / "pyproject.toml")
     if not (core / "pyproject.toml").is_file():
         raise ConfigError(f"{config.pyproject}: tool.depgraph.core: {config.core}/ has no pyproject.toml")
     listed = [(f, Origin.CORE if f == core else o) for f, o in folders]
@@ -257,6 +264,7 @@ def load_workspace(root: Path, config: Config) -> Workspace:
             if folder in seen or (exclude and exclude.match(folder.relative_to(root).as_posix())):
                 continue
             seen.add(folder)
+            reads.probed(folder / "pyproject.toml")
             if not (folder / "pyproject.toml").is_file():
                 raise ConfigError(
                     f"{config.pyproject}: tool.depgraph.{key}: {folder.relative_to(root).as_posix()}/ "
@@ -301,6 +309,24 @@ def load_workspace(root: Path, config: Config) -> Workspace:
         for ns in walker.namespaces:
             namespaces.setdefault(ns, set()).add(dist.name)
     modules.sort(key=lambda m: (m.name, m.path, m.distribution))
+    return assemble(
+        root,
+        config,
+        tuple(sorted(distributions, key=lambda d: d.name)),
+        tuple(modules),
+        {k: tuple(sorted(v)) for k, v in sorted(namespaces.items())},
+    )
+
+
+def assemble(
+    root: Path,
+    config: Config,
+    distributions: tuple[Distribution, ...],
+    modules: tuple[Module, ...],
+    namespaces: Mapping[str, tuple[str, ...]],
+) -> Workspace:
+    """The workspace of what discovery found (distributions sorted by name, modules sorted, namespaces
+    sorted), with its indexes."""
     by_name: dict[str, Module] = {}
     by_distribution: dict[str, dict[str, Module]] = {d.name: {} for d in distributions}
     for module in sorted(modules, key=lambda m: (m.is_test, m.distribution, m.name)):
@@ -309,9 +335,9 @@ def load_workspace(root: Path, config: Config) -> Workspace:
     return Workspace(
         root=root,
         config=config,
-        distributions=tuple(sorted(distributions, key=lambda d: d.name)),
-        modules=tuple(modules),
-        namespaces=MappingProxyType({k: tuple(sorted(v)) for k, v in sorted(namespaces.items())}),
+        distributions=distributions,
+        modules=modules,
+        namespaces=MappingProxyType(dict(namespaces)),
         by_name=MappingProxyType(by_name),
         by_distribution=MappingProxyType({k: MappingProxyType(v) for k, v in by_distribution.items()}),
     )

@@ -96,9 +96,10 @@ def context_key(ws: Workspace, config: Config, env: Environment = STATIC) -> byt
     head = (FORMAT, EXTRACTOR_VERSION, sys.version, str(ws.root), config, ws.distributions)
     digest.update(repr(head).encode())
     digest.update(repr(sorted(ws.namespaces.items())).encode())
-    digest.update(
-        marshal.dumps([(m.name, m.path, m.distribution, m.is_package, m.is_test) for m in ws.modules])
-    )
+    # repr, not marshal: marshal's bytes depend on how the strings happen to be shared (a workspace read
+    # from its cache shares them differently from one just discovered)
+    modules = [(m.name, m.path, m.distribution, m.is_package, m.is_test) for m in ws.modules]
+    digest.update(repr(modules).encode())
     digest.update(_metadata_fingerprint(env).encode())
     digest.update(fingerprint().encode())  # the static mapping (a new table changes owners)
     return digest.digest()

@@ -126,3 +126,21 @@ def test_the_cli_report_is_byte_identical_when_replayed(tmp_path: Path) -> None:
     assert runs[0].stdout == runs[1].stdout and runs[2].stdout == runs[3].stdout
     assert "staging/fw/fw/bad.py" in runs[3].stdout
     assert not any(r.stderr for r in runs)
+
+
+def test_a_manifest_change_after_a_run_on_the_cached_workspace(tmp_path: Path) -> None:
+    """A run whose workspace came from its cache still records the manifests it was found from: a
+    suppression comment added afterwards is seen."""
+    root = _repo(tmp_path)
+    _check(root)
+    (root / "app/main.py").write_text("import fw\n", encoding="utf-8")  # a module changed: checks run
+    done = _check(root)
+    assert done.graph is not None
+    assert ("unused-dependency", "staging/prov_b/pyproject.toml", 4) in _found(done)
+    manifest = root / "staging/prov_b/pyproject.toml"
+    text = manifest.read_text(encoding="utf-8")
+    line = text.splitlines()[3]
+    manifest.write_text(text.replace(line, line + "  # depgraph: ignore[unused-dependency] plugins"), "utf-8")
+    done = _check(root)
+    assert done.graph is not None
+    assert "unused-dependency" not in [f.check for f in done.findings]
