@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.decorators import FC
 
 from publish.errors import GitError, PublishError
 from publish.lock import locked
@@ -54,6 +55,11 @@ def cli(ctx: click.Context, root: Path | None, debug: bool) -> None:
     ctx.obj["root"] = root
 
 
+def _package_option(help_text: str) -> Callable[[FC], FC]:
+    """`--package/-p NAME`, repeatable, into the `packages` argument (status and sync)."""
+    return click.option("--package", "-p", "packages", multiple=True, metavar="NAME", help=help_text)
+
+
 def _rules(ctx: click.Context) -> Rules:
 
     root = ctx.obj["root"] or find_root(Path.cwd())
@@ -79,14 +85,7 @@ def verify_rules(ctx: click.Context) -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print JSON (a stable schema, version 1) instead of a table."
 )
-@click.option(
-    "--package",
-    "-p",
-    "packages",
-    multiple=True,
-    metavar="NAME",
-    help="Only this package; repeatable.",
-)
+@_package_option("Only this package; repeatable.")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool, packages: tuple[str, ...]) -> None:
     """Per package and branch: the destination's head, the source commit it was published from, and how many
@@ -119,14 +118,7 @@ def status(ctx: click.Context, as_json: bool, packages: tuple[str, ...]) -> None
     type=click.IntRange(1, 64),
     help="Packages published in parallel.",
 )
-@click.option(
-    "--package",
-    "-p",
-    "packages",
-    multiple=True,
-    metavar="NAME",
-    help="Publish only this package (and what it depends on); repeatable.",
-)
+@_package_option("Publish only this package (and what it depends on); repeatable.")
 @click.option(
     "--shard",
     metavar="I/N",
