@@ -23,17 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchgit import git, new_commit
+
 HERE = Path(__file__).resolve().parent
 VENV_BIN = HERE.parent.parent / ".venv" / "bin"
 PUBLISH = [str(VENV_BIN / "publish")]
 FILTER_REPO = str(VENV_BIN / "git-filter-repo")
-
-
-def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    full = {**os.environ, **(env or {})}
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=full, capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 def timed(cmd: list[str], cwd: Path, timeout: float | None = None) -> float | None:
@@ -64,34 +59,6 @@ def setup_monorepo(source: Path, work: Path, directory: str) -> tuple[Path, str]
         f'destination = "{work}/dest.git"\n[[package.branch]]\nname = "main"\nsource = "{branch}"\n'
     )
     return mono, branch
-
-
-def new_commit(mono: Path, branch: str, directory: str, n: int) -> None:
-    """One more commit on the branch that changes the directory (plumbing: no checkout needed)."""
-    index = mono / ".git" / "bench-index"
-    env = {
-        "GIT_INDEX_FILE": str(index),
-        "GIT_AUTHOR_DATE": f"{2_000_000_000 + n} +0000",
-        "GIT_COMMITTER_DATE": f"{2_000_000_000 + n} +0000",
-        "GIT_AUTHOR_NAME": "Bench",
-        "GIT_AUTHOR_EMAIL": "bench@example.com",
-        "GIT_COMMITTER_NAME": "Bench",
-        "GIT_COMMITTER_EMAIL": "bench@example.com",
-    }
-    git(mono, "read-tree", branch, env=env)
-    blob = subprocess.run(
-        ["git", "hash-object", "-w", "--stdin"],
-        cwd=mono,
-        input=f"bench {n}\n",
-        text=True,
-        capture_output=True,
-        check=True,
-    ).stdout.strip()
-    git(mono, "update-index", "--add", "--cacheinfo", f"100644,{blob},{directory}/bench-{n}.txt", env=env)
-    tree = git(mono, "write-tree", env=env)
-    commit = git(mono, "commit-tree", tree, "-p", branch, "-m", f"bench commit {n}", env=env)
-    git(mono, "update-ref", f"refs/heads/{branch}", commit)
-    index.unlink()
 
 
 def median(values: list[float]) -> float:
