@@ -337,10 +337,8 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
         elif quick and _in_a_def(text, start, tokens):
             kind = ImportKind.DEFERRED
         else:
-            if structure is None:
-                structure = build()
-                if structure is None:
-                    return None
+            if structure is None and (structure := build()) is None:
+                return None
             found = structure.kind_at(start)
             if found is None:
                 return None
@@ -349,10 +347,8 @@ def extract(data: bytes, module: str, is_package: bool) -> FileImports | None:
             line, known.names, known.module, known.level, module, is_package, kind, known.text
         )
     for pos, call in calls:
-        if structure is None:
-            structure = build()
-            if structure is None:
-                return None
+        if structure is None and (structure := build()) is None:
+            return None
         ctx = structure.context_at(pos)
         if ctx is None:
             return None

@@ -263,6 +263,12 @@ class Structure:
                 return None
             pos = sk.rfind("\n", 0, pos - 1) + 1
 
+    def _logical_at(self, text_pos: int) -> tuple[int, int, tuple[int, int, int, str] | None]:
+        """(skeleton position, start of its line, `_logical_start` of that line) of a text position."""
+        pos = self.to_skeleton(text_pos)
+        line_start = self.sk.rfind("\n", 0, pos) + 1
+        return pos, line_start, self._logical_start(line_start)
+
     def _enclosing(self, pos: int, indent: int, alt: int) -> int:
         """Index of the header whose block holds a logical line at (pos, indent); -1 at module level."""
         index = bisect_left(self.h_pos, pos) - 1  # headers on lines above
@@ -327,9 +333,7 @@ class Structure:
         """The context of an expression at a text position (a dynamic import's call): that of the block
         holding its logical line; None when that line is a compound statement's header (its expressions
         may be in the enclosing block or in a one-line body: the oracle decides)."""
-        pos = self.to_skeleton(text_pos)
-        line_start = self.sk.rfind("\n", 0, pos) + 1
-        logical = self._logical_start(line_start)
+        logical = self._logical_at(text_pos)[2]
         if logical is None:
             return None
         first, indent, alt, word = logical
@@ -454,9 +458,7 @@ class Structure:
 
     def kind_at(self, text_pos: int) -> ImportKind | None:
         """The kind of an import statement starting at a text position."""
-        pos = self.to_skeleton(text_pos)
-        line_start = self.sk.rfind("\n", 0, pos) + 1
-        logical = self._logical_start(line_start)
+        pos, line_start, logical = self._logical_at(text_pos)
         if logical is None:
             return None
         first, indent, alt, word = logical
