@@ -21,6 +21,7 @@ from cloud_provider.errors import (
     InstanceNotFound,
     ProviderNotFound,
     Unsupported,
+    instance_found,
 )
 from cloud_provider.files import NotWritable, check_writable, write_text_atomic
 from cloud_provider.interface import (
@@ -84,6 +85,7 @@ __all__ = [
     "check_writable",
     "config_source",
     "get_provider",
+    "instance_found",
     "load_cloud_config",
     "make_provider_id",
     "read_data_file",

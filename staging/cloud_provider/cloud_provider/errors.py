@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+K = TypeVar("K")
+
 
 class CloudProviderError(Exception):
     """Base of every error of this package."""
@@ -9,6 +14,16 @@ class CloudProviderError(Exception):
 
 class InstanceNotFound(CloudProviderError):
     """cloudprovider.InstanceNotFound: the cloud has no instance for this node name or provider ID."""
+
+
+def instance_found(lookup: Callable[[K], object], key: K) -> bool:
+    """Whether `lookup(key)` finds an instance: False when it raises InstanceNotFound, any other error goes
+    up. A provider's `instance_exists` and `instance_exists_by_provider_id` over its own lookups."""
+    try:
+        lookup(key)
+    except InstanceNotFound:
+        return False
+    return True
 
 
 class Unsupported(CloudProviderError, NotImplementedError):

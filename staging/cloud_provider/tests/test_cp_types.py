@@ -5,12 +5,14 @@ from pathlib import Path
 import pytest
 from cloud_provider import (
     ConfigError,
+    InstanceNotFound,
     Instances,
     Interface,
     NodeAddress,
     NodeAddressType,
     Service,
     Unsupported,
+    instance_found,
     load_cloud_config,
     make_provider_id,
     split_provider_id,
@@ -94,3 +96,19 @@ def test_load_cloud_config_errors_name_the_file(
         (tmp_path / name).write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_cloud_config(tmp_path / name)
+
+
+def test_instance_found_is_false_only_for_instance_not_found() -> None:
+    machines = {"a": "i-1"}
+
+    def lookup(name: str) -> str:
+        if name == "broken":
+            raise ConfigError("the inventory cannot be read")
+        if name not in machines:
+            raise InstanceNotFound(name)
+        return machines[name]
+
+    assert instance_found(lookup, "a") is True
+    assert instance_found(lookup, "b") is False
+    with pytest.raises(ConfigError, match="cannot be read"):
+        instance_found(lookup, "broken")

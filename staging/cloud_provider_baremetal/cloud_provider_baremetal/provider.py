@@ -21,6 +21,7 @@ from cloud_provider import (
     Unsupported,
     Zone,
     Zones,
+    instance_found,
     split_provider_id,
 )
 
@@ -89,11 +90,7 @@ class BareMetalInstances(Instances, Zones):
         return self.inventory.by_provider_id(provider_id).type
 
     def instance_exists_by_provider_id(self, provider_id: str) -> bool:
-        try:
-            self.inventory.by_provider_id(provider_id)
-        except InstanceNotFound:
-            return False
-        return True
+        return instance_found(self.inventory.by_provider_id, provider_id)
 
     def instance_shutdown_by_provider_id(self, provider_id: str) -> bool:
         return not self.inventory.by_provider_id(provider_id).powered_on

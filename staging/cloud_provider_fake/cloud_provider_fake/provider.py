@@ -23,6 +23,7 @@ from cloud_provider import (
     Service,
     Zone,
     Zones,
+    instance_found,
     make_provider_id,
     split_provider_id,
 )
@@ -124,11 +125,7 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
 
     def instance_exists_by_provider_id(self, provider_id: str) -> bool:
         self._call("instance-exists-by-provider-id")
-        try:
-            self._by_provider_id(provider_id)
-        except InstanceNotFound:
-            return False
-        return True
+        return instance_found(self._by_provider_id, provider_id)
 
     def instance_shutdown_by_provider_id(self, provider_id: str) -> bool:
         self._call("instance-shutdown-by-provider-id")
@@ -137,11 +134,7 @@ class FakeProvider(Interface, LoadBalancer, Instances, InstancesV2, Zones, Route
     # -- InstancesV2 ----------------------------------------------------------------------------------
     def instance_exists(self, node: Node) -> bool:
         self._call("instance-exists")
-        try:
-            self._for_node(node)
-        except InstanceNotFound:
-            return False
-        return True
+        return instance_found(self._for_node, node)
 
     def instance_shutdown(self, node: Node) -> bool:
         self._call("instance-shutdown")

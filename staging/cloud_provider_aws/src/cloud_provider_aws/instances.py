@@ -19,6 +19,7 @@ from cloud_provider import (
     Unsupported,
     Zone,
     Zones,
+    instance_found,
     split_provider_id,
 )
 
@@ -132,11 +133,7 @@ class AWSInstances(Instances, Zones):
         return str(self.directory.by_provider_id(provider_id)["InstanceType"])
 
     def instance_exists_by_provider_id(self, provider_id: str) -> bool:
-        try:
-            self.directory.by_provider_id(provider_id)
-        except InstanceNotFound:
-            return False
-        return True
+        return instance_found(self.directory.by_provider_id, provider_id)
 
     def instance_shutdown_by_provider_id(self, provider_id: str) -> bool:
         return self.directory.by_provider_id(provider_id)["State"]["Name"] in STOPPED
@@ -172,11 +169,7 @@ class AWSInstancesV2(InstancesV2):
         return self.directory.by_name(node.name)
 
     def instance_exists(self, node: Node) -> bool:
-        try:
-            self._lookup(node)
-        except InstanceNotFound:
-            return False
-        return True
+        return instance_found(self._lookup, node)
 
     def instance_shutdown(self, node: Node) -> bool:
         return self._lookup(node)["State"]["Name"] in STOPPED
