@@ -75,6 +75,11 @@ class Demo:
             "NO_COLOR": "1",
         }
 
+    def fixture(self, name: str) -> str:
+        """A patch beside this file, named from the repository's root when it is inside it."""
+        path = HERE / name
+        return path.relative_to(self.source).as_posix() if path.is_relative_to(self.source) else str(path)
+
     def say(self, text: str = "") -> None:
         print(text.replace(str(self.work), "$DEMO"), flush=True)
 
@@ -120,9 +125,9 @@ class Demo:
         self.work.mkdir(parents=True, exist_ok=True)
         subprocess.run(["git", "clone", "-q", str(self.source), str(self.copy)], env=self.env, check=True)
         self.run("git", "checkout", "-q", "-B", "main", show=False)
-        self.say(f"$ git clone {self.source} $DEMO/repo")
+        self.say(f"$ git clone {self.source} $DEMO/repo   # this repository, as committed")
         self.run("git", "apply", HERE / "in-tree-provider.patch", show=False)
-        self.say(f"$ git apply {HERE / 'in-tree-provider.patch'}")
+        self.say(f"$ git apply {self.fixture('in-tree-provider.patch')}")
         self.commit("cloud-controller-manager: the in-tree static provider (instances from a list or a URL)")
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(self.venv)], check=True)
         site = Path(sysconfig.get_path("purelib", vars={"base": str(self.venv), "platbase": str(self.venv)}))
@@ -165,7 +170,7 @@ class Demo:
         self.say("\n== 3. Plan the move: blocked by the provider's tie into the core")
         self.tool("stage", "plan", PACKAGE, "--to", TARGET, expect=1)
         self.run("git", "apply", HERE / "cut-the-tie.patch", show=False)
-        self.say(f"$ git apply {HERE / 'cut-the-tie.patch'}   # the provider stops importing the core")
+        self.say(f"$ git apply {self.fixture('cut-the-tie.patch')}   # the provider stops importing the core")
         self.commit(
             "static provider: its User-Agent names the framework, not the core (cuts its tie to the core)"
         )
