@@ -23,11 +23,18 @@ from typing import Any
 
 import tomlkit
 
-from depgraph.base import toml
+from depgraph.base import schema, toml
 from stage.errors import StageError
 
 TABLE = "tool.stage.moved"
 KEYS = ("old", "new", "target", "shim", "release")
+SCHEMA = {**dict.fromkeys(KEYS, schema.NONEMPTY), "finished": schema.BOOL}
+# Unknown keys are let be (not `closed`); a missing key reads as one of the wrong kind.
+PHRASING = schema.Phrasing(
+    unknown="",
+    missing="{where}: key {key!r} must be a non-empty string",
+    wrong="{where}: key {key!r} must be {expected}",
+)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -58,14 +65,9 @@ def read_moves(root: Path) -> list[Move]:
         where = f"{path}: [[tool.stage.moved]] #{index}"
         if not isinstance(entry, dict):
             raise StageError(f"{where}: must be a table")
-        for key in KEYS:
-            if not isinstance(entry.get(key), str) or not entry[key]:
-                raise StageError(f"{where}: key {key!r} must be a non-empty string")
-        finished = entry.get("finished", False)
-        if not isinstance(finished, bool):
-            raise StageError(f"{where}: key 'finished' must be true or false")
-        old, new, target, shim, release = (str(entry[key]) for key in KEYS)
-        moves.append(Move(old, new, target, shim, release, finished))
+        table = schema.Table(entry, SCHEMA, where, PHRASING, StageError)
+        old, new, target, shim, release = (str(table.get(key)) for key in KEYS)
+        moves.append(Move(old, new, target, shim, release, table.get("finished", False)))
     return moves
 
 
