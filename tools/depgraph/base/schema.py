@@ -49,7 +49,8 @@ ARRAY_OF_TABLES = Kind(
 @dataclass(frozen=True, slots=True)
 class Phrasing:
     """How one configuration words its errors; the fields `where`, `key`, `known` (the schema's keys,
-    sorted), `expected`, `type` (Kind.type_name) and `value` (its repr) fill them."""
+    sorted), `expected`, `type` (Kind.type_name; both also in `missing`) and `value` (its repr, only in
+    `wrong`) fill them."""
 
     unknown: str
     missing: str
@@ -81,12 +82,12 @@ class Table:
 
     def get(self, key: str, default: Any = REQUIRED) -> Any:
         """The value at `key`, of its kind; `default` when it is absent (refused when there is none)."""
+        kind = self.schema[key]
         if key not in self.data:
             if default is REQUIRED:
-                raise self._fail(self.phrasing.missing, key)
+                raise self._fail(self.phrasing.missing, key, expected=kind.expected, type=kind.type_name)
             return default
         value = self.data[key]
-        kind = self.schema[key]
         if not kind.test(value):
             raise self._fail(
                 self.phrasing.wrong, key, expected=kind.expected, type=kind.type_name, value=repr(value)

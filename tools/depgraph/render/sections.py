@@ -18,9 +18,28 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from depgraph.base import schema
 from depgraph.base.errors import DepgraphError
 
 STYLES = ("good", "bad", "warn", "muted")
+# Each key's whole error sentence as its `expected`; unknown keys are let be (the table is not `closed`).
+SCHEMA = {
+    "title": schema.Kind("a non-empty string is required", "str", schema.NONEMPTY.test),
+    "columns": schema.Kind(
+        "a non-empty list of strings is required",
+        "list",
+        lambda v: isinstance(v, list) and bool(v) and all(isinstance(c, str) for c in v),
+    ),
+    "rows": schema.Kind("a list of rows is required", "list", schema.LIST.test),
+    "styles": schema.Kind(
+        f"an object mapping cell text to one of {', '.join(STYLES)}",
+        "dict",
+        lambda v: isinstance(v, dict) and all(s in STYLES for s in v.values()),
+    ),
+    "intro": schema.Kind("a string is required", "str", schema.STRING.test),
+}
+_SAYS = "{where}: {key}: {expected}"
+PHRASING = schema.Phrasing(unknown="", missing=_SAYS, wrong=_SAYS)
 CSS = """
 table.section td.good { background: #e5f4e6; color: #1e5e22; }
 table.section td.bad { background: #fbe3e3; color: #a01818; font-weight: 600; }
@@ -53,22 +72,12 @@ def load_section(path: Path) -> Section:
         raise DepgraphError(f"{path}: not a JSON section: {exc}") from exc
     if not isinstance(raw, dict):
         raise DepgraphError(f"{path}: a section is a JSON object (title, columns, rows)")
-    title, columns, rows = raw.get("title"), raw.get("columns"), raw.get("rows")
-    if not isinstance(title, str) or not title:
-        raise DepgraphError(f"{path}: title: a non-empty string is required")
-    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
-        raise DepgraphError(f"{path}: columns: a non-empty list of strings is required")
-    if not isinstance(rows, list):
-        raise DepgraphError(f"{path}: rows: a list of rows is required")
+    table = schema.Table(raw, SCHEMA, str(path), PHRASING, DepgraphError)
+    title, columns, rows = table.get("title"), table.get("columns"), table.get("rows")
     for i, row in enumerate(rows):
         if not isinstance(row, list) or len(row) != len(columns) or not all(isinstance(c, str) for c in row):
             raise DepgraphError(f"{path}: rows[{i}]: a list of {len(columns)} strings is required")
-    styles = raw.get("styles", {})
-    if not isinstance(styles, dict) or not all(v in STYLES for v in styles.values()):
-        raise DepgraphError(f"{path}: styles: an object mapping cell text to one of {', '.join(STYLES)}")
-    intro = raw.get("intro", "")
-    if not isinstance(intro, str):
-        raise DepgraphError(f"{path}: intro: a string is required")
+    styles, intro = table.get("styles", {}), table.get("intro", "")
     return Section(
         title,
         intro,
