@@ -177,6 +177,8 @@ def apply(root: Path, graph: Graph, plan: Plan, release: str, say: Say) -> None:
         rules_file.write_text(rules_text, encoding="utf-8")
         say(f"{rules_file.name}: added the [[package]] rule of {plan.name} ({plan.target})")
     _vendor(root, say)
+    if (root / "uv.lock").is_file():
+        say(f"uv.lock: not refreshed; run `uv lock` to add {plan.target} to it")
     _silence_shim(root, move, say)
     git(root, "add", "-A")
     say(f"staged every change in git; review with `git diff --cached`, commit, then install {plan.target}")

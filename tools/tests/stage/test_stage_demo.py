@@ -41,6 +41,9 @@ def test_the_demo_runs_the_whole_story(tmp_path: Path) -> None:
         "DeprecationWarning: cloud_controller_manager.providers.static moved to cloud_provider_static" in out
     )
     assert "  cloud_provider_static's own tests with the shim: 2 passed" in out
+    assert (
+        "  stage: uv.lock: not refreshed; run `uv lock` to add staging/cloud_provider_static to it\n" in out
+    )
     assert "  depgraph: no findings from" in out and "  publish: rules ok (5 packages)" in out
     assert "cloud-controller-manager: the in-tree static provider" in out.split("$ git log --follow")[1]
     assert out.endswith("stage-demo: done; the real repository is unchanged\n")
