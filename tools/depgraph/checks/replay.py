@@ -18,7 +18,6 @@ Nothing but the baseline (read on every run) is applied after the replay, so the
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import sys
@@ -32,7 +31,7 @@ from depgraph.base import reads
 from depgraph.base.model import Finding, Level
 from depgraph.checks import CheckResult
 from depgraph.discover.config import Config
-from depgraph.extract.cachedir import make_cache_dir
+from depgraph.extract.cachedir import write_atomic
 from depgraph.graph.snapshot import RACY_NS, BuildInfo, StatKey
 
 FORMAT = 1
@@ -139,17 +138,15 @@ def load(
             renewed_others[path] = other
     findings, checks, suppressed, counts = payload
     if renewed_modules or renewed_others:
-        _write(
-            store,
-            (
-                FORMAT,
-                stored_key,
-                time.time_ns(),
-                {**module_stamps, **renewed_modules},
-                {**other_stamps, **renewed_others},
-                payload,
-            ),
+        renewed_record = (
+            FORMAT,
+            stored_key,
+            time.time_ns(),
+            {**module_stamps, **renewed_modules},
+            {**other_stamps, **renewed_others},
+            payload,
         )
+        write_atomic(store, marshal.dumps(renewed_record))
     result = CheckResult(tuple(map(_thaw, findings)), tuple(checks), suppressed)
     return Replayed(result, Counts(*counts))
 
@@ -184,23 +181,4 @@ def save(  # noqa: PLR0917 - what one run's record is made of
             (counts.distributions, counts.modules, counts.imports),
         ),
     )
-    return _write(path_of(config.cache_path), record)
-
-
-def _write(store: Path, record: tuple[Any, ...]) -> bool:
-    import tempfile  # noqa: PLC0415 - only when writing
-
-    try:
-        make_cache_dir(store.parent)
-        fd, tmp = tempfile.mkstemp(prefix=store.name, suffix=".tmp", dir=store.parent)
-    except OSError:
-        return False  # a read-only cache folder only costs time
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            marshal.dump(record, handle)
-        Path(tmp).replace(store)
-    except OSError:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        return False
-    return True
+    return write_atomic(path_of(config.cache_path), marshal.dumps(record))  # False: a read-only cache folder

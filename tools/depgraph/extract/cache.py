@@ -10,17 +10,15 @@ oracle's grammar is the interpreter's), so either change starts a fresh pack.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
-import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from depgraph.base.imports import EXTRACTOR_VERSION, KINDS, FileImports, ImportRecord, Suppression
-from depgraph.extract.cachedir import make_cache_dir
+from depgraph.extract.cachedir import write_atomic
 
 _KINDS = KINDS
 Key = tuple[bytes, str, bool]
@@ -142,18 +140,4 @@ class Pack:
         """Write the entries this run used (so the pack does not grow forever), unless nothing changed."""
         if not self.changed and len(self._used) == len(self._stored):
             return
-        directory = self.path.parent
-        try:
-            make_cache_dir(directory)
-            import tempfile  # noqa: PLC0415 - ~4 ms of imports, only when writing
-
-            fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=directory)
-        except OSError:
-            return  # a read-only or vanished cache directory only costs speed
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(self._used, handle)
-            Path(tmp).replace(self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
+        write_atomic(self.path, marshal.dumps(self._used))  # unwritten: a read-only folder costs only speed

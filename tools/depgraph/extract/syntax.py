@@ -11,18 +11,16 @@ interpreter's) and computed in parallel; a warm run only looks digests up.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from depgraph.base.imports import FileImports
-from depgraph.extract.cachedir import make_cache_dir
+from depgraph.extract.cachedir import write_atomic
 from depgraph.extract.pool import PARALLEL_MIN_BYTES, parallel, read, size_of
 
 FORMAT = 1
@@ -71,18 +69,7 @@ def _load(path: Path) -> dict[bytes, Error | None]:
 
 
 def _save(path: Path, entries: dict[bytes, Error | None]) -> None:
-    try:
-        make_cache_dir(path.parent)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    except OSError:
-        return  # a read-only cache folder only costs time
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            marshal.dump(entries, handle)
-        Path(tmp).replace(path)  # atomic: a concurrent run reads the old or the new file
-    except OSError:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
+    write_atomic(path, marshal.dumps(entries))  # not written: a read-only cache folder only costs time
 
 
 def errors(

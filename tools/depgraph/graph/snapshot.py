@@ -36,7 +36,7 @@ from depgraph.base.imports import EXTRACTOR_VERSION, FileImports
 from depgraph.discover.config import Config
 from depgraph.discover.environment import STATIC, Environment
 from depgraph.discover.workspace import Workspace
-from depgraph.extract.cachedir import make_cache_dir
+from depgraph.extract.cachedir import write_atomic
 from depgraph.extract.pool import read
 
 FORMAT = 6  # bump whenever what is stored, or how rows are resolved, changes
@@ -212,31 +212,16 @@ class Store:
     def save(self) -> bool:
         if not self.changed and self.new.keys() == self.old.keys():
             return False
-        import tempfile  # noqa: PLC0415 - ~4 ms of imports, only when writing
-
-        directory = self.path.parent
-        try:
-            make_cache_dir(directory)
-            fd, tmp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=directory)
-        except OSError:
-            return False  # a read-only or vanished cache directory only costs speed
         old = self.old_frozen() if len(self.new_frozen) < len(self.new) else {}
         frozen = {path: self.new_frozen.get(path) or old.get(path) for path in sorted(self.new)}
         # (an entry whose imports the old file lacked, were it damaged, is left out: resolved next time)
         entries = {path: tuple(self.new[path]) for path in frozen if frozen[path]}
         head = marshal.dumps((FORMAT, self.context, entries))
         tail = marshal.dumps({path: frozen[path] for path in entries})
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(len(head).to_bytes(8, "little") + len(tail).to_bytes(8, "little"))
-                handle.write(head)
-                handle.write(tail)
-            Path(tmp).replace(self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
-            return False
-        for earlier in directory.glob("graph-v*.marshal"):  # earlier formats: never read again
+        sizes = len(head).to_bytes(8, "little") + len(tail).to_bytes(8, "little")
+        if not write_atomic(self.path, sizes, head, tail):
+            return False  # a read-only or vanished cache directory only costs speed
+        for earlier in self.path.parent.glob("graph-v*.marshal"):  # earlier formats: never read again
             if earlier != self.path:
                 with contextlib.suppress(OSError):
                     earlier.unlink()

@@ -16,7 +16,6 @@ A run during which something it looked at changed records nothing.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import sys
@@ -28,7 +27,7 @@ from depgraph.base import reads
 from depgraph.base.model import Declaration, Distribution, Module, Origin
 from depgraph.discover.config import Config
 from depgraph.discover.workspace import Workspace, assemble, load_workspace
-from depgraph.extract.cachedir import make_cache_dir
+from depgraph.extract.cachedir import write_atomic
 
 FORMAT = 1
 RACY_NS = 2_000_000_000  # as the graph cache's (depgraph.graph.snapshot)
@@ -187,19 +186,4 @@ def _save(  # noqa: PLR0917 - one record's parts
         for path, stat in sorted(log.folders.items())
     }
     record = (FORMAT, _key(config), started, folders, dict(sorted(log.stamps.items())), _freeze(ws))
-    import tempfile  # noqa: PLC0415 - only when writing
-
-    try:
-        make_cache_dir(store.parent)
-        fd, tmp = tempfile.mkstemp(prefix=store.name, suffix=".tmp", dir=store.parent)
-    except OSError:
-        return False  # a read-only cache folder only costs time
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            marshal.dump(record, handle)
-        Path(tmp).replace(store)
-    except OSError:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        return False
-    return True
+    return write_atomic(store, marshal.dumps(record))  # False: a read-only cache folder only costs time
