@@ -4,7 +4,9 @@ sibling resolved through the rewritten direct reference to the sibling's publish
 Needs pip to reach PyPI (or its cache): it upgrades itself (the pip bundled with Python 3.11 rejects
 `git+file://` references) and setuptools in the smoke venv in one step, then builds both distributions
 without build isolation (with that setuptools): the isolated build fetched and installed setuptools once per
-distribution, most of the time these tests took, and is not what they are about."""
+distribution, most of the time these tests took, and is not what they are about. The second test, the
+negative control (the same install fails when the rewritten reference leads nowhere), is `slow`: `make
+test-all` and CI run it; a failing smoke test stopping the push is also tested cheaply in test_pub_safety."""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ def test_published_provider_installs_with_its_sibling_from_the_published_reposit
     assert heads(tmp_path / "dest/prov.git")
 
 
+@pytest.mark.slow  # the negative control of the install above: CI runs it (make test-all); ~7 s of CPU
 def test_the_same_smoke_test_fails_when_the_sibling_cannot_be_resolved(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
