@@ -126,7 +126,7 @@ class Demo:
         subprocess.run(["git", "clone", "-q", str(self.source), str(self.copy)], env=self.env, check=True)
         self.run("git", "checkout", "-q", "-B", "main", show=False)
         self.say(f"$ git clone {self.source} $DEMO/repo   # this repository, as committed")
-        self.run("git", "apply", HERE / "in-tree-provider.patch", show=False)
+        self.run("git", "apply", "--3way", HERE / "in-tree-provider.patch", show=False)
         self.say(f"$ git apply {self.fixture('in-tree-provider.patch')}")
         self.commit("cloud-controller-manager: the in-tree static provider (instances from a list or a URL)")
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(self.venv)], check=True)
@@ -169,7 +169,7 @@ class Demo:
         before = self.footprint()
         self.say("\n== 3. Plan the move: blocked by the provider's tie into the core")
         self.tool("stage", "plan", PACKAGE, "--to", TARGET, expect=1)
-        self.run("git", "apply", HERE / "cut-the-tie.patch", show=False)
+        self.run("git", "apply", "--3way", HERE / "cut-the-tie.patch", show=False)
         self.say(f"$ git apply {self.fixture('cut-the-tie.patch')}   # the provider stops importing the core")
         self.commit(
             "static provider: its User-Agent names the framework, not the core (cuts its tie to the core)"
