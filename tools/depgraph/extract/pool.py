@@ -73,13 +73,15 @@ def extract_resolved(
     keep: Sequence[tuple[bytes, str, bool]] = (),
     resolve: Resolve | None = None,
     thawed: bool = True,
+    digests: bool = True,
 ) -> list[tuple[FileImports | Frozen, Any, bytes | None]]:
     """`extract_loaded`, each result paired with `resolve(index, result)` (None without `resolve`),
     computed by the process that extracted the file (a worker's resolution must be marshal-able), and
     with the file's content digest (BLAKE2b-128: the one given, or computed by whichever process read the
     file; None when it could not be read). With `thawed=False`, what a worker extracted stays in the frozen
     form it crossed in (`depgraph.extract.cache.freeze`) for the caller to thaw when (if ever) it needs it.
-    A file not read yet is read here only to look it up in a non-empty extraction cache."""
+    A file not read yet is read here only to look it up in a non-empty extraction cache. With
+    `digests=False` and no `cache_dir`, no digest is computed (None): a build without any cache."""
     from depgraph.extract import cache  # noqa: PLC0415 - only when caching
 
     result: list[tuple[FileImports | Frozen, Any, bytes | None] | None] = [None] * len(files)
@@ -111,11 +113,12 @@ def extract_resolved(
     sizes = [len(data) if data is not None else size_of(s.path) for _, s, data, _ in misses]
     items = [(s.path, s.module, s.is_package, i) for i, s, _, _ in misses]
     if workers > 1 and sum(sizes) >= PARALLEL_MIN_BYTES and len(misses) > 1:
-        extracted = _parallel(items, sizes, workers, resolve, thawed=thawed)
+        hashed = digests or pack is not None
+        extracted = _parallel(items, sizes, workers, resolve, thawed=thawed, hashed=hashed)
     else:
         extracted = []
         for item, (i, _, data, _) in zip(items, misses, strict=True):
-            found, digest = _read_and_extract(item, data)
+            found, digest = _read_and_extract(item, data, digests or pack is not None)
             extracted.append(done(i, found, digest))
     for (i, source, _, given_digest), one in zip(misses, extracted, strict=True):
         digest = given_digest if given_digest is not None else one[2]
@@ -139,9 +142,12 @@ def size_of(path: str) -> int:
         return 0
 
 
-def _read_and_extract(item: Item, data: bytes | FileImports | None) -> tuple[FileImports, bytes | None]:
-    """What one file imports, and the digest of its bytes when they were read here (else None)."""
-    if data is not None:
+def _read_and_extract(
+    item: Item, data: bytes | FileImports | None, hashed: bool = True
+) -> tuple[FileImports, bytes | None]:
+    """What one file imports, and the digest of its bytes when they were read here and `hashed` (else
+    None)."""
+    if data is not None or not hashed:
         return _local(item, data), None
     from depgraph.extract.cache import digest  # noqa: PLC0415
 
@@ -163,6 +169,7 @@ def _parallel(
     resolve: Resolve | None = None,
     *,
     thawed: bool = True,
+    hashed: bool = True,
 ) -> list[tuple[FileImports | Frozen, Any, bytes | None]]:
     """Extract (and resolve) in `workers` processes, this one included (see `parallel`); each process
     reads and hashes the files it takes. Results cross from the children as plain tuples
@@ -171,7 +178,7 @@ def _parallel(
     from depgraph.extract.cache import freeze, thaw  # noqa: PLC0415
 
     def local(item: Item) -> tuple[FileImports, Any, bytes | None]:
-        found, digest = _read_and_extract(item, None)
+        found, digest = _read_and_extract(item, None, hashed)
         return found, resolve(item[3], found) if resolve is not None else None, digest
 
     def remote(chunk: list[Item]) -> list[tuple[Any, Any, bytes | None]]:

@@ -291,6 +291,7 @@ def _extract(
         keep=files.reused,
         resolve=resolve,
         thawed=False,
+        digests=store is not None,  # the graph cache keeps each file's
     )
     for (module, probe), (result, found, digest) in zip(pending, results, strict=True):
         files.ready[module.path] = result

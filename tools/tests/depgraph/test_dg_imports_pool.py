@@ -81,6 +81,8 @@ def test_parallel_equals_one_process(tmp_path: Path, workers: int, forking: None
         hashlib.blake2b(Path(p).read_bytes(), digest_size=16).digest() if Path(p).exists() else None
         for p, _, _, _ in items
     ]
+    unhashed = pool._parallel(items, sizes, workers, hashed=False)  # a build without any cache
+    assert [one for one, _, _ in unhashed] == expected and {d for _, _, d in unhashed} == {None}
     assert expected[-1].error is not None and expected[-1].error[0] == 0  # the missing file, in order
     assert any(one.error is not None and one.error[0] > 0 for one in expected)  # from the oracle
 
