@@ -46,6 +46,7 @@ from cloud_provider.types import (
     Service,
     ServicePort,
     Zone,
+    configured_zone,
     make_provider_id,
     split_provider_id,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "check_table",
     "check_writable",
     "config_source",
+    "configured_zone",
     "get_provider",
     "instance_found",
     "load_cloud_config",

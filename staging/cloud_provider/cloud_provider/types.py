@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from cloud_provider.errors import Unsupported
+
 
 class NodeAddressType(str, enum.Enum):
     """core/v1 NodeAddressType."""
@@ -130,6 +132,14 @@ class InstanceMetadata:
     #: AdditionalLabels: labels the cloud wants on the node, as sorted (key, value) pairs. The node
     #: controller applies them, except over the labels it sets itself (zone, region, instance type).
     additional_labels: tuple[tuple[str, str], ...] = ()
+
+
+def configured_zone(zone: str, region: str, advice: str) -> Zone:
+    """Zones.get_zone answered from a provider's cloud config: its zone and region, or Unsupported with
+    `advice` (which key to set) when no zone is configured."""
+    if not zone:
+        raise Unsupported(advice)
+    return Zone(zone, region)
 
 
 def make_provider_id(provider_name: str, instance_id: str) -> str:

@@ -12,6 +12,8 @@ from cloud_provider import (
     NodeAddressType,
     Service,
     Unsupported,
+    Zone,
+    configured_zone,
     instance_found,
     load_cloud_config,
     make_provider_id,
@@ -112,3 +114,9 @@ def test_instance_found_is_false_only_for_instance_not_found() -> None:
     assert instance_found(lookup, "b") is False
     with pytest.raises(ConfigError, match="cannot be read"):
         instance_found(lookup, "broken")
+
+
+def test_configured_zone_is_the_config_s_or_unsupported_with_the_advice() -> None:
+    assert configured_zone("z1", "r1", "set 'zone'") == Zone("z1", "r1")
+    with pytest.raises(Unsupported, match=r"^set 'zone'$"):
+        configured_zone("", "r1", "set 'zone'")

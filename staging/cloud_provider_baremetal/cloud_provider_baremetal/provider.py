@@ -18,9 +18,9 @@ from cloud_provider import (
     Route,
     Routes,
     Service,
-    Unsupported,
     Zone,
     Zones,
+    configured_zone,
     instance_found,
     split_provider_id,
 )
@@ -96,11 +96,11 @@ class BareMetalInstances(Instances, Zones):
         return not self.inventory.by_provider_id(provider_id).powered_on
 
     def get_zone(self) -> Zone:
-        if not self.config.zone:
-            raise Unsupported(
-                "baremetal: set 'zone' (and 'region') in the cloud config to tell this machine's zone"
-            )
-        return Zone(self.config.zone, self.config.region)
+        return configured_zone(
+            self.config.zone,
+            self.config.region,
+            "baremetal: set 'zone' (and 'region') in the cloud config to tell this machine's zone",
+        )
 
     def get_zone_by_provider_id(self, provider_id: str) -> Zone:
         return self.inventory.by_provider_id(provider_id).zone

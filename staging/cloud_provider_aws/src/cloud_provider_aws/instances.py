@@ -16,9 +16,9 @@ from cloud_provider import (
     Node,
     NodeAddress,
     NodeAddressType,
-    Unsupported,
     Zone,
     Zones,
+    configured_zone,
     instance_found,
     split_provider_id,
 )
@@ -140,11 +140,11 @@ class AWSInstances(Instances, Zones):
 
     # -- Zones ----------------------------------------------------------------------------------------
     def get_zone(self) -> Zone:
-        if not self.config.zone:
-            raise Unsupported(
-                "aws: set 'zone' in the cloud config (the instance metadata service is not queried)"
-            )
-        return Zone(self.config.zone, self.config.region)
+        return configured_zone(
+            self.config.zone,
+            self.config.region,
+            "aws: set 'zone' in the cloud config (the instance metadata service is not queried)",
+        )
 
     def get_zone_by_provider_id(self, provider_id: str) -> Zone:
         return Zone(
