@@ -57,7 +57,12 @@ def read_moves(root: Path) -> list[Move]:
     """Every recorded move of root/pyproject.toml; one line naming the file and key when one is malformed."""
     path = root / "pyproject.toml"
     data = toml.read(path, StageError)
-    moved = data.get("tool", {}).get("stage", {}).get("moved", [])
+    for key in ("tool", "tool.stage"):
+        if not isinstance(toml.dotted(data, key), (dict, type(None))):
+            raise StageError(f"{path}: [{key}] must be a table")
+    moved = toml.dotted(data, TABLE)
+    if moved is None:
+        moved = []
     if not isinstance(moved, list):
         raise StageError(f"{path}: [tool.stage] moved must be an array of tables ([[tool.stage.moved]])")
     moves = []

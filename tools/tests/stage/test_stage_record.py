@@ -34,6 +34,8 @@ def test_a_move_is_written_and_read_back(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
+        ("tool = 1\n", "[tool] must be a table"),
+        ("[tool]\nstage = [1]\n", "[tool.stage] must be a table"),
         ("[tool.stage]\nmoved = 1\n", "[tool.stage] moved must be an array of tables ([[tool.stage.moved]])"),
         ("[tool.stage]\nmoved = [1]\n", "[[tool.stage.moved]] #1: must be a table"),
         (
