@@ -12,6 +12,7 @@ from typing import Any
 
 from depgraph.base import toml
 from depgraph.base.schema import BOOL, INT, LIST, MAPPING, NUMBER, STRING, Kind, Phrasing, Table
+from publish.earlier import Earlier, check_folder
 from publish.errors import PublishError
 
 # The schema of each table: key -> what its value must be.
@@ -38,7 +39,9 @@ PACKAGE_SCHEMA: dict[str, Kind] = {
     "tags": MAPPING,
     "branch": LIST,
     "missing-ok": BOOL,
+    "earlier": LIST,
 }
+EARLIER_SCHEMA: dict[str, Kind] = {"source": STRING, "as": STRING}
 BRANCH_SCHEMA: dict[str, Kind] = {"name": STRING, "source": STRING, "dir": STRING, "missing-ok": BOOL}
 TAG_SCHEMA: dict[str, Kind] = {"match": STRING, "format": STRING}
 # How the publishing rules word their errors: `<file>: <table>: key 'x' must be a str`.
@@ -84,6 +87,7 @@ class PackageRule:
     smoke_venv: bool
     branches: tuple[BranchRule, ...]
     tags: TagRule | None
+    earlier: tuple[Earlier, ...] = ()  # the package's earlier folders, newest first (publish.earlier)
 
     @property
     def local_destination(self) -> Path | None:
@@ -209,6 +213,7 @@ def _parse_package(root: Path, path: Path, index: int, table: Any, defaults: dic
             tags.format.format(*(["x"] * pattern.groups), **{k: "x" for k in pattern.groupindex})
         except (IndexError, KeyError) as exc:
             raise PublishError(f"{where}: tags.format uses {exc} which tags.match does not capture") from None
+    earlier = _parse_earlier(package.get("earlier", []), where, source)
     return PackageRule(
         name=name,
         source=source,
@@ -221,4 +226,24 @@ def _parse_package(root: Path, path: Path, index: int, table: Any, defaults: dic
         smoke_venv=package.get("smoke-venv", defaults.get("smoke-venv", True)),
         branches=tuple(sorted(branches, key=lambda b: b.name)),
         tags=tags,
+        earlier=earlier,
     )
+
+
+def _parse_earlier(entries: list[Any], where: str, source: str) -> tuple[Earlier, ...]:
+    """The `earlier` key: a list of `{ source = FOLDER, as = FOLDER }` tables, newest home first."""
+    parsed: list[Earlier] = []
+    for i, entry in enumerate(entries):
+        at = f"{where}: earlier #{i + 1}"
+        if not isinstance(entry, dict):
+            raise PublishError(f"{at}: must be a table {{ source = FOLDER, as = FOLDER }}")
+        table = _table(entry, EARLIER_SCHEMA, at).closed()
+        folder = table.get("source").rstrip("/")
+        inside = table.get("as", "").strip("/")
+        problem = check_folder(folder, "source") or (inside and check_folder(inside, "as"))
+        if problem:
+            raise PublishError(f"{at}: {problem}")
+        if folder == source or folder in (e.source for e in parsed):
+            raise PublishError(f"{at}: source {folder!r} is already the package's folder or an earlier one")
+        parsed.append(Earlier(folder, inside))
+    return tuple(parsed)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from publish import dest, git, owner, pause, split, tags
+from publish import dest, earlier, git, owner, pause, split, tags
 from publish.decide import HeadFacts, OwnState, Planned, Refusal, ownership, update_refusal
 from publish.deps import Rewriter, Sibling
 from publish.errors import GitError, PublishError
@@ -311,6 +311,12 @@ class PackageSync:
                 walked = split.walk(self.options.history or repo, tip, branch.dir, excluded)
             self.processed += len(walked)
             commits = split.read_commits(cat, walked, branch.dir, extra)
+            if self.rule.earlier:  # the package's history from before it moved here
+                where = self.options.history or repo
+                homes = self.rule.earlier
+                commits = earlier.prepend(
+                    where, cat, writer, commits, earlier=homes, exclude=excluded, extra=extra
+                )
             tick = None
             if self.options.progress and commits:  # one bar per package and branch, moved per commit
                 tick = self.options.progress(f"{self.rule.name} {branch.name}", len(commits))

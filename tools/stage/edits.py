@@ -191,6 +191,9 @@ def publish_rule(
 ) -> tuple[str, dict[str, Any]]:
     """The rules file with a `[[package]]` rule for the new distribution appended, and that rule.
 
+    The rule names the package's folder before the move as its `earlier` home, so that `publish` publishes
+    the history from before the move too, the old folder's tree placed at the import package's folder.
+
     `staging` holds the (normalised) names of the staging distributions: those among the plan's
     requirements are the rule's `dependencies`.
     """
@@ -224,6 +227,11 @@ def publish_rule(
             table[key] = rule.pop(key)
     for key, value in rule.items():
         table[key] = value
+    home = tomlkit.inline_table()  # publish the package's history from before the move (publish.earlier)
+    home.update({"source": plan.folder, "as": plan.import_name})
+    earlier = tomlkit.array()
+    earlier.append(home)
+    table["earlier"] = earlier
     entry = tomlkit.document()
     entry["package"] = tomlkit.aot()
     entry["package"].append(table)

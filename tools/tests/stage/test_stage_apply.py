@@ -198,6 +198,7 @@ def test_apply_says_each_step_and_writes_the_new_distribution(moved: Moved) -> N
     assert rules.endswith(
         '[[package]]\nname = "foo"\nsource = "staging/foo"\ndestination = "_output/published/foo.git"\n'
         'dependencies = ["fw"]\nsmoke = "python -m pytest -q tests"\n'
+        'earlier = [{source = "app/providers/foo", as = "foo"}]\n'
     )
     record = (root / "pyproject.toml").read_text()
     assert record.endswith(
