@@ -148,3 +148,26 @@ def test_a_bad_earlier_key_is_one_line_and_exit_2(
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and message in err and "package 'mover'" in err, err
     assert not (tmp_path / "dest").exists()
+
+
+def test_two_earlier_homes_chain_and_as_may_be_nested(tmp_path: Path) -> None:
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    first = repo.commit("born at a", {"a/m/__init__.py": "A = 1\n"})
+    repo.git("mv", "a/m", "b")
+    second = repo.commit("moved to b", {"b/x.py": "X = 1\n"})
+    (repo.path / "staging/mover/src").mkdir(parents=True)
+    repo.git("mv", "b", "staging/mover/src/mover")
+    homes = '[{ source = "b", as = "src/mover" }, { source = "a/m/", as = "src/mover/" }]'
+    rules = (repo.path / "publish-rules.toml").read_text(encoding="utf-8")
+    rules += mover_rule(tmp_path / "dest", f"earlier = {homes}")
+    third = repo.commit(
+        "moved to staging",
+        {"staging/mover/pyproject.toml": pyproject("mover"), "publish-rules.toml": rules},
+    )
+    assert publish(repo.path, "sync") == 0
+    bare = tmp_path / "dest/mover.git"
+    assert log(bare, "%s", "main") == ["moved to staging", "moved to b", "born at a"]
+    assert rev(bare, "main:src/mover") == rev(repo.path, f"{third}:staging/mover/src/mover")
+    assert rev(bare, "main~1:src/mover") == rev(repo.path, f"{second}:b")
+    assert rev(bare, "main~2:src/mover") == rev(repo.path, f"{first}:a/m")
+    assert log(bare, "%P", "main~2") == [""]

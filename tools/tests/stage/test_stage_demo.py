@@ -46,6 +46,11 @@ def test_the_demo_runs_the_whole_story(tmp_path: Path) -> None:
     )
     assert "  depgraph: no findings from" in out and "  publish: rules ok (5 packages)" in out
     assert "cloud-controller-manager: the in-tree static provider" in out.split("$ git log --follow")[1]
+    # publish shows the history from before the move too (the rule's `earlier` home, written by apply)
+    published = out.split("$ publish sync --dry-run")[1]
+    assert "cloud-provider-static: would push refs/heads/main (new) -> " in published
+    assert ", 3 commit(s)\n" in published
+    assert "cloud-controller-manager: the in-tree static provider" in published
     assert out.endswith("stage-demo: done; the real repository is unchanged\n")
     # the real repository: nothing written, nothing committed
     assert (git(ROOT, "status", "--porcelain"), git(ROOT, "rev-parse", "HEAD")) == (status, head)
