@@ -74,3 +74,16 @@ def prepend(
         block = list(before.values())
         commits = block + commits
     return commits
+
+
+def waiting(repo: Path, tip: str, folder: str, earlier: tuple[Earlier, ...]) -> int:
+    """How many commits the earlier homes add before the first commits of `folder` (`publish status`)."""
+    roots = [sha for sha, parents in split.walk(repo, tip, folder, []) if not parents]
+    total = 0
+    for home in earlier:
+        found: dict[str, list[str]] = {}
+        for root in roots:
+            found.update((sha, ps) for sha, ps in split.walk(repo, root, home.source, []) if sha != root)
+        total += len(found)
+        roots = [sha for sha, parents in found.items() if not parents]
+    return total

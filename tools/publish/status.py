@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from publish import git
+from publish import earlier, git
 from publish.errors import GitError
 from publish.rules import PackageRule, Rules
 from publish.split import trailer_value
@@ -95,6 +95,8 @@ def package_status(rules: Rules, rule: PackageRule, tips: dict[str, str]) -> lis
             continue
         if head is None:
             waiting = _waiting(rules.root, None, tip, b.dir)
+            if rule.earlier and waiting:  # the commits from before the package moved here wait too
+                waiting += earlier.waiting(rules.root, tip, b.dir, rule.earlier)
             out.append(
                 BranchStatus(**base, head=None, published_from=None, waiting=waiting, state=UNPUBLISHED)
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -171,3 +172,18 @@ def test_two_earlier_homes_chain_and_as_may_be_nested(tmp_path: Path) -> None:
     assert rev(bare, "main~1:src/mover") == rev(repo.path, f"{second}:b")
     assert rev(bare, "main~2:src/mover") == rev(repo.path, f"{first}:a/m")
     assert log(bare, "%P", "main~2") == [""]
+
+
+def test_status_counts_the_commits_from_before_the_move_as_waiting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo, _ = moved_repo(tmp_path / "mono", tmp_path / "dest", EARLIER)
+    capsys.readouterr()
+    assert publish(repo.path, "status", "--json", "-p", "mover") == 0
+    (row,) = [r for r in json.loads(capsys.readouterr().out)["branches"] if r["package"] == "mover"]
+    assert (row["state"], row["waiting"]) == ("not published", 4)
+    assert publish(repo.path, "sync") == 0
+    capsys.readouterr()
+    assert publish(repo.path, "status", "--json", "-p", "mover") == 0
+    (row,) = [r for r in json.loads(capsys.readouterr().out)["branches"] if r["package"] == "mover"]
+    assert (row["state"], row["waiting"]) == ("up to date", 0)
