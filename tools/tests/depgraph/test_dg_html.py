@@ -16,6 +16,8 @@ from dg_fixtures import make_repo, monorepo_files, pyproject
 
 from depgraph.cli import main
 
+pytestmark = pytest.mark.xdist_group("dg-html")  # the report, built once for every test here
+
 TOOL = """
 [tool.depgraph]
 staging = ["staging/*"]

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from dg_fixtures import make_repo, pyproject
 
+pytestmark = pytest.mark.xdist_group("dg-ownership")  # the environment, installed once for every test here
+
 DEPGRAPH = str(Path(sys.executable).with_name("depgraph"))
 ENV = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
 

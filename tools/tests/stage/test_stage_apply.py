@@ -19,6 +19,8 @@ from dg_fixtures import make_repo, pyproject
 from test_stage_plan import STAGE, repo
 from test_stage_shim import CHECK, package
 
+pytestmark = pytest.mark.xdist_group("stage-apply")  # the applied repository, built once for every test here
+
 BIN = Path(sys.executable).parent
 Moved = tuple[Path, dict[str, str], str, str]  # root, environment, apply's output, a pickle from before
 ROOT_TOOL = """
