@@ -23,7 +23,7 @@ from pathlib import Path, PurePath
 
 from depgraph.base.model import Origin
 from depgraph.discover.environment import STATIC, Environment
-from depgraph.discover.import_names import owners_of, provided_by
+from depgraph.discover.import_names import owners_of, provided_by, unversioned
 from depgraph.discover.workspace import Workspace, normalize
 from depgraph.extract.cachedir import make_cache_dir
 
@@ -299,7 +299,13 @@ class Classifier:
         that a requirement of the importer provides, else one of any first-party distribution, else the
         table of common distributions (when it names exactly one)."""
         parts = module.lower().split(".")
-        prefixes = [".".join(parts[:end]) for end in range(len(parts), 0, -1)]
+        prefixes = []
+        for end in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:end])
+            prefixes.append(prefix)
+            stem = unversioned(prefix)
+            if stem is not None:
+                prefixes.append(stem)
         for index in (self._index(importer), self._index("")):
             for prefix in prefixes:
                 found = index.get(prefix)

@@ -215,3 +215,26 @@ def test_names_found_false_on_public_monorepos(tmp_path: Path) -> None:
     done = run(root)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("depgraph: no findings from ")
+
+
+def test_names_the_rules_find_false_on_langchain_google(tmp_path: Path) -> None:
+    """False on langchain-google before the name rules read each hyphen as `_` or `.` and a versioned API
+    module as its unversioned name: `google.api_core` (google-api-core) and `google.cloud.modelarmor_v1`
+    (google-cloud-modelarmor) had an unknown owner, and both requirements were called unused."""
+    root = make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": pyproject(
+                "gcp",
+                ["google-api-core>=2.25", "google-cloud-modelarmor>=0.2.8"],
+                tool="[tool.depgraph]\n",
+            ),
+            "gcp/__init__.py": (
+                "from google.api_core.exceptions import NotFound\n"
+                "from google.cloud.modelarmor_v1 import DataItem\n"
+            ),
+        },
+    )
+    done = run(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("depgraph: no findings from ")
