@@ -56,6 +56,16 @@ def ccm(cwd: Path, *args: str, module: bool = False) -> subprocess.CompletedProc
     )
 
 
+FAKE_ARGS = (  # the fake provider on the fake_cluster folder
+    "--cloud-provider",
+    "fake",
+    "--cloud-config",
+    "cloud.toml",
+    "--state",
+    "state.json",
+)
+
+
 @pytest.fixture
 def fake_cluster(tmp_path: Path) -> Path:
     (tmp_path / "cloud.toml").write_text(FAKE_CONFIG)
@@ -64,8 +74,7 @@ def fake_cluster(tmp_path: Path) -> Path:
 
 
 def test_fake_provider_one_pass_then_nothing_to_do(fake_cluster: Path) -> None:
-    args = ("--cloud-provider", "fake", "--cloud-config", "cloud.toml", "--state", "state.json")
-    first = ccm(fake_cluster, *args)
+    first = ccm(fake_cluster, *FAKE_ARGS)
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0] == "node/node-a: set provider ID fake://i-a"
@@ -77,22 +86,13 @@ def test_fake_provider_one_pass_then_nothing_to_do(fake_cluster: Path) -> None:
     state = json.loads((fake_cluster / "state.json").read_text())
     assert state["nodes"][1]["labels"]["topology.kubernetes.io/zone"] == "z2"
     assert state["services"][0]["status"]["load_balancer"]["ingress"] == [{"ip": "192.0.2.1"}]
-    second = ccm(fake_cluster, *args, module=True)  # python -m, and the cloud persisted in cloud.json
+    second = ccm(fake_cluster, *FAKE_ARGS, module=True)  # python -m, and the cloud persisted in cloud.json
     assert (second.returncode, second.stdout, second.stderr) == (0, "", "")
 
 
 def test_dry_run_writes_nothing(fake_cluster: Path) -> None:
     before = (fake_cluster / "state.json").read_text()
-    proc = ccm(
-        fake_cluster,
-        "--cloud-provider",
-        "fake",
-        "--cloud-config",
-        "cloud.toml",
-        "--state",
-        "state.json",
-        "--dry-run",
-    )
+    proc = ccm(fake_cluster, *FAKE_ARGS, "--dry-run")
     assert proc.returncode == 0, proc.stderr
     assert "[dry-run] route/10.244.1.0/24: created route to node node-a" in proc.stdout.splitlines()
     assert (fake_cluster / "state.json").read_text() == before
@@ -100,18 +100,7 @@ def test_dry_run_writes_nothing(fake_cluster: Path) -> None:
 
 
 def test_loop_rereads_the_state_each_pass(fake_cluster: Path) -> None:
-    proc = ccm(
-        fake_cluster,
-        *(
-            "--cloud-provider",
-            "fake",
-            "--cloud-config",
-            "cloud.toml",
-            "--state",
-            "state.json",
-        ),
-        *("--loop", "--interval", "0.001", "--iterations", "3"),
-    )
+    proc = ccm(fake_cluster, *FAKE_ARGS, "--loop", "--interval", "0.001", "--iterations", "3")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("created route") == 2  # the passes after the first find nothing to do
 
@@ -143,16 +132,6 @@ def test_bad_input_is_one_line_and_exit_2(fake_cluster: Path, args: tuple[str, .
     assert proc.stdout == ""
     assert proc.stderr.startswith("cloud-controller-manager: error: ") and message in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
-
-
-FAKE_ARGS = (
-    "--cloud-provider",
-    "fake",
-    "--cloud-config",
-    "cloud.toml",
-    "--state",
-    "state.json",
-)
 
 
 def _one_line_exit_2(proc: subprocess.CompletedProcess[str], message: str) -> None:
@@ -448,9 +427,8 @@ def test_objects_the_provider_refuses_are_errors_and_exit_1(tmp_path: Path) -> N
 
 
 def test_sigterm_ends_a_loop_between_passes(fake_cluster: Path) -> None:
-    cmd = [str(CCM), "--cloud-provider", "fake", "--cloud-config", "cloud.toml", "--state", "state.json"]
     with subprocess.Popen(
-        [*cmd, "--loop", "--interval", "600"],
+        [str(CCM), *FAKE_ARGS, "--loop", "--interval", "600"],
         cwd=fake_cluster,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
