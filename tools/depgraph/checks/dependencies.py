@@ -8,7 +8,9 @@ guarded (`try`/`except ImportError`: optional by construction, also inside a fun
 import has every kind that applies: deferred+guarded does not count). An import that counts of a module
 whose owner is unknown (no installed distribution of the given environment, no declared requirement, no
 entry of the static table provides it: `depgraph.graph.classify`) is reported too, with the hint to name the
-environment. One finding per file and imported distribution (or unknown top-level name), at its first
+environment. An unknown module is the importer's own only below one of its modules: below a PEP 420
+namespace it shares (`acme.three` where it holds `acme.one`) it is reported. One finding per file and
+imported distribution (or unknown top-level name; below a namespace, unknown portion), at its first
 import.
 
 Unused: a requirement in `[project].dependencies` (extras are optional plugins and are not judged) that no
@@ -35,6 +37,33 @@ def _first_party(view: View) -> list[str]:
     return [name for name, d in view.distributions.items() if d.origin in FIRST_PARTY_ORIGINS]
 
 
+def _prefixes(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+def _own_module(view: View, distribution: str, imported: str) -> bool:
+    """Whether `imported` is, or lies below, a module of the importer's own distribution (a submodule it
+    lacks, made at build time, is still its own). A PEP 420 namespace it shares with others is no module:
+    `acme.three`, below the `acme` namespace that holds its `acme.one`, may be anyone's."""
+    return any((distribution, prefix) in view.modules for prefix in _prefixes(imported))
+
+
+def _portion(namespaces: frozenset[str], imported: str) -> str:
+    """The unknown import's top-level name, or below a namespace of this repository its first name that is
+    no namespace (`acme.three` for `acme.three.x`): one finding per file and unknown portion."""
+    for prefix in _prefixes(imported):
+        if prefix not in namespaces:
+            return prefix
+    return imported
+
+
+def _namespaces(view: View) -> frozenset[str]:
+    """Dotted names that are packages of the repository's modules without being modules themselves."""
+    names = {name for _, name in view.modules}
+    return frozenset(p for name in names for p in _prefixes(name)[:-1] if p not in names)
+
+
 def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
@@ -47,6 +76,7 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
         for req in declared(view.config.root, view.distributions[name]):
             (group_names if req.group else declared_names).setdefault(name, set()).add(req.name)
     tests = view.test_paths
+    namespaces: frozenset[str] | None = None  # computed when an unknown owner is first met
     for edge in view.edges:
         names = declared_names.get(edge.importer_distribution)
         if (
@@ -60,9 +90,11 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
         own = view.distributions[edge.importer_distribution]
         top = edge.imported.partition(".")[0]
         if edge.imported_distribution is None:
-            if top in own.import_packages or _norm(top) in names:
+            if _own_module(view, own.name, edge.imported) or _norm(top) in names:
                 continue
-            target = f"module {top}"
+            if namespaces is None:
+                namespaces = _namespaces(view)
+            target = f"module {_portion(namespaces, edge.imported)}"
             if view.environment_named:
                 what = f"`{edge.imported}`, which no distribution installed in the given environment "
                 what += "or declared provides (its owner is unknown)"

@@ -110,6 +110,36 @@ def test_a_namespace_portion_no_distribution_here_holds_is_not_first_party(tmp_p
     }
 
 
+def test_an_unknown_portion_of_a_shared_namespace_is_reported_never_skipped(tmp_path: Path) -> None:
+    """`acme` is a PEP 420 namespace two distributions here share: `acme.three` (and `acme.three.deep`) is
+    neither's and nobody declares it, so its owner is unknown and said once per file; a submodule missing
+    below one of the importer's own modules (`acme.one.generated`, made at build time) stays its own."""
+
+    def lib(name: str, deps: str = "[]") -> str:
+        return f'[project]\nname = "{name}"\nversion = "0"\ndependencies = {deps}\n'
+
+    root = make_repo(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.depgraph]\ndistributions = ['libs/*']\n",
+            "libs/one/pyproject.toml": lib("acme-one", '["acme-two"]'),
+            "libs/one/src/acme/one/__init__.py": "import acme.two\nimport acme.three\n"
+            "import acme.one.generated\nimport acme.three.deep\nimport acme.four\n",
+            "libs/two/pyproject.toml": lib("acme-two"),
+            "libs/two/src/acme/two/__init__.py": "",
+        },
+    )
+    said = messages(root)
+    assert set(said) == {
+        ("undeclared-dependency", "libs/one/src/acme/one/__init__.py:2"),
+        ("undeclared-dependency", "libs/one/src/acme/one/__init__.py:5"),
+    }
+    assert (
+        "`acme.three`, which no declared requirement provides (its owner is unknown)"
+        in said["undeclared-dependency", "libs/one/src/acme/one/__init__.py:2"]
+    )
+
+
 def test_renamed_sources_and_poetry_includes_ship_under_the_names_the_wheel_has(tmp_path: Path) -> None:
     """hatch `sources` renaming a prefix names the modules after the new prefix; Poetry `include` entries
     whose format names the wheel are shipped (others go to the sdist alone), `exclude` is left out."""
