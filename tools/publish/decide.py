@@ -30,8 +30,8 @@ class HeadFacts:
 
 @dataclass(frozen=True)
 class Refusal:
-    kind: str  # "foreign", "rewritten", "other-package", "not-ancestor", "tag-moved"
-    message: str  # one line, ends with the --force tip that covers exactly this problem
+    kind: str  # "foreign", "rewritten", "other-package", "not-ancestor", "tag-moved", "missing"
+    message: str  # one line, ends with the --force tip that covers exactly this problem ("missing": no tip)
 
 
 def force_tip(package: str, name: str, what: str) -> str:

@@ -263,6 +263,9 @@ class PackageSync:
         repo = dest.work_repo(self.rules.work_dir, self.rule, self.source)
         local = self.rule.local_destination
         if local is not None and not local.exists():
+            if not self.rule.create:  # its own run would fail on that too: say so now
+                missing = f"destination {self.rule.destination} does not exist (its rule has create = false)"
+                return OwnState([Refusal("missing", missing)], {})
             return OwnState([], {b.name: None for b in self.rule.branches})
         pub = self._fetch(repo)
         refusals = []

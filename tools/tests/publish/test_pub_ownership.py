@@ -128,3 +128,27 @@ def test_a_dependant_of_a_refused_package_names_its_own_state_and_the_tips_cover
     code, out = run(repo, capsys, "--force", "prov:main")
     assert code == 0, out
     assert log(tmp_path / "dest/prov.git", "%s", "-1", "main") == ["both: new"]
+
+
+def test_a_dependant_whose_own_destination_is_missing_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """prov's destination does not exist and its rule may not create it: its line says that, not "in
+    order", although fw's failure is what stopped it first."""
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    text = (repo.path / "publish-rules.toml").read_text()
+    assert "create = true" in text
+    gone = tmp_path / "gone"
+    text = text.replace("create = true", "create = false").replace(f"{tmp_path}/dest/", f"{gone}/")
+    repo.commit("rules: destinations elsewhere", {"publish-rules.toml": text})
+    code, out = run(repo, capsys)
+    assert code == 1
+    assert (
+        failed_line(out, "fw")
+        == f"fw: FAILED: destination {gone}/fw.git does not exist (its rule has create = false)"
+    )
+    assert failed_line(out, "prov") == (
+        "prov: FAILED: not published: its dependency 'fw' failed; its own destination needs attention too: "
+        f"destination {gone}/prov.git does not exist (its rule has create = false)"
+    )
+    assert not gone.exists()
