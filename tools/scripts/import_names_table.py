@@ -1,23 +1,32 @@
 """Write depgraph's table of import names (depgraph/discover/import_names_data.py) from installed metadata.
 
-Usage: PYTHON tools/scripts/import_names_table.py [OUTPUT]
-Run it with the interpreter of an environment where the distributions to record are installed (standard
-library only, so any Python 3.10+ environment will do). For every installed distribution it reads which
-import names it provides (top_level.txt, else RECORD; a folder without `__init__.py` is a namespace package,
-so its portions are named one level down: protobuf -> google.protobuf) (a meta-package that provides no
-module gets the names its unconditional requirements provide: apache-airflow -> airflow) and keeps those
-that depgraph's name rules (`depgraph.discover.import_names.guesses`) would not find. The output is
-deterministic.
+Usage: python tools/scripts/import_names_table.py [--sources LIST] [--output FILE]
+         installs the pinned list tools/scripts/import_names_sources.txt (each distribution --no-deps, from
+         the package index pip is configured with) into a throwaway virtual environment, then runs itself
+         there with --installed;
+       PYTHON tools/scripts/import_names_table.py --installed [--output FILE]
+         reads the environment of PYTHON as it is (standard library only, so any Python 3.10+ will do).
+For every installed distribution it reads which import names it provides (top_level.txt, else RECORD; a
+folder without `__init__.py` is a namespace package, so its portions are named one level down: protobuf ->
+google.protobuf; a meta-package that provides no module gets the names its unconditional requirements
+provide: apache-airflow -> airflow) and keeps those that depgraph's name rules
+(`depgraph.discover.import_names.guesses`) would not find. The output is deterministic, and laid out as
+`ruff format` would.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
+import subprocess
 import sys
+import tempfile
 from importlib.metadata import distributions
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
+SOURCES = Path(__file__).resolve().with_name("import_names_sources.txt")
+DEFAULT = HERE / "depgraph" / "discover" / "import_names_data.py"
 sys.path.insert(0, str(HERE))
 
 from depgraph.discover.import_names import guesses  # noqa: E402
@@ -71,7 +80,8 @@ def _requirements(requires: list[str] | None) -> list[str]:
     return found
 
 
-def main() -> None:
+def write_installed(target: Path) -> None:
+    """Write the table of the running interpreter's installed distributions to `target`."""
     table: dict[str, set[str]] = {}
     sources: set[str] = set()
     installed = [d for d in distributions() if d.metadata["Name"]]
@@ -108,15 +118,44 @@ def main() -> None:
             line = ""
         line += source + " "
     out += [line.rstrip(), '"""', "", "TABLE: dict[str, tuple[str, ...]] = {"]
-    for key in sorted(table):
-        names = ", ".join(f'"{n}"' for n in sorted(table[key]))
-        out.append(f'    "{key}": ({names},),')
+    for key in sorted(table):  # as `ruff format` lays it out: one name on the key's line, else one a line
+        ordered = sorted(table[key])
+        if len(ordered) == 1:
+            out.append(f'    "{key}": ("{ordered[0]}",),')
+        else:
+            out += [f'    "{key}": (', *(f'        "{n}",' for n in ordered), "    ),"]
     out.append("}")
     text = "\n".join(out) + "\n"
-    default = HERE / "depgraph" / "discover" / "import_names_data.py"
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else default
     target.write_text(text, encoding="utf-8")
     print(f"wrote {len(table)} distributions to {target}")
+
+
+def write_from_sources(target: Path, sources: Path) -> None:
+    """Install the pinned list `sources` into a throwaway environment and write its table from there."""
+    with tempfile.TemporaryDirectory(prefix="import-names-") as tmp:
+        venv = Path(tmp) / "venv"
+        python = venv / "bin" / "python"
+        steps = [
+            [sys.executable, "-m", "venv", str(venv)],
+            [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "-r", str(sources)],
+            [str(python), str(Path(__file__).resolve()), "--installed", "--output", str(target.resolve())],
+        ]
+        for step in steps:
+            print("+", " ".join(step), flush=True)
+            if subprocess.run(step, check=False).returncode != 0:
+                sys.exit(f"import_names_table: failed: {' '.join(step)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
+    parser.add_argument("--installed", action="store_true", help="read the running environment as it is")
+    parser.add_argument("--sources", type=Path, default=SOURCES, help="the list (default: %(default)s)")
+    parser.add_argument("--output", type=Path, default=DEFAULT, help="where to write (default: %(default)s)")
+    args = parser.parse_args()
+    if args.installed:
+        write_installed(args.output)
+    else:
+        write_from_sources(args.output, args.sources)
 
 
 if __name__ == "__main__":

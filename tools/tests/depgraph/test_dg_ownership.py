@@ -238,3 +238,41 @@ def test_names_the_rules_find_false_on_langchain_google(tmp_path: Path) -> None:
     done = run(root)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("depgraph: no findings from ")
+
+
+def test_table_names_false_on_langchain_google_and_otel_contrib(tmp_path: Path) -> None:
+    """Each import had an unknown owner before the table had its distribution, though the distribution
+    was declared (langchain-google: googleapiclient, google.cloud.exceptions, vertexai; opentelemetry-
+    python-contrib, in its `instruments` extras: cassandra, tortoise, agents), and google-api-python-client
+    was called unused. Undeclared, a table name is reported under its distribution (proto: proto-plus;
+    google.oauth2: google-auth), not as an unknown owner."""
+    root = make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": pyproject(
+                "gcp",
+                ["google-api-python-client>=2.1", "google-cloud-core>=2.4", "google-cloud-aiplatform>=1.9"],
+                {"instruments": ["cassandra-driver ~= 3.25", "tortoise-orm >= 0.17.0", "openai-agents>=0.3"]},
+                tool="[tool.depgraph]\n",
+            ),
+            "gcp/__init__.py": (
+                "import importlib\n"
+                "from googleapiclient.discovery import build\n"
+                "from google.cloud.exceptions import NotFound\n"
+                "from vertexai.generative_models import Image\n"
+                "import cassandra.cluster\n"
+                "import tortoise.contrib.pydantic.base\n"
+                "tracing = importlib.import_module('agents.tracing')\n"
+                "import proto\n"
+                "from google.oauth2.service_account import Credentials\n"
+            ),
+        },
+    )
+    done = run(root)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert findings(done) == [
+        "gcp/__init__.py:8: [error] `gcp` imports `proto` from distribution `proto-plus`, which it does not "
+        "declare",
+        "gcp/__init__.py:9: [error] `gcp` imports `google.oauth2.service_account` from distribution "
+        "`google-auth`, which it does not declare",
+    ]
