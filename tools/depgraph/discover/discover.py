@@ -32,11 +32,25 @@ def _strings(path: Path, key: str, value: Any) -> list[str]:
     return list(value)
 
 
-def _uv_members(root: Path, data: Mapping[str, Any]) -> list[Member]:
+def _uv_workspace(data: Mapping[str, Any]) -> dict[str, Any] | None:
     tool = data.get("tool")
     uv = tool.get("uv") if isinstance(tool, dict) else None
     workspace = uv.get("workspace") if isinstance(uv, dict) else None
-    if not isinstance(workspace, dict):
+    return workspace if isinstance(workspace, dict) else None
+
+
+def uv_excluded(root: Path, data: Mapping[str, Any], folder: str) -> str | None:
+    """The root's `[tool.uv.workspace] exclude` glob that leaves `folder` (relative, POSIX) out, or None."""
+    workspace = _uv_workspace(data)
+    if workspace is None:
+        return None
+    exclude = _strings(root / "pyproject.toml", "tool.uv.workspace.exclude", workspace.get("exclude", []))
+    return next((e for e in exclude if fnmatch.fnmatchcase(folder, e.rstrip("/"))), None)
+
+
+def _uv_members(root: Path, data: Mapping[str, Any]) -> list[Member]:
+    workspace = _uv_workspace(data)
+    if workspace is None:
         return []
     pyproject = root / "pyproject.toml"
     members = _strings(pyproject, "tool.uv.workspace.members", workspace.get("members", []))

@@ -16,7 +16,7 @@ from depgraph.base import toml
 from depgraph.base.errors import ConfigError
 from depgraph.base.toml import read as read_toml
 from depgraph.discover.config import TABLE
-from depgraph.discover.discover import members
+from depgraph.discover.discover import members, uv_excluded
 from depgraph.discover.layout import find_layout
 from depgraph.discover.manifest import is_package, read_manifest
 
@@ -107,7 +107,18 @@ def plan(root: Path) -> Plan:
         found.append(f"first-party: {member.folder} ({member.why}; found on every run, not listed)")
     covered = {m.folder for m in named}
     skipped: list[str] = []
-    others = [f for f in _search(root, skipped) if f not in covered]
+    others = []
+    for folder in _search(root, skipped):
+        if folder in covered:
+            continue
+        excluded = uv_excluded(root, data, folder)
+        if excluded is None:
+            others.append(folder)
+        else:  # the workspace says it is none of its members: not written down, said why
+            skipped.append(
+                f"skipped: {folder} ([tool.uv.workspace] exclude {excluded!r}; "
+                "add it to `distributions` to check it all the same)"
+            )
     for folder in others:
         found.append(
             f"first-party: {folder} (a pyproject.toml naming a distribution; listed in `distributions`)"

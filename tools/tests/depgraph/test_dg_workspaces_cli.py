@@ -187,6 +187,35 @@ def test_init_on_a_uv_workspace_lists_nothing_and_creates_the_file_when_missing(
     assert findings(bare) == {("undeclared-dependency", "packages/a/src/lib_a/__init__.py:1")}
 
 
+def test_init_leaves_out_what_the_uv_workspace_excludes_and_says_why(tmp_path: Path) -> None:
+    """A folder the workspace's `exclude` leaves out is no member: `init` does not list it (check would
+    judge a project the workspace keeps apart), unless a path dependency names it, as every run finds it."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/seed*"]\n',
+        "packages/a/pyproject.toml": lib("lib-a"),
+        "packages/a/src/lib_a/__init__.py": "",
+        "packages/seed/pyproject.toml": lib("seed"),
+        "packages/seed/seed/__init__.py": "import nothing_declared\n",
+        "packages/seed2/pyproject.toml": lib("seed-two"),
+        "packages/seed2/seed_two/__init__.py": "",
+        "packages/b/pyproject.toml": lib("lib-b") + '[tool.uv.sources]\nseed-two = { path = "../seed2" }\n',
+        "packages/b/src/lib_b/__init__.py": "",
+    }
+    root = make_repo(tmp_path / "uv", files)
+    done = init(root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:-1] == [
+        "first-party: packages/a ([tool.uv.workspace] members 'packages/*'; found on every run, not listed)",
+        "first-party: packages/b ([tool.uv.workspace] members 'packages/*'; found on every run, not listed)",
+        "first-party: packages/seed2 (a path dependency in packages/b/pyproject.toml; found on every run, "
+        "not listed)",
+        "skipped: packages/seed ([tool.uv.workspace] exclude 'packages/seed*'; add it to `distributions` to "
+        "check it all the same)",
+    ]
+    assert "distributions =" not in (root / "pyproject.toml").read_text()
+    assert findings(root) == set()
+
+
 def test_pdm_file_urls_name_distributions(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path,
