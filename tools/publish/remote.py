@@ -95,9 +95,11 @@ def push(
     leases = [f"{ref}:{old or ''}" for ref, _new, old, _forced in updates]
     specs = [f"{OUT_NS}{ref[len('refs/') :]}:{ref}" for ref, _new, _old, _forced in updates]
     want = {ref: new for ref, new, _old, _forced in updates}
+    remote_said: list[str] = []  # what the destination said (`remote: ...` lines: a hook's reason)
 
     def action() -> list[PushInfo]:
         said = Said()
+        remote_said[:] = []
         try:
             infos = _remote(repo, rule.destination).push(
                 refspec=specs,
@@ -111,6 +113,11 @@ def push(
             raise _git_error("push", rule.destination, exc, said, repo) from None
         if infos.error is not None and not any(i.flags & REJECTED for i in infos):
             raise _git_error("push", rule.destination, infos.error, said, repo)
+        remote_said.extend(
+            line.removeprefix("remote:").strip()
+            for line in said.text().splitlines()
+            if line.startswith("remote:") and line.removeprefix("remote:").strip()
+        )
         return list(infos)
 
     infos = retrying(action, retries, delay, log)
@@ -130,7 +137,8 @@ def push(
                 f"{(dict((r, o) for r, _n, o, _f in updates)[ref] or '(none)')[:12]}, now "
                 f"{(now.get(ref) or '(none)')[:12]}); nothing pushed: run again"
             )
-        raise PublishError(f"the destination refused {ref}: {info.summary.strip()}; nothing pushed")
+        why = f" (it said: {' | '.join(remote_said[-5:])})" if remote_said else ""  # a hook's last lines
+        raise PublishError(f"the destination refused {ref}: {info.summary.strip()}{why}; nothing pushed")
     missing = sorted(set(want) - set(by_ref))
     if missing:
         raise PublishError(

@@ -144,3 +144,24 @@ def test_unknown_tool_publish_key_is_rejected(tmp_path: Path, capsys: pytest.Cap
     repo.write({"pyproject.toml": text})
     assert publish(repo.path, "verify-rules") == 2
     assert "[tool.publish]: unknown key 'lok'" in capsys.readouterr().err
+
+
+def test_a_push_the_destination_declines_fails_at_once_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hook that declines is no transport failure: no second attempt; the line says what it said."""
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    fw = tmp_path / "dest/fw.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(fw)], check=True)
+    hook = fw / "hooks" / "pre-receive"
+    hook.write_text('#!/bin/sh\necho "policy: no pushes on Fridays" >&2\nexit 1\n')
+    hook.chmod(0o755)
+    assert publish(repo.path, "sync") == 1
+    out, err = capsys.readouterr()
+    assert "attempt" not in err
+    line = next(x for x in out.splitlines() if x.startswith("fw: FAILED"))
+    assert line == (
+        "fw: FAILED: the destination refused refs/heads/main: [remote rejected] (pre-receive hook declined) "
+        "(it said: policy: no pushes on Fridays); nothing pushed"
+    )
+    assert heads(fw) == {}
