@@ -11,22 +11,28 @@ entry of the static table provides it: `depgraph.graph.classify`) is reported to
 environment. An unknown module is the importer's own only below one of its modules: below a PEP 420
 namespace it shares (`acme.three` where it holds `acme.one`) it is reported. One finding per file and
 imported distribution (or unknown top-level name; below a namespace, unknown portion), at its first
-import.
+import. Declaring a first-party meta-package (a first-party distribution that ships no modules) counts as
+declaring the first-party distributions it requires (`through_meta`).
 
 Unused: a requirement in `[project].dependencies` (extras are optional plugins and are not judged) that no
 module of the distribution imports, in any kind of import. Requirements whose marker is false (for the
 `--python` interpreter, else the running one) are skipped. The finding points at the requirement's line in
 pyproject.toml, where a suppression comment can say why it is needed anyway (a plugin, a runtime-only
-backend, ...).
+backend, ...). A first-party meta-package is used when one of the distributions it brings is imported. In a
+distribution with an import of unknown owner, a requirement whose import names are only guessed from its
+name (not installed in the named environment, not in the table, not in `module-distributions`, not
+first-party) is not reported: that import may be its.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from depgraph.base import catalog
 from depgraph.base.model import Finding, Level, Origin
 from depgraph.checks.base import FIRST_PARTY_ORIGINS, View, finding, silence_hint
 from depgraph.checks.base import norm as _norm
-from depgraph.checks.requirements import declared
+from depgraph.checks.requirements import Declared, declared
 from depgraph.checks.suppress import Suppressor
 
 UNDECLARED = catalog.UNDECLARED_DEPENDENCY.id
@@ -64,6 +70,40 @@ def _namespaces(view: View) -> frozenset[str]:
     return frozenset(p for name in names for p in _prefixes(name)[:-1] if p not in names)
 
 
+def through_meta(view: View, requirements: Iterable[Declared], *, markers_here: bool = False) -> set[str]:
+    """The first-party distributions (normalised names) that these requirements declare through first-party
+    meta-packages: a requirement of a first-party distribution that ships no modules counts as requiring
+    what that one requires at run time (and in the extras the requirement names), first-party only, through
+    chains of meta-packages. Every requirement counts whatever its marker, as undeclared-dependency counts the
+    importer's own; with `markers_here`, only those whose marker holds for the `--python` interpreter (else
+    the running one), as unused-dependency judges."""
+    found: set[str] = set()
+    pending = [(req.name, frozenset(_norm(e) for e in req.requirement.extras)) for req in requirements]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    while pending:
+        name, extras = pending.pop()
+        meta = view.by_norm.get(name)
+        if (
+            (name, extras) in seen
+            or meta is None
+            or meta.origin not in FIRST_PARTY_ORIGINS
+            or meta.import_packages
+            or not meta.declared_known
+        ):
+            continue
+        seen.add((name, extras))
+        for req in declared(view.config.root, meta):
+            if req.group or (req.extra and _norm(req.extra) not in extras):
+                continue
+            if markers_here and not req.applies_here(view.markers):
+                continue
+            target = view.by_norm.get(req.name)
+            if target is not None and target.origin in FIRST_PARTY_ORIGINS and req.name != name:
+                found.add(req.name)
+                pending.append((req.name, frozenset(_norm(e) for e in req.requirement.extras)))
+    return found
+
+
 def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
     found: list[Finding] = []
     seen: set[tuple[str, str]] = set()
@@ -73,8 +113,12 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
         if not view.distributions[name].declared_known:
             continue  # dynamic dependencies depgraph cannot read: nothing to compare with
         declared_names[name] = set()
-        for req in declared(view.config.root, view.distributions[name]):
+        reqs = declared(view.config.root, view.distributions[name])
+        for req in reqs:
             (group_names if req.group else declared_names).setdefault(name, set()).add(req.name)
+        declared_names[name] |= through_meta(view, [r for r in reqs if not r.group])
+        if name in group_names:
+            group_names[name] |= through_meta(view, [r for r in reqs if r.group])
     tests = view.test_paths
     namespaces: frozenset[str] | None = None  # computed when an unknown owner is first met
     for edge in view.edges:
@@ -129,6 +173,35 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
     return found
 
 
+def _unknown_owners(view: View) -> set[str]:
+    """The distributions with an import (of any kind) whose owner is unknown."""
+    found: set[str] = set()
+    for edge in view.edges:
+        if (
+            edge.imported_distribution is None
+            and edge.imported_origin is Origin.UNKNOWN
+            and not edge.imported.startswith(".")
+            and edge.imported.partition(".")[0]
+            not in view.distributions[edge.importer_distribution].import_packages
+        ):
+            found.add(edge.importer_distribution)
+    return found
+
+
+def _names_known(view: View) -> set[str]:
+    """Distributions (normalised) whose import names depgraph knows rather than guesses from their name: the
+    first-party ones, the table's, those `module-distributions` names, those installed in the named
+    environment."""
+    from depgraph.discover.import_names_data import TABLE  # noqa: PLC0415 - only with unknown owners
+    from depgraph.graph.classify import installed_packages  # noqa: PLC0415 - idem
+
+    known = set(view.by_norm) | set(TABLE) | {_norm(d) for d in view.config.module_distributions.values()}
+    env = getattr(view.graph, "environment", None)
+    if env is not None and not env.static:
+        known |= {_norm(d) for dists in installed_packages(None, env).values() for d in dists}
+    return known
+
+
 def run_unused(view: View, level: Level, _suppressor: Suppressor) -> list[Finding]:
     used: dict[str, set[str]] = {}
     for edge in view.edges:
@@ -136,6 +209,8 @@ def run_unused(view: View, level: Level, _suppressor: Suppressor) -> list[Findin
         names.add(_norm(edge.imported.partition(".")[0]))
         if edge.imported_distribution is not None:
             names.add(_norm(edge.imported_distribution))
+    unknown = _unknown_owners(view)
+    known: set[str] | None = None
     found: list[Finding] = []
     for name in _first_party(view):
         dist = view.distributions[name]
@@ -150,6 +225,14 @@ def run_unused(view: View, level: Level, _suppressor: Suppressor) -> list[Findin
                 or req.name in used.get(name, ())
             ):
                 continue
+            brought = through_meta(view, [req], markers_here=True)
+            if brought & used.get(name, set()):
+                continue  # a first-party meta-package, one of whose distributions is imported
+            if name in unknown and not brought:
+                if known is None:
+                    known = _names_known(view)
+                if req.name not in known:
+                    continue  # its import names are only guessed: an unknown-owner import may be its
             found.append(
                 finding(
                     UNUSED,

@@ -130,9 +130,7 @@ def test_static_mapping_without_an_environment(tmp_path: Path) -> None:
         "is unknown)",
         "libs/b/lib_b/__init__.py:6: [error] `lib-b` imports `bs4` from distribution `beautifulsoup4`, which "
         "it does not declare",
-        "pyproject.toml:4: [warn] `app` declares `tiny-dist-name` in [project].dependencies, but none of its "
-        "modules imports it",
-    ]
+    ]  # tiny-dist-name is not called unused: `fancy_import`, of unknown owner, may be (and is) its
     assert done.stdout.count("point depgraph at the repository's environment (`--python PATH`") == 4
 
 
@@ -275,4 +273,67 @@ def test_table_names_false_on_langchain_google_and_otel_contrib(tmp_path: Path) 
         "declare",
         "gcp/__init__.py:9: [error] `gcp` imports `google.oauth2.service_account` from distribution "
         "`google-auth`, which it does not declare",
+    ]
+
+
+def unused_repo(tmp_path: Path) -> Path:
+    """`app` has an import of unknown owner (`fancy_import`); `lib-b` has none; `lib-c` has one and maps a
+    name to a distribution in module-distributions. Each declares requirements none of its modules imports."""
+    return make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": pyproject(
+                "app",
+                ["tiny-dist-name", "mystery-dist>=1", "pillow", "lib-b"],
+                tool=ROOT + 'module-distributions = { mapped = "mapped-dist" }\n',
+            ),
+            "app/__init__.py": "import fancy_import\nimport lib_b\n",
+            "libs/b/pyproject.toml": pyproject("lib-b", ["mystery-dist>=1"]),
+            "libs/b/lib_b/__init__.py": "import os\n",
+            "libs/c/pyproject.toml": pyproject("lib-c", ["mapped-dist", "other-guess", "tiny-dist-name"]),
+            "libs/c/lib_c/__init__.py": "import unknown_thing\n",
+        },
+    )
+
+
+def test_unused_stays_silent_on_guessed_names_while_an_owner_is_unknown(tmp_path: Path) -> None:
+    """A requirement whose import names are only guessed (not installed in a named environment, not in the
+    table, not named by module-distributions) is not called unused in a distribution with an import of
+    unknown owner: that import may be its (`fancy_import` is tiny-dist-name's). Known names still are."""
+    done = run(unused_repo(tmp_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert findings(done) == [
+        "app/__init__.py:1: [error] `app` imports `fancy_import`, which no declared requirement provides "
+        "(its owner is unknown)",
+        "libs/c/lib_c/__init__.py:1: [error] `lib-c` imports `unknown_thing`, which no declared requirement "
+        "provides (its owner is unknown)",
+        "libs/b/pyproject.toml:4: [warn] `lib-b` declares `mystery-dist>=1` in [project].dependencies, but "
+        "none of its modules imports it",  # no unknown owner in lib-b: a guess is enough
+        "libs/c/pyproject.toml:4: [warn] `lib-c` declares `mapped-dist` in [project].dependencies, but none "
+        "of its modules imports it",  # module-distributions says which names it has
+        "pyproject.toml:4: [warn] `app` declares `pillow` in [project].dependencies, but none of its modules "
+        "imports it",  # the table knows its names (PIL)
+    ]
+
+
+def test_unused_judges_what_the_named_environment_has_installed(tmp_path: Path, environment: Path) -> None:
+    """With the environment named, tiny-dist-name's names are read from its metadata: `fancy_import` is
+    its, so app uses it (and mystery-dist is judged: no unknown owner is left in app); lib-c, whose
+    `unknown_thing` stays of unknown owner, imports none of tiny-dist-name's names, and its guessed
+    `other-guess` (not installed) stays silent."""
+    done = run(unused_repo(tmp_path), "--python", str(environment))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert findings(done) == [
+        "libs/c/lib_c/__init__.py:1: [error] `lib-c` imports `unknown_thing`, which no distribution "
+        "installed in the given environment or declared provides (its owner is unknown)",
+        "libs/b/pyproject.toml:4: [warn] `lib-b` declares `mystery-dist>=1` in [project].dependencies, but "
+        "none of its modules imports it",
+        "libs/c/pyproject.toml:4: [warn] `lib-c` declares `mapped-dist` in [project].dependencies, but none "
+        "of its modules imports it",
+        "libs/c/pyproject.toml:4: [warn] `lib-c` declares `tiny-dist-name` in [project].dependencies, but "
+        "none of its modules imports it",  # installed: its names are known
+        "pyproject.toml:4: [warn] `app` declares `mystery-dist>=1` in [project].dependencies, but none of "
+        "its modules imports it",  # no unknown owner left in app
+        "pyproject.toml:4: [warn] `app` declares `pillow` in [project].dependencies, but none of its modules "
+        "imports it",
     ]
