@@ -30,7 +30,7 @@ class HeadFacts:
 
 @dataclass(frozen=True)
 class Refusal:
-    kind: str  # "foreign", "rewritten", "other-package", "not-ancestor", "tag-moved", "missing"
+    kind: str  # "foreign", "rewritten", "other-package", "edited", "not-ancestor", "tag-moved", "missing"
     message: str  # one line, ends with the --force tip that covers exactly this problem ("missing": no tip)
 
 
@@ -60,13 +60,20 @@ def ownership(f: HeadFacts) -> Refusal | None:
             f"({f.head[:12]}) was published from source commit {f.source}, which {where}; nothing pushed. "
             f"{force_tip(f.package, f.branch, 'republishes the branch from the new history')}",
         )
-    if not f.tree_matches:
-        whose = f"package {f.other_package!r}'s" if f.other_package else "another package's"
+    if not f.tree_matches and f.other_package:
         return Refusal(
             "other-package",
-            f"{ref} at the destination holds {whose} history, not {f.package!r}'s (its tree at "
-            f"{f.head[:12]} is not this rule's folder at source commit {f.source[:12]}); nothing pushed. "
-            f"{force_tip(f.package, f.branch, 'overwrites it')}",
+            f"{ref} at the destination holds package {f.other_package!r}'s history, not {f.package!r}'s "
+            f"(its tree at {f.head[:12]} is not this rule's folder at source commit {f.source[:12]}); "
+            f"nothing pushed. {force_tip(f.package, f.branch, 'overwrites it')}",
+        )
+    if not f.tree_matches:  # no rule's folder: a commit amended at the destination, or another repository's
+        return Refusal(
+            "edited",
+            f"{ref} at the destination is not what the publisher made from source commit {f.source[:12]}: "
+            f"its tree at {f.head[:12]} is neither this rule's folder there nor another rule's (a commit "
+            f"edited at the destination that kept the trailer, or another repository's history); "
+            f"nothing pushed. {force_tip(f.package, f.branch, 'overwrites it')}",
         )
     return None
 

@@ -45,7 +45,7 @@ def test_a_head_published_from_this_branch_with_this_folder_is_ours() -> None:
         ),
         ({"source_exists": False, "on_branch": False}, "rewritten", "which this repository does not have"),
         ({"tree_matches": False, "other_package": "fw"}, "other-package", "holds package 'fw''s history"),
-        ({"tree_matches": False}, "other-package", "holds another package's history"),
+        ({"tree_matches": False}, "edited", f"is not what the publisher made from source commit {SRC[:12]}"),
     ],
 )
 def test_each_case_that_is_not_ours_is_named(changes: dict[str, object], kind: str, words: str) -> None:

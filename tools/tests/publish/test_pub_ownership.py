@@ -88,6 +88,31 @@ def test_a_destination_holding_another_packages_history_is_refused(
     assert snapshot(tmp_path / "dest") == before
 
 
+def test_a_head_amended_at_the_destination_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An amend keeps the publisher's trailer but not its tree: not another package's history, and said so."""
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    assert publish(repo.path, "sync") == 0
+    clone = tmp_path / "someone-prov"
+    subprocess.run(["git", "clone", "-q", str(tmp_path / "dest/prov.git"), str(clone)], check=True)
+    other = Repo(clone)
+    other.write({"fix.py": "x = 1\n"})
+    other.git("add", "fix.py")
+    other.git("commit", "-q", "--amend", "--no-edit")
+    other.git("push", "-q", "-f", "origin", "HEAD:main")
+    amended = other.git("rev-parse", "HEAD")
+    repo.commit("prov: more", {"staging/prov/prov/more.py": ""})
+    before = snapshot(tmp_path / "dest")
+    code, out = run(repo, capsys)
+    assert code == 1
+    line = failed_line(out, "prov")
+    assert line.startswith("prov: FAILED: refs/heads/main at the destination is not what the publisher made ")
+    assert f"its tree at {amended[:12]} is neither this rule's folder there nor another rule's" in line
+    assert line.endswith("TIP: `--force prov:main` overwrites it")
+    assert snapshot(tmp_path / "dest") == before
+
+
 def test_a_dependant_of_a_refused_package_names_its_own_state_and_the_tips_cover_exactly_that(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
