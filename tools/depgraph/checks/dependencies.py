@@ -181,8 +181,7 @@ def _unknown_owners(view: View) -> set[str]:
             edge.imported_distribution is None
             and edge.imported_origin is Origin.UNKNOWN
             and not edge.imported.startswith(".")
-            and edge.imported.partition(".")[0]
-            not in view.distributions[edge.importer_distribution].import_packages
+            and not _own_module(view, edge.importer_distribution, edge.imported)
         ):
             found.add(edge.importer_distribution)
     return found
