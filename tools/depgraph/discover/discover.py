@@ -39,6 +39,19 @@ def _uv_workspace(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return workspace if isinstance(workspace, dict) else None
 
 
+def uv_member(root: Path, data: Mapping[str, Any], folder: str) -> bool:
+    """Whether `folder` (relative, POSIX; "." the root's own project) is a member of the root's uv workspace,
+    by its globs alone."""
+    workspace = _uv_workspace(data)
+    if workspace is None:
+        return False
+    if folder == ".":
+        return True
+    members = _strings(root / "pyproject.toml", "tool.uv.workspace.members", workspace.get("members", []))
+    matched = any(fnmatch.fnmatchcase(folder, m.rstrip("/")) for m in members)
+    return matched and uv_excluded(root, data, folder) is None
+
+
 def uv_excluded(root: Path, data: Mapping[str, Any], folder: str) -> str | None:
     """The root's `[tool.uv.workspace] exclude` glob that leaves `folder` (relative, POSIX) out, or None."""
     workspace = _uv_workspace(data)
