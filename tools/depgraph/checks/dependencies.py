@@ -244,7 +244,7 @@ def run_unused(view: View, level: Level, _suppressor: Suppressor) -> list[Findin
                     text=req.text,
                     hint="remove it, or move it to an extra; if it is needed without being imported, "
                     "silence with "
-                    f"`# depgraph: ignore[{UNUSED}] <reason>` on its line in pyproject.toml",
+                    f"`# depgraph: ignore[{UNUSED}] <reason>` on its line in {req.path}",
                 )
             )
     return found

@@ -85,7 +85,7 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
         hint = (
             "invert one dependency (move the shared code down into the distribution both need, "
             "or drop a declaration nothing needs); "
-            f"or {silence_hint(ID)} of one hop (in pyproject.toml, on the requirement's line)"
+            f"or {silence_hint(ID)} of one hop (for a declared hop, on the requirement's line)"
         )
         found.append(cycle_finding(ID, level, message, names, hops, chain, hint))
     return found

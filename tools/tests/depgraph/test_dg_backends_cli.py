@@ -146,6 +146,9 @@ def test_poetry_pdm_setuptools_dynamic_and_groups(tmp_path: Path) -> None:
         "in libs/c/requirements.txt (dynamic dependencies), but"
         in said[("unused-dependency", "libs/c/requirements.txt:3")]
     )
+    assert said[("unused-dependency", "libs/c/requirements.txt:3")].endswith(
+        "on its line in libs/c/requirements.txt"
+    )
     assert set(said) == {
         # a Poetry-only distribution: its sibling import is undeclared; `packaging` (markers kept) unused
         ("undeclared-dependency", "libs/a/src/lib_a/__init__.py:3"),
