@@ -159,3 +159,51 @@ def test_poetry_pdm_setuptools_dynamic_and_groups(tmp_path: Path) -> None:
         ("unused-dependency", "libs/c/requirements.txt:3"),
         # lib-d's dependencies come from a backend depgraph cannot read: not judged
     }
+
+
+def test_flit_metadata_hatch_hooks_include_groups_and_poetry_optionals(tmp_path: Path) -> None:
+    """flit's legacy `requires`/`requires-extra`; hatch's requirements_txt hook and a hook's `dependencies`
+    list (its `=={{ version }}` template dropped); a PEP 735 group that includes another; Poetry's
+    `optional = true` requirement, in the extra that names it. With `include-tests = true`, so that the
+    groups count for the tests."""
+    root = make_repo(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.depgraph]\ndistributions = ["libs/*"]\ninclude-tests = true\n',
+            # flit legacy metadata: click a runtime requirement, rich an extra, yaml (PyYAML's) neither
+            "libs/f/pyproject.toml": '[tool.flit.metadata]\nmodule = "fl"\ndist-name = "fl-lib"\n'
+            'requires = ["click>=8", "packaging"]\n[tool.flit.metadata.requires-extra]\nfancy = ["rich"]\n',
+            "libs/f/fl/__init__.py": "import click\nimport rich\nimport yaml\n",
+            # hatch requirements_txt hook: dependencies from a file, its second line unused
+            "libs/h/pyproject.toml": '[project]\nname = "h-lib"\nversion = "0"\ndynamic = ["dependencies"]\n'
+            '[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ["requirements.txt"]\n',
+            "libs/h/requirements.txt": "click\ntomli\n",
+            "libs/h/h_lib/__init__.py": "import click\n",
+            # a custom hook's dependencies: the sibling's version template is the hook's
+            "libs/k/pyproject.toml": '[project]\nname = "k-lib"\nversion = "0"\ndynamic = ["dependencies"]\n'
+            '[tool.hatch.metadata.hooks.custom]\ndependencies = ["h-lib=={{ version }}"]\n',
+            "libs/k/k_lib/__init__.py": "import h_lib\nimport fl\n",
+            # PEP 735: dev includes lint; tests may import both groups' names, nothing else
+            "libs/g/pyproject.toml": '[project]\nname = "g-lib"\nversion = "0"\ndependencies = []\n'
+            '[dependency-groups]\nlint = ["ruff"]\ndev = ["pytest", { include-group = "lint" }]\n',
+            "libs/g/g_lib/__init__.py": "",
+            "libs/g/tests/test_g.py": "import pytest\nimport ruff\nimport hypothesis\n",
+            # Poetry optional requirement in an extra: imported, so neither undeclared nor unused
+            "libs/p/pyproject.toml": '[tool.poetry]\nname = "p-lib"\nversion = "0"\n'
+            '[tool.poetry.dependencies]\npython = "^3.10"\nclick = { version = "^8", optional = true }\n'
+            '[tool.poetry.extras]\ncli = ["click"]\n',
+            "libs/p/p_lib/__init__.py": "import click\n",
+        },
+    )
+    said = messages(root)
+    assert set(said) == {
+        ("undeclared-dependency", "libs/f/fl/__init__.py:3"),  # yaml: declared nowhere
+        ("unused-dependency", "libs/f/pyproject.toml:4"),  # packaging
+        ("unused-dependency", "libs/h/requirements.txt:2"),  # tomli
+        ("undeclared-dependency", "libs/k/k_lib/__init__.py:2"),  # fl-lib is not what the hook declares
+        ("undeclared-dependency", "libs/g/tests/test_g.py:3"),  # hypothesis: in no group
+    }
+    assert (
+        "`k-lib` imports `fl` from distribution `fl-lib`"
+        in said["undeclared-dependency", "libs/k/k_lib/__init__.py:2"]
+    )
