@@ -138,7 +138,10 @@ def plan(root: Path) -> Plan:
     super_table["depgraph"] = table
     snippet["tool"] = super_table
     addition = tomlkit.dumps(snippet)
-    new = text + ("\n" if text and not text.endswith("\n") else "") + ("\n" if text else "") + addition
+    crlf = text.count("\r\n")
+    newline = "\r\n" if crlf > text.count("\n") - crlf else "\n"  # the file's most common line ending
+    new = text + (newline if text and not text.endswith("\n") else "") + (newline if text else "")
+    new += addition.replace("\n", newline)
     try:
         parsed = toml.parse(new)
     except toml.TOMLDecodeError:

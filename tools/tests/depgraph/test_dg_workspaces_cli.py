@@ -216,6 +216,19 @@ def test_init_leaves_out_what_the_uv_workspace_excludes_and_says_why(tmp_path: P
     assert findings(root) == set()
 
 
+def test_init_writes_in_the_line_endings_of_the_file(tmp_path: Path) -> None:
+    """A pyproject.toml written with CRLF gets its table in CRLF too (every byte before it kept); a file of
+    mostly LF lines keeps LF (the test above)."""
+    head = b'[project]\r\nname = "root"\r\nversion = "0"\r\n# keep me\r\n'
+    root = make_repo(tmp_path, {"libs/a/pyproject.toml": lib("lib-a"), "libs/a/lib_a/__init__.py": ""})
+    (root / "pyproject.toml").write_bytes(head)
+    assert init(root).returncode == 0
+    text = (root / "pyproject.toml").read_bytes()
+    assert text.startswith(head + b"\r\n[tool.depgraph]\r\n")
+    assert b"\n" not in text.replace(b"\r\n", b"")
+    assert findings(root) == set()
+
+
 def test_pdm_file_urls_name_distributions(tmp_path: Path) -> None:
     root = make_repo(
         tmp_path,
