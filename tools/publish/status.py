@@ -25,6 +25,7 @@ UNPUBLISHED = "not published"
 UNKNOWN = "unknown"  # the head's commit is not readable here, or names no source commit
 UNREADABLE = "unreadable"  # the destination could not be read
 NO_SOURCE = "no source branch"
+REWRITTEN = "rewritten"  # the source commit of the head is no longer on the source branch: sync refuses it
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,17 @@ def package_status(rules: Rules, rule: PackageRule, tips: dict[str, str]) -> lis
             note = f"{source[:12]} is not in the source repository"
             out.append(
                 BranchStatus(**base, head=head, published_from=source, waiting=None, state=UNKNOWN, note=note)
+            )
+            continue
+        if not git.is_ancestor(rules.root, source, tip):
+            note = (
+                f"{source[:12]} is no longer on {b.source!r}: `publish sync` refuses the branch until "
+                f"`--force {rule.name}:{b.name}` republishes it"
+            )
+            out.append(
+                BranchStatus(
+                    **base, head=head, published_from=source, waiting=None, state=REWRITTEN, note=note
+                )
             )
             continue
         state = CURRENT if waiting == 0 else BEHIND

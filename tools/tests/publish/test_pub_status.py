@@ -100,3 +100,23 @@ def test_an_unknown_package_is_a_usage_error(tmp_path: Path, capsys: pytest.Capt
     capsys.readouterr()
     assert publish(repo.path, "status", "-p", "nope") == 2
     assert "no package named 'nope'" in capsys.readouterr().err
+
+
+def test_a_head_published_from_a_rewritten_history_is_not_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The head's source commit left the branch (an amend): nothing waits, yet `sync` would refuse the
+    branch, so status says so and exits 1 instead of calling it up to date."""
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    assert publish(repo.path, "sync") == 0
+    lost = repo.git("rev-parse", "HEAD")  # fw's published head comes from it
+    repo.git("commit", "-q", "--amend", "-m", "fw: api, reworded")
+    code, out = run_status(repo.path, capsys, "--json")
+    assert code == 1
+    fw = next(b for b in json.loads(out)["branches"] if b["package"] == "fw")
+    assert (fw["state"], fw["published_from"], fw["waiting"]) == ("rewritten", lost, None)
+    assert fw["note"] == (
+        f"{lost[:12]} is no longer on 'main': `publish sync` refuses the branch until `--force fw:main` "
+        "republishes it"
+    )
+    assert publish(repo.path, "sync", "--dry-run") == 1  # as status said
