@@ -16,7 +16,9 @@ from functools import cache
 
 from depgraph.discover.import_names_data import TABLE
 
-RULES_VERSION = 2  # bump when `guesses` or `unversioned` change: the graph cache is keyed by it, the table
+# bump when `guesses`, `unversioned` or the requirements the classifier reads change: the graph cache is keyed
+# by it and the table
+RULES_VERSION = 3
 _SEPARATORS = re.compile(r"[-_.]+")
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _VERSIONED = re.compile(r"_v\d+(?:(?:p\d+)?(?:alpha|beta)\d*)?$")

@@ -280,24 +280,27 @@ class Classifier:
         owner = self._static_owner(module, importer)
         return self._named(owner) if owner is not None else (None, Origin.UNKNOWN)
 
-    def _index(self, importer: str) -> dict[str, str]:
+    def _index(self, importer: str, groups: bool = False) -> dict[str, str]:
         """Lower-case dotted import name -> requirement name, for the requirements `importer` declares
-        (`""`: those of every first-party distribution), by `depgraph.discover.import_names.provided_by`."""
-        index = self._indexes.get(importer)
+        (`""`: those of every first-party distribution), by `depgraph.discover.import_names.provided_by`:
+        its dependencies and extras, or (`groups`) its development groups."""
+        key = f"{importer}\0{groups}"
+        index = self._indexes.get(key)
         if index is None:
             index = {}
             dists = [importer] if importer else sorted(d.name for d in self.ws.distributions)
             for dist in dists:
-                for written in self._declared(dist).values():
+                for written in self._declared(dist, groups).values():
                     for name in provided_by(written):
                         index.setdefault(name.lower(), written)
-            self._indexes[importer] = index
+            self._indexes[key] = index
         return index
 
     def _static_owner(self, module: str, importer: str) -> str | None:
         """The distribution that provides `module` as far as names tell: the longest dotted prefix of it
-        that a requirement of the importer provides, else one of any first-party distribution, else the
-        table of common distributions (when it names exactly one)."""
+        that a requirement of the importer provides, else one of any first-party distribution, else a
+        development group's (the importer's, then any), else the table of common distributions (when it
+        names exactly one)."""
         parts = module.lower().split(".")
         prefixes = []
         for end in range(len(parts), 0, -1):
@@ -306,7 +309,8 @@ class Classifier:
             stem = unversioned(prefix)
             if stem is not None:
                 prefixes.append(stem)
-        for index in (self._index(importer), self._index("")):
+        indexes = (self._index(importer), self._index(""), self._index(importer, True), self._index("", True))
+        for index in indexes:
             for prefix in prefixes:
                 found = index.get(prefix)
                 if found is not None:
@@ -330,18 +334,25 @@ class Classifier:
             self._below = below
         return module.lower() in self._below
 
-    def _declared(self, importer: str) -> dict[str, str]:
-        """Normalised name -> name of every requirement (dependencies and extras) the importer declares."""
-        found = self._requirements.get(importer)
+    def _declared(self, importer: str, groups: bool = False) -> dict[str, str]:
+        """Normalised name -> name of every requirement the importer declares: its dependencies and extras;
+        or (`groups`) its development groups, which do not declare what a package imports but do say who
+        owns a name (`google-cloud-datastore` in a test group owns `google.cloud.datastore`)."""
+        key = f"{importer}\0{groups}"
+        found = self._requirements.get(key)
         if found is None:
             found = {}
             dist = self.by_norm.get(normalize(importer))
             if dist is not None:
-                for text in (*dist.requires, *(r for _, reqs in dist.extras for r in reqs)):
+                if groups:
+                    texts: Iterable[str] = (d.text for d in dist.declared if d.group.startswith("group:"))
+                else:
+                    texts = (*dist.requires, *(r for _, reqs in dist.extras for r in reqs))
+                for text in texts:
                     match = _REQUIREMENT_NAME.match(text)
                     if match:
                         found.setdefault(normalize(match.group(0)), match.group(0))
-            self._requirements[importer] = found
+            self._requirements[key] = found
         return found
 
     def shared_namespace(self, module: str) -> bool:

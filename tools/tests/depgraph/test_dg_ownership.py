@@ -337,3 +337,33 @@ def test_unused_judges_what_the_named_environment_has_installed(tmp_path: Path, 
         "pyproject.toml:4: [warn] `app` declares `pillow` in [project].dependencies, but none of its modules "
         "imports it",
     ]
+
+
+def test_a_development_group_names_the_owner(tmp_path: Path) -> None:
+    """langchain-google-vertexai declares google-cloud-datastore only in a test group and imports
+    `from google.cloud import datastore` in its package: undeclared, but its owner is known (it was
+    reported as an unknown owner, "which no declared requirement provides", though one did). Groups come
+    after every distribution's dependencies and extras: pydantic-ai's root group `mcp-types` (guessed:
+    `mcp.types`) does not take `import mcp.types` from `mcp`, which a sibling requires."""
+    root = make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": pyproject("gcp", ["google-cloud-storage>=2"], tool=ROOT)
+            + '[dependency-groups]\ntest_integration = ["google-cloud-datastore>=2.19.0,<3.0.0"]\n'
+            + 'dev = ["mcp-types>=2.0.0"]\n',
+            "gcp/__init__.py": (
+                "from google.cloud import storage\nimport mcp.types\n\n\ndef client() -> None:\n"
+                "    from google.cloud import datastore\n"
+            ),
+            "libs/b/pyproject.toml": pyproject("lib-b", ["mcp[cli]>=1.28"]),
+            "libs/b/lib_b/__init__.py": "import mcp\n",
+        },
+    )
+    done = run(root)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert findings(done) == [
+        "gcp/__init__.py:2: [error] `gcp` imports `mcp.types` from distribution `mcp`, which it does not "
+        "declare",
+        "gcp/__init__.py:6: [error] `gcp` imports `google.cloud.datastore` from distribution "
+        "`google-cloud-datastore`, which it does not declare",
+    ]
