@@ -156,10 +156,15 @@ def direction_findings(
     return found
 
 
-def hop(edge: Edge) -> str:
-    """One step of a chain: `importer -> imported (path:line): statement` (a long statement shortened)."""
+def hop(edge: Edge, view: View | None = None) -> str:
+    """One step of a chain: `importer -> imported (path:line): statement` (a long statement shortened);
+    with the view, a module whose name several distributions hold is written `name [distribution]`."""
     text = edge.text if len(edge.text) <= 100 else edge.text[:97] + "..."
-    return f"{edge.importer} -> {edge.imported} ({edge.path}:{edge.line}): {text}"
+    importer, imported = edge.importer, edge.imported
+    if view is not None:
+        importer = view.node(edge.importer_distribution, importer)
+        imported = view.node(edge.imported_distribution, imported)
+    return f"{importer} -> {imported} ({edge.path}:{edge.line}): {text}"
 
 
 def requirement_line(pyproject_text: str, requirement: str) -> int:

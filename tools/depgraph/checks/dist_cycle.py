@@ -79,7 +79,7 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
         chain = [
             f"{a} -> {b} (declared): `{e.text}` ({e.path}:{e.line})"
             if e in declared_edges
-            else f"{a} -> {b} (import): {hop(e)}"
+            else f"{a} -> {b} (import): {hop(e, view)}"
             for (a, b), e in zip(pairwise(cycle), hops, strict=True)
         ]
         hint = (

@@ -41,5 +41,5 @@ def run(view: View, level: Level, suppressor: Suppressor) -> list[Finding]:
             "move one import into the function that needs it, or the shared code into a third module; "
             f"or {silence_hint(ID)} of one hop"
         )
-        found.append(cycle_finding(ID, level, message, names, hops, [hop(e) for e in hops], hint))
+        found.append(cycle_finding(ID, level, message, names, hops, [hop(e, view) for e in hops], hint))
     return found

@@ -84,3 +84,31 @@ def test_same_dotted_name_in_two_distributions_is_two_modules(tmp_path: Path) ->
         ("import-cycle", "libs/one/src/ns/one/__init__.py:1"),
         ("undeclared-dependency", "libs/two/src/ns/two/__init__.py:1"),
     }
+
+
+def test_a_chain_names_a_shared_module_with_its_distribution(tmp_path: Path) -> None:
+    """The cycle's message and every hop of its chain write `ns.util [ns-one]`: the name is two files."""
+    tool = '[tool.depgraph]\nstaging = ["libs/*"]\n'
+    files = {
+        "pyproject.toml": pyproject("core", ["ns-one", "ns-two"]) + tool,
+        "core/__init__.py": "",
+        "libs/one/pyproject.toml": pyproject("ns-one"),
+        "libs/one/src/ns/one/__init__.py": "from ns import util\n",
+        "libs/one/src/ns/util.py": "import ns.one\n",
+        "libs/two/pyproject.toml": pyproject("ns-two"),
+        "libs/two/src/ns/util.py": "X = 1\n",
+    }
+    root = make_repo(tmp_path, files)
+    done = subprocess.run(
+        [DEPGRAPH, "check", "--root", str(root), "--no-cache", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(root)},
+        check=False,
+    )
+    [cycle] = [f for f in json.loads(done.stdout)["findings"] if f["check"] == "import-cycle"]
+    assert cycle["message"] == "import cycle at import time: ns.one -> ns.util [ns-one] -> ns.one"
+    assert cycle["chain"] == [
+        "ns.one -> ns.util [ns-one] (libs/one/src/ns/one/__init__.py:1): from ns import util",
+        "ns.util [ns-one] -> ns.one (libs/one/src/ns/util.py:1): import ns.one",
+    ]
