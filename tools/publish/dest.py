@@ -37,8 +37,13 @@ TRANSIENT = re.compile(
 )
 
 
+# A client error of the server (HTTP 4xx: no such repository, no permission, a push too large) stays what it
+# is on a second try, whatever else git says about the connection it then drops.
+PERMANENT = re.compile(r"HTTP 4\d\d|returned error: 4\d\d")
+
+
 def transient(exc: GitError) -> bool:
-    return bool(TRANSIENT.search(exc.stderr))
+    return bool(TRANSIENT.search(exc.stderr)) and not PERMANENT.search(exc.stderr)
 
 
 def work_repo(work_dir: Path, rule: PackageRule, source: Path) -> Path:

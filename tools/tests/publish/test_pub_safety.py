@@ -3,7 +3,9 @@ smoke tests stop a package's push, one run at a time, unreachable destinations f
 
 from __future__ import annotations
 
+import http.server
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -165,3 +167,40 @@ def test_a_push_the_destination_declines_fails_at_once_with_its_reason(
         "(it said: policy: no pushes on Fridays); nothing pushed"
     )
     assert heads(fw) == {}
+
+
+class _Status(http.server.BaseHTTPRequestHandler):
+    """An HTTP server that answers every request of git's smart protocol with one status code."""
+
+    code = 500
+
+    def do_GET(self) -> None:  # the name http.server calls
+        self.send_response(self.code)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("code", "retried"), [(503, True), (403, False), (404, False)])
+def test_only_a_servers_own_failure_is_retried_over_http(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], code: int, retried: bool
+) -> None:
+    """A real HTTP transport: a 5xx is worth another attempt, a 4xx (no permission, no such repository)
+    is not, whatever git adds about the connection."""
+    handler = type("Handler", (_Status,), {"code": code})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+        url = f"http://127.0.0.1:{server.server_address[1]}/fw.git"
+        text = (repo.path / "publish-rules.toml").read_text()
+        repo.write({"publish-rules.toml": text.replace(f"{tmp_path}/dest/fw.git", url)})
+        assert publish(repo.path, "sync", "-p", "fw") == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+    out, err = capsys.readouterr()
+    assert ("fw: attempt 1 failed" in err) is retried, err
+    assert f"fw: FAILED: git fetch from {url} failed: " in out

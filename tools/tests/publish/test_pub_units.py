@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from publish.deps import Pin, rewrite_pyproject
+from publish.dest import transient
+from publish.errors import GitError
 from publish.git import ObjectWriter, PackWriter, format_tree, parse_tree
 from publish.rules import TagRule, local_path
 from publish.split import parse_commit, trailer_value, with_trailer
@@ -181,3 +183,28 @@ def test_pack_writer_writes_a_pack_git_verifies(tmp_path: Path, git_env: dict[st
     small = writer.write("blob", b"small\n")
     writer.flush()
     assert (repo / "objects" / small[:2] / small[2:]).is_file()
+
+
+@pytest.mark.parametrize(
+    ("stderr", "expected"),
+    [
+        ("fatal: unable to connect to example.org:\nexample.org[0: 1.2.3.4]: errno=Connection refused", True),
+        ("error: RPC failed; HTTP 502 curl 22 The requested URL returned error: 502", True),
+        ("fatal: the remote end hung up unexpectedly", True),
+        # what git prints when a server refuses a push as too large: the dropped connection after the 413
+        # is no reason to send the same pack again
+        (
+            "error: RPC failed; HTTP 413 curl 22 The requested URL returned error: 413\n"
+            "send-pack: unexpected disconnect while reading sideband packet\n"
+            "fatal: the remote end hung up unexpectedly",
+            False,
+        ),
+        (
+            "fatal: unable to access 'https://example.org/x.git/': The requested URL returned error: 403",
+            False,
+        ),
+        ("fatal: remote error: access denied or repository not exported: /x.git", False),
+    ],
+)
+def test_only_transport_failures_are_transient(stderr: str, expected: bool) -> None:
+    assert transient(GitError(["git", "push"], 1, stderr)) is expected
