@@ -133,7 +133,14 @@ def run_undeclared(view: View, level: Level, suppressor: Suppressor) -> list[Fin
             names = names | group_names.get(edge.importer_distribution, set())
         own = view.distributions[edge.importer_distribution]
         top = edge.imported.partition(".")[0]
-        if edge.imported_distribution is None:
+        if edge.imported.startswith("."):  # `from .. import x` above the top-level package: nobody's
+            target = f"relative {edge.imported}"
+            what = (
+                f"`{edge.imported}` (in `{edge.importer}`), a relative import beyond its top-level package "
+                "that fails when it runs"
+            )
+            hint = "import the module by its absolute name"
+        elif edge.imported_distribution is None:
             if _own_module(view, own.name, edge.imported) or _norm(top) in names:
                 continue
             if namespaces is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dg_fixtures import make_repo, pyproject
+from test_dg_backends_cli import messages
 from test_dg_identity import findings
 
 TOOL = '[tool.depgraph]\nstaging = ["pkgs/*"]\n'
@@ -75,3 +76,24 @@ def test_a_restriction_on_one_kind_matches_imports_with_it_among_others(tmp_path
     body = "import json\ndef f():\n    try:\n        import json\n    except ImportError:\n        pass\n"
     root = _repo(tmp_path, {"pkgs/b/pkg_b/__init__.py": body}, rule)
     assert findings(root) == {("restriction", "pkgs/b/pkg_b/__init__.py:4")}
+
+
+def test_a_relative_import_above_the_top_level_package_is_reported_as_such(tmp_path: Path) -> None:
+    """`from .. import x` in a top-level package names no module at all (Python raises ImportError): one
+    finding per file and statement target, worded as what it is, never an unknown distribution `..`."""
+    files = {
+        "pkgs/b/pkg_b/__init__.py": "from .. import x\nfrom ... import y\nfrom . import sub\n",
+        "pkgs/b/pkg_b/sub.py": "from ... import w\nfrom .. import sub\nfrom . import sub as me\n",
+    }
+    root = _repo(tmp_path, files)
+    said = messages(root)
+    assert set(said) == {
+        ("undeclared-dependency", "pkgs/b/pkg_b/__init__.py:1"),
+        ("undeclared-dependency", "pkgs/b/pkg_b/__init__.py:2"),
+        ("undeclared-dependency", "pkgs/b/pkg_b/sub.py:1"),
+        ("undeclared-dependency", "pkgs/b/pkg_b/sub.py:2"),  # `..` of a module (not a package) is above too
+    }
+    assert said["undeclared-dependency", "pkgs/b/pkg_b/sub.py:1"].startswith(
+        "`pkg-b` imports `...` (in `pkg_b.sub`), a relative import beyond its top-level package that fails "
+        "when it runs | import the module by its absolute name"
+    )
