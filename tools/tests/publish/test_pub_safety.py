@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pub_fixtures import Repo, heads, log, make_monorepo, publish
+from test_pub_preflight import snapshot
 
 from publish.lock import locked
 
@@ -33,12 +34,14 @@ def test_divergent_destination_is_refused_naming_branch_and_both_shas(
     assert publish(repo.path, "sync") == 0
     theirs = foreign_commit(tmp_path / "dest/prov.git", tmp_path)
     repo.commit("both: new", {"staging/fw/fw/new.py": "N = 1\n", "staging/prov/prov/new.py": "N = 1\n"})
+    before = snapshot(tmp_path / "dest/prov.git")
     capsys.readouterr()
     assert publish(repo.path, "sync") == 1
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("prov: FAILED"))
     assert "refs/heads/main" in line and theirs in line and "--force prov:main" in line
     assert heads(tmp_path / "dest/prov.git")["refs/heads/main"] == theirs  # untouched
+    assert snapshot(tmp_path / "dest/prov.git") == before  # byte for byte
     assert "fw: pushed refs/heads/main" in out  # the other package went on
     # --force names what may be overwritten.
     assert publish(repo.path, "sync", "--force", "prov:main") == 0
