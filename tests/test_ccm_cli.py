@@ -1,4 +1,6 @@
-"""The console command, run as a real subprocess, against providers selected by name."""
+"""The console command against providers selected by name: as a real subprocess (the console script and
+`python -m`) where a process matters (--version/--help, a usage error of argparse, a read-only state file,
+SIGTERM), in this process (cli_inprocess) for the rest."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,9 +51,12 @@ STATE = {
 }
 
 
-def ccm(cwd: Path, *args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
+def ccm(cwd: Path, *args: str, module: bool = False, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """The command in this process, or with `process` (or `module`: `python -m`) as a real subprocess."""
     cmd = [sys.executable, "-m", "cloud_controller_manager"] if module else [str(CCM)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    if not (process or module):
+        return cli_inprocess.run([*cmd, *args], cwd=cwd, capture_output=True, text=True, env=env)
     return subprocess.run(
         [*cmd, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env, check=False
     )
@@ -74,7 +80,7 @@ def fake_cluster(tmp_path: Path) -> Path:
 
 
 def test_fake_provider_one_pass_then_nothing_to_do(fake_cluster: Path) -> None:
-    first = ccm(fake_cluster, *FAKE_ARGS)
+    first = ccm(fake_cluster, *FAKE_ARGS, process=True)
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0] == "node/node-a: set provider ID fake://i-a"
@@ -127,7 +133,7 @@ def test_loop_rereads_the_state_each_pass(fake_cluster: Path) -> None:
 def test_bad_input_is_one_line_and_exit_2(fake_cluster: Path, args: tuple[str, ...], message: str) -> None:
     (fake_cluster / "bad.toml").write_text("zone = ")
     (fake_cluster / "bad-state.json").write_text('{"nodes": [{}]}')
-    proc = ccm(fake_cluster, *args)
+    proc = ccm(fake_cluster, *args, process="--bogus" in args)  # argparse's own error from a process, once
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.startswith("cloud-controller-manager: error: ") and message in proc.stderr
@@ -179,7 +185,7 @@ def test_a_read_only_state_file_is_refused_and_keeps_its_mode(
     state = fake_cluster / "state.json"
     before = state.read_text()
     state.chmod(0o444)
-    proc = ccm(fake_cluster, *FAKE_ARGS)
+    proc = ccm(fake_cluster, *FAKE_ARGS, process=True)
     _one_line_exit_2(
         proc,
         "state.json: the cluster state file is read-only (mode 444); it is left as it is",
@@ -303,12 +309,12 @@ def test_a_failed_run_creates_no_cloud_state(fake_cluster: Path) -> None:
 
 
 def test_version_and_help(fake_cluster: Path) -> None:
-    version = ccm(fake_cluster, "--version")
+    version = ccm(fake_cluster, "--version", process=True)
     assert (version.returncode, version.stdout) == (
         0,
         "cloud-controller-manager 0.1.0\n",
     )
-    shown = ccm(fake_cluster, "--help").stdout
+    shown = ccm(fake_cluster, "--help", process=True).stdout
     assert "exit codes:\n  0    every object was reconciled\n  1    some objects" in shown
     assert "\n  2    bad input" in shown and "`" not in shown
 

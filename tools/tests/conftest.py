@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-for sub in ("depgraph", "publish", "stage"):
-    if str(HERE / sub) not in sys.path:
-        sys.path.insert(0, str(HERE / sub))
+for folder in (HERE, HERE / "depgraph", HERE / "publish", HERE / "stage"):  # HERE: cli_inprocess
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

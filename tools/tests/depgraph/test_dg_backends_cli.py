@@ -6,10 +6,10 @@ Each test asserts the exact set of findings (check, file:line) of `depgraph chec
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 from dg_fixtures import make_repo
 
 DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
@@ -21,7 +21,7 @@ def findings(root: Path, *args: str) -> set[tuple[str, str]]:
 
 def messages(root: Path, *args: str) -> dict[tuple[str, str], str]:
     """(check, path:line) -> message + hint of every finding of `depgraph check -f json`."""
-    done = subprocess.run(
+    done = cli_inprocess.run(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache", "-f", "json", *args],
         capture_output=True,
         text=True,

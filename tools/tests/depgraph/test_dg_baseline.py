@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, monorepo_files
 
@@ -69,7 +70,7 @@ def test_load_rejects_bad_files_naming_them(tmp_path: Path, text: str, needle: s
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return cli_inprocess.run(
         [DEPGRAPH, *args], capture_output=True, text=True, check=False, env={"NO_COLOR": "1"}
     )
 

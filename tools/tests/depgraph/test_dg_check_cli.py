@@ -1,4 +1,5 @@
-"""`depgraph check` as a real subprocess on temporary copies of a clean monorepo, each broken in one way."""
+"""`depgraph check` through its command line on temporary copies of a clean monorepo, each broken in one way:
+a real subprocess for each exit code (0, 1, 2), in this process (cli_inprocess) for the rest."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import ROOT_TOOL, make_repo, monorepo_files, pyproject
 
 DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
 
 
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+def run(root: Path, *args: str, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """`depgraph check` in this process (cli_inprocess), or with `process` as a real subprocess."""
+    return (subprocess.run if process else cli_inprocess.run)(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache", *args],
         capture_output=True,
         text=True,
@@ -31,7 +34,7 @@ def build(tmp_path: Path, changes: dict[str, str]) -> Path:
 
 
 def test_clean_monorepo_exits_0(tmp_path: Path) -> None:
-    done = run(build(tmp_path, {}))
+    done = run(build(tmp_path, {}), process=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("depgraph: no findings from ")
     assert "(4 distributions, 8 modules" in done.stdout
@@ -39,7 +42,7 @@ def test_clean_monorepo_exits_0(tmp_path: Path) -> None:
 
 def test_staging_imports_core(tmp_path: Path) -> None:
     api = "import importlib\n\n\ndef load() -> None:\n    from app import main\n"
-    done = run(build(tmp_path, {"staging/fw/fw/api.py": api}))
+    done = run(build(tmp_path, {"staging/fw/fw/api.py": api}), process=True)
     assert done.returncode == 1, done.stdout + done.stderr
     # fw -> app is also a distribution cycle (app -> fw -> app) and undeclared: each check says so separately
     assert "staging-imports-core (1 error)" in done.stdout
@@ -280,7 +283,9 @@ def test_without_the_full_syntax_check_only_errors_the_import_scan_meets(tmp_pat
     ],
 )
 def test_bad_configuration_is_one_line_and_exit_2(tmp_path: Path, text: str, needle: str) -> None:
-    done = run(build(tmp_path, {"pyproject.toml": pyproject("app", ["fw"]) + text}))
+    done = run(
+        build(tmp_path, {"pyproject.toml": pyproject("app", ["fw"]) + text}), process=needle == "import-cycle"
+    )
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1 and needle in done.stderr and "pyproject.toml" in done.stderr

@@ -3,10 +3,10 @@ plugins. Through the real CLI; each test asserts the exact set of (check, file:l
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, pyproject
 from test_dg_identity import findings
@@ -47,7 +47,7 @@ def test_core_in_a_subfolder_never_imports_its_plugins(tmp_path: Path) -> None:
         ("undeclared-dependency", "libs/core/corelib/extra.py:1"),
         ("distribution-cycle", "libs/core/corelib/__init__.py:6"),
     }
-    done = subprocess.run(
+    done = cli_inprocess.run(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache", "--only", "core-imports-plugin"],
         capture_output=True,
         text=True,
@@ -110,7 +110,7 @@ def test_no_core_at_all(tmp_path: Path) -> None:
 )
 def test_a_bad_core_is_one_line_and_exit_2(tmp_path: Path, tool: str, message: str) -> None:
     root = make_repo(tmp_path, {"pyproject.toml": f"[tool.depgraph]\n{tool}\n", "libs/.keep": ""})
-    done = subprocess.run(
+    done = cli_inprocess.run(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and message in done.stderr, done.stderr

@@ -7,10 +7,10 @@ declaration (at its pyproject.toml line) or an import (at its file:line).
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 from dg_fixtures import make_repo, pyproject
 
 DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
@@ -18,7 +18,7 @@ TOOL = '[tool.depgraph]\nstaging = ["libs/*"]\n'
 
 
 def check(root: Path) -> list[dict[str, object]]:
-    done = subprocess.run(
+    done = cli_inprocess.run(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache", "--format", "json"],
         capture_output=True,
         text=True,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, monorepo_files, pyproject
 
@@ -45,7 +45,7 @@ def test_stats_text_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_stats_time_goes_to_stderr(tmp_path: Path) -> None:
     root = make_repo(tmp_path, monorepo_files())
-    done = subprocess.run(
+    done = cli_inprocess.run(
         [str(Path(sys.executable).parent / "depgraph"), "stats", "--time", "--no-cache"],
         cwd=root / "staging/fw",
         capture_output=True,

@@ -6,17 +6,17 @@ Each test runs the real CLI on a generated monorepo and asserts the exact set of
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 from dg_fixtures import make_repo, pyproject
 
 DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
 
 
 def findings(root: Path, *args: str) -> set[tuple[str, str]]:
-    done = subprocess.run(
+    done = cli_inprocess.run(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache", "--format", "json", *args],
         capture_output=True,
         text=True,

@@ -12,6 +12,7 @@ import venv
 import zipfile
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, pyproject
 
@@ -22,7 +23,7 @@ ENV = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return cli_inprocess.run(
         [DEPGRAPH, "check", "--root", str(root), *args],
         capture_output=True,
         text=True,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 import jsonschema
 from dg_fixtures import make_repo, monorepo_files
 
@@ -147,7 +148,7 @@ def test_sarif_and_github_from_the_real_cli(tmp_path: Path) -> None:
 
     def check(fmt: str) -> subprocess.CompletedProcess[str]:
         argv = [DEPGRAPH, "check", "--root", str(root), "--format", fmt]
-        return subprocess.run(argv, capture_output=True, text=True, check=False)
+        return cli_inprocess.run(argv, capture_output=True, text=True, check=False)
 
     sarif = check("sarif")
     assert sarif.returncode == 1

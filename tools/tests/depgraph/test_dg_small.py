@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 from dg_fixtures import make_repo, monorepo_files
 
 BIN = Path(sys.executable).parent
@@ -16,7 +17,7 @@ ENV = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
 
 
 def run(root: Path, *args: str, tool: str = "depgraph") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return cli_inprocess.run(
         [str(BIN / tool), *args], capture_output=True, text=True, env={**ENV, "HOME": str(root)}, check=False
     )
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 from dg_fixtures import make_repo
 from test_dg_backends_cli import findings
 
@@ -91,7 +92,7 @@ def test_poetry_path_dependencies_followed_from_member_to_member(tmp_path: Path)
 
 
 def init(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return cli_inprocess.run(
         [DEPGRAPH, "init", "--root", str(root)],
         capture_output=True,
         text=True,

@@ -10,6 +10,7 @@ test-all` and CI run it; a failing smoke test stopping the push is also tested c
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ from pub_fixtures import heads, make_monorepo, publish
 
 pytestmark = [pytest.mark.usefixtures("git_env"), pytest.mark.heavy]
 
+PIP = f"{sys.executable} -m pip --python $VIRTUAL_ENV"
 SMOKE = (
-    "python -m pip install -q --upgrade pip setuptools && python -m pip install -q --no-build-isolation . && "
+    f"{PIP} install -q --upgrade setuptools && {PIP} install -q --no-build-isolation . && "
     "python -c 'import fw, prov, os; assert os.sep + \\\"site-packages\\\" in fw.__file__'"
 )
 

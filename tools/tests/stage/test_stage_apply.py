@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, pyproject
 from test_stage_plan import STAGE, repo
@@ -134,6 +135,11 @@ def sh(root: Path, env: dict[str, str], *cmd: str) -> subprocess.CompletedProces
     return subprocess.run(list(cmd), cwd=root, env=env, capture_output=True, text=True, check=False)
 
 
+def tool(root: Path, env: dict[str, str], *cmd: str) -> subprocess.CompletedProcess[str]:
+    """Our console script (stage, depgraph, publish) as `sh` runs it, in this process (cli_inprocess)."""
+    return cli_inprocess.run(list(cmd), cwd=root, env=env, capture_output=True, text=True, check=False)
+
+
 def git(root: Path, env: dict[str, str], *args: str) -> str:
     done = sh(root, env, "git", *args)
     assert done.returncode == 0, done.stderr
@@ -227,7 +233,7 @@ def test_the_repository_checks_pass_after_apply(moved: Moved) -> None:
         ("depgraph", "check", "--no-cache"),
         ("publish", "verify-rules"),
     ):
-        done = sh(root, env, str(BIN / cmd[0]), *cmd[1:])
+        done = tool(root, env, str(BIN / cmd[0]), *cmd[1:])
         assert done.returncode == 0, f"{cmd}: {done.stdout}{done.stderr}"
 
 
@@ -262,7 +268,7 @@ def test_the_moved_package_and_the_core_pass_their_tests(moved: Moved) -> None:
 
 def test_a_rerun_says_already_applied(moved: Moved) -> None:
     root, env, _, _ = moved
-    done = sh(root, env, STAGE, "apply", "app/providers/foo", "--to", "staging/foo", "--release", "2.0")
+    done = tool(root, env, STAGE, "apply", "app/providers/foo", "--to", "staging/foo", "--release", "2.0")
     assert (done.returncode, done.stdout, done.stderr) == (
         0,
         "stage: app.providers.foo is already applied (staging/foo); next: stage rewrite-imports\n",
@@ -272,7 +278,7 @@ def test_a_rerun_says_already_applied(moved: Moved) -> None:
 
 
 def apply(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return cli_inprocess.run(
         [STAGE, "apply", *args, "--root", str(root)],
         capture_output=True,
         text=True,

@@ -1,4 +1,5 @@
-"""`stage plan` as a real subprocess on small monorepos written to temporary folders, committed with git."""
+"""`stage plan` through its command line (a real subprocess once, in this process with cli_inprocess for the
+rest) on small monorepos written to temporary folders, committed with git."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, pyproject
 
@@ -15,8 +17,8 @@ STAGE = str(Path(sys.executable).parent / "stage")
 ROOT_TOOL = '[tool.depgraph]\nstaging = ["staging/*"]\n'
 
 
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+def run(root: Path, *args: str, process: bool = False) -> subprocess.CompletedProcess[str]:
+    return (subprocess.run if process else cli_inprocess.run)(
         [STAGE, "plan", *args, "--root", str(root), "--no-cache"],
         capture_output=True,
         text=True,
@@ -54,7 +56,7 @@ def plan_json(root: Path, *args: str) -> dict[str, object]:
 
 def test_a_package_without_ties_plans_clean(tmp_path: Path, git_env: dict[str, str]) -> None:
     root = repo(tmp_path, {})
-    done = run(root, "app/providers/foo", "--to", "staging/foo")
+    done = run(root, "app/providers/foo", "--to", "staging/foo", process=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith(
         "stage plan: app.providers.foo (app/providers/foo, 2 files) -> staging/foo "

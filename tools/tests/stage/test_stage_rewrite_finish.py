@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, pyproject
-from test_stage_apply import BIN, apply, environment, git, sh
+from test_stage_apply import BIN, apply, environment, git, sh, tool
 from test_stage_plan import STAGE, repo
 
 pytestmark = pytest.mark.xdist_group("stage-story")  # one repository, built once, for every test here
@@ -193,7 +194,8 @@ def core_tests(story: Story, strict: bool) -> subprocess.CompletedProcess[str]:
 
 
 def step(story: Story, name: str, *args: str, commit: bool = False) -> None:
-    story.steps[name] = sh(story.root, story.env, STAGE, *args)
+    run = sh if name == "apply" else tool  # apply as a real process, the other steps in this one
+    story.steps[name] = run(story.root, story.env, STAGE, *args)
     story.status[name] = git(story.root, story.env, "status", "--porcelain")
     story.files[name] = {p: (story.root / p).read_text() for p in AFTER if (story.root / p).exists()}
     if commit:
@@ -219,14 +221,14 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
     step(story, "dry-run", "rewrite-imports", "--dry-run")
     step(story, "rewrite", "rewrite-imports", "app.providers.foo", commit=True)
     story.tests["rewritten"] = core_tests(story, strict=True)
-    story.checks["rewritten"] = sh(root, env, str(BIN / "depgraph"), "check", "--no-cache")
+    story.checks["rewritten"] = tool(root, env, str(BIN / "depgraph"), "check", "--no-cache")
     step(story, "rewrite-again", "rewrite-imports")
     (root / "scratch.txt").write_text("not committed\n")
     step(story, "finish-dirty", "finish")
     (root / "scratch.txt").unlink()
     step(story, "finish", "finish", commit=True)
     story.tests["finished"] = core_tests(story, strict=True)
-    story.checks["finished"] = sh(root, env, str(BIN / "depgraph"), "check", "--no-cache")
+    story.checks["finished"] = tool(root, env, str(BIN / "depgraph"), "check", "--no-cache")
     step(story, "finish-again", "finish")
     yield story
 
@@ -363,7 +365,7 @@ def test_finish_drops_the_dependency_only_the_shim_needed(tmp_path: Path, git_en
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-qm", "a late file"], cwd=root, check=True)
     finish = [STAGE, "finish", "app/providers/foo", "--root", str(root)]
-    done = subprocess.run(finish, capture_output=True, text=True, check=False)
+    done = cli_inprocess.run(finish, capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
         "stage: error: app/providers/foo/ holds 1 files besides the shim (app/providers/foo/late.py): "
@@ -371,7 +373,7 @@ def test_finish_drops_the_dependency_only_the_shim_needed(tmp_path: Path, git_en
     )
     subprocess.run(["git", "rm", "-q", "app/providers/foo/late.py"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-qm", "no late file"], cwd=root, check=True)
-    done = subprocess.run(finish, capture_output=True, text=True, check=False)
+    done = cli_inprocess.run(finish, capture_output=True, text=True, check=False)
     assert (done.returncode, done.stderr) == (0, ""), done.stdout
     assert (
         "stage: pyproject.toml: [project] dependencies -= 'foo' (only the shim imported it)\n" in done.stdout
@@ -394,7 +396,7 @@ def test_finish_moves_the_dependency_only_the_core_tests_need_to_the_test_extra(
     assert done.returncode == 0, done.stderr
     subprocess.run(["git", "commit", "-qm", "stage apply"], cwd=root, check=True)
     for command in ("rewrite-imports", "finish"):
-        done = subprocess.run([STAGE, command], cwd=root, capture_output=True, text=True, check=False)
+        done = cli_inprocess.run([STAGE, command], cwd=root, capture_output=True, text=True, check=False)
         assert (done.returncode, done.stderr) == (0, ""), done.stdout
         subprocess.run(["git", "commit", "-qm", f"stage {command}"], cwd=root, check=True)
     assert (root / "tests/test_both.py").read_text() == "import foo\nimport app.util\n\nOK = foo\n"
