@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).parent
-for folder in (HERE, HERE / "depgraph", HERE / "publish", HERE / "stage"):  # HERE: cli_inprocess
+for folder in (HERE, HERE / "depgraph", HERE / "publish", HERE / "stage"):  # HERE: cli_inprocess, quiet_git
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
@@ -25,6 +25,8 @@ def git_env(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[dict[str, str]]:
     """Pin git's identity and dates, and keep the user's and system's git configuration out."""
+    from quiet_git import quiet_git_config  # noqa: PLC0415 - importable once HERE is on sys.path
+
     home = tmp_path_factory.mktemp("home")
     env = {
         "HOME": str(home),
@@ -40,5 +42,7 @@ def git_env(
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    (home / ".gitconfig").write_text('[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n')
+    (home / ".gitconfig").write_text(
+        '[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n' + quiet_git_config(home)
+    )
     yield env

@@ -17,6 +17,7 @@ from pathlib import Path
 import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, pyproject
+from quiet_git import quiet_git_config
 from test_stage_plan import STAGE, repo
 from test_stage_shim import CHECK, package
 
@@ -114,7 +115,7 @@ stage: staged every change in git; review with `git diff --cached`, commit, then
 
 def environment(home: Path, **more: str) -> dict[str, str]:
     """Git sealed from the user's configuration, with a pinned identity and date (module-scoped tests)."""
-    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n" + quiet_git_config(home))
     stamp = "2024-01-01T00:00:00+00:00"
     return {
         "PATH": f"{BIN}:/usr/bin:/bin",
