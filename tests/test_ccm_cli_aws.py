@@ -15,6 +15,9 @@ import pytest
 boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
 
+# moto and botocore warm up once per process (~2-3 s of CPU): every moto test on one worker
+pytestmark = pytest.mark.xdist_group("moto")
+
 CCM = Path(sys.executable).parent / "cloud-controller-manager"
 REGION, CLUSTER = "us-east-1", "demo"
 TAG = f"kubernetes.io/cluster/{CLUSTER}"

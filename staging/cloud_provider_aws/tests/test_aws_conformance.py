@@ -14,6 +14,9 @@ from cloud_provider.conformance import CloudHarness, ProviderConformance
 from cloud_provider_aws import AWSProvider
 from moto import mock_aws
 
+# moto and botocore warm up once per process (~2-3 s of CPU): every moto test on one worker
+pytestmark = pytest.mark.xdist_group("moto")
+
 
 def _helpers() -> Any:
     # Loaded by path: test helper modules are not importable packages under --import-mode=importlib.

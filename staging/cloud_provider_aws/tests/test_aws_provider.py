@@ -23,6 +23,9 @@ from cloud_provider.types import Protocol
 from cloud_provider_aws import AWSError, AWSProvider
 from moto import mock_aws
 
+# moto and botocore warm up once per process (~2-3 s of CPU): every moto test on one worker
+pytestmark = pytest.mark.xdist_group("moto")
+
 
 def _helpers() -> Any:
     spec = importlib.util.spec_from_file_location("aws_moto", Path(__file__).with_name("aws_moto.py"))
