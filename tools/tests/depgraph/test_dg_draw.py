@@ -11,6 +11,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, monorepo_files, pyproject
 
@@ -87,14 +88,14 @@ def test_distribution_json_red_edges_and_counts(planted: Path, capsys: pytest.Ca
 def test_text_formats_are_byte_identical_between_runs(planted: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(planted, copy)
-    for fmt in ("dot", "mermaid", "json"):
+    for fmt in ("dot", "mermaid", "json"):  # a child process, then this one: two processes, two hash seeds
         first = subprocess.run(
             [DEPGRAPH, "graph", "-f", fmt], cwd=planted, capture_output=True, check=True
         ).stdout
-        again = subprocess.run(
+        again = cli_inprocess.run(
             [DEPGRAPH, "graph", "-f", fmt], cwd=planted, capture_output=True, check=True
         ).stdout
-        other = subprocess.run(
+        other = cli_inprocess.run(
             [DEPGRAPH, "graph", "-f", fmt, "--no-cache"], cwd=copy, capture_output=True, check=True
         ).stdout
         assert first == again == other, fmt
@@ -201,7 +202,7 @@ def test_bad_usage_is_one_line_exit_2(planted: Path, capsys: pytest.CaptureFixtu
 def test_without_dot_text_works_and_images_say_what_to_install(planted: Path, tmp_path: Path) -> None:
     # A PATH without Graphviz: the real `dot` cannot be uninstalled here, so it is hidden instead.
     env = {**os.environ, "PATH": str(tmp_path / "empty-bin")}
-    text = subprocess.run(
+    text = cli_inprocess.run(
         [DEPGRAPH, "graph", "-f", "mermaid"],
         cwd=planted,
         env=env,
@@ -210,7 +211,7 @@ def test_without_dot_text_works_and_images_say_what_to_install(planted: Path, tm
         check=False,
     )
     assert text.returncode == 0 and text.stdout.startswith("%% depgraph")
-    image = subprocess.run(
+    image = cli_inprocess.run(
         [DEPGRAPH, "graph", "-o", str(tmp_path / "g.svg")],
         check=False,
         cwd=planted,
