@@ -99,7 +99,7 @@ def test_a_chain_names_a_shared_module_with_its_distribution(tmp_path: Path) -> 
         "libs/two/src/ns/util.py": "X = 1\n",
     }
     root = make_repo(tmp_path, files)
-    done = subprocess.run(
+    done = cli_inprocess.run(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache", "--format", "json"],
         capture_output=True,
         text=True,
