@@ -193,7 +193,11 @@ class Rewriter:
 
     def _rewrite(self, c: SourceCommit, pins: dict[str, Pin | None]) -> str:
         assert c.dir_tree is not None
-        entries = parse_tree(c.dir_entries)
+        data = c.dir_entries
+        if not data:  # not read with the commit (the walk knew the tree): read it now
+            got = self.cat.read(c.dir_tree)
+            data = got[2] if got else b""
+        entries = parse_tree(data)
         index = next((i for i, e in enumerate(entries) if e[1] == b"pyproject.toml"), None)
         if index is None:
             return c.dir_tree

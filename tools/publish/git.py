@@ -96,17 +96,44 @@ def borrowing_repo(path: Path, source: Path) -> Path:
     return path
 
 
-def check_many(repo: str | Path, names: list[str]) -> list[tuple[str, str] | None]:
-    """(sha, type) of each name through one `git cat-file --batch-check`, or None when it is missing."""
+def check_many(repo: str | Path, names: list[str], *, procs: int = 1) -> list[tuple[str, str] | None]:
+    """(sha, type) of each name through `git cat-file --batch-check`, or None when it is missing.
+
+    With `procs` > 1 and many names, that many processes answer consecutive slices of the names at once
+    (the lookups are git's work, so they use every core; the answers come back in order).
+    """
     if not names:
         return []
-    args = ["cat-file", "--batch-check=%(objectname) %(objecttype)"]
-    out = run(args, repo, input="".join(f"{n}\n" for n in names).encode()).stdout.decode()
+    args = ["cat-file", "--buffer", "--batch-check=%(objectname) %(objecttype)"]
+    procs = max(1, min(procs, len(names) // PARALLEL_MIN))
+    size = -(-len(names) // procs)
+    slices = [names[i : i + size] for i in range(0, len(names), size)]
+    outs: list[bytes] = [b""] * len(slices)
+    errors: list[BaseException] = []
+
+    def answer(at: int) -> None:
+        try:
+            outs[at] = run(args, repo, input="".join(f"{n}\n" for n in slices[at]).encode()).stdout
+        except BaseException as exc:  # re-raised below, in the caller's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=answer, args=(i,)) for i in range(1, len(slices))]
+    for t in threads:
+        t.start()
+    answer(0)
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
     result: list[tuple[str, str] | None] = []
-    for line in out.splitlines():
-        parts = line.rsplit(" ", 1)
-        result.append(None if parts[-1] in ("missing", "ambiguous") else (parts[0], parts[1]))
+    for out in outs:
+        for line in out.decode().splitlines():
+            parts = line.rsplit(" ", 1)
+            result.append(None if parts[-1] in ("missing", "ambiguous") else (parts[0], parts[1]))
     return result
+
+
+PARALLEL_MIN = 2000  # names per process below which one process answers alone
 
 
 class CatFile:

@@ -28,7 +28,7 @@ class SourceCommit:
     headers: list[bytes]  # author, committer, encoding lines, as stored
     message: bytes
     dir_tree: str | None  # None when the directory does not exist in this commit
-    dir_entries: bytes = b""  # raw tree object of the directory
+    dir_entries: bytes = b""  # raw tree object of the directory (empty when not read: see dir_tree)
     extra: dict[str, str | None] = field(default_factory=dict)  # path -> tree/blob sha in this commit
 
     @property
@@ -73,13 +73,22 @@ def parse_commit(data: bytes) -> tuple[str, list[bytes], bytes]:
 
 
 def read_commits(
-    cat: CatFile, walked: list[tuple[str, list[str]]], path: str, extra_paths: tuple[str, ...] = ()
+    cat: CatFile,
+    walked: list[tuple[str, list[str]]],
+    path: str,
+    extra_paths: tuple[str, ...] = (),
+    trees: dict[str, str | None] | None = None,
 ) -> list[SourceCommit]:
-    """Read each walked commit, its directory tree and the extra paths through one batch."""
-    per = 2 + len(extra_paths)
+    """Read each walked commit, its directory tree and the extra paths through one batch.
+
+    With `trees` (the directory's tree in each walked commit, from the walk) the directory is not looked up
+    again, and its tree object is not read (`dir_entries` stays empty: read it from `dir_tree` when needed).
+    """
+    known = trees is not None and all(sha in trees for sha, _ in walked)
+    per = (1 if known else 2) + len(extra_paths)
     names = []
     for sha, _ in walked:
-        names += [sha, f"{sha}:{path}"] + [f"{sha}:{p}" for p in extra_paths]
+        names += [sha] + ([] if known else [f"{sha}:{path}"]) + [f"{sha}:{p}" for p in extra_paths]
     answers = list(cat.read_many(names))
     commits = []
     for i, (sha, parents) in enumerate(walked):
@@ -88,16 +97,24 @@ def read_commits(
         if raw is None or raw[1] != "commit":
             raise GitError(["cat-file", "--batch"], 1, f"{sha} is not a commit", cat.repo)
         _, headers, message = parse_commit(raw[2])
-        tree = group[1]
-        is_tree = tree is not None and tree[1] == "tree"
+        if known and trees is not None:
+            dir_tree, dir_entries = trees[sha], b""
+        else:
+            tree = group[1]
+            is_tree = tree is not None and tree[1] == "tree"
+            dir_tree = tree[0] if is_tree and tree else None
+            dir_entries = tree[2] if is_tree and tree else b""
         commit = SourceCommit(
             sha=sha,
             parents=parents,
             headers=headers,
             message=message,
-            dir_tree=tree[0] if is_tree and tree else None,
-            dir_entries=tree[2] if is_tree and tree else b"",
-            extra={p: (a[0] if a else None) for p, a in zip(extra_paths, group[2:], strict=True)},
+            dir_tree=dir_tree,
+            dir_entries=dir_entries,
+            extra={
+                p: (a[0] if a else None)
+                for p, a in zip(extra_paths, group[per - len(extra_paths) :], strict=True)
+            },
         )
         commits.append(commit)
     return commits

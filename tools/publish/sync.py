@@ -308,12 +308,13 @@ class PackageSync:
         extra = rewriter.extra_paths if rewriter else ()
 
         def attempt(excluded: list[str]) -> list[tuple[str, list[str]]]:
+            trees = None
             if not excluded and self.options.walks is not None:
-                walked = self.options.walks.walk(tip, branch.dir)
+                walked, trees = self.options.walks.walk_trees(tip, branch.dir)
             else:
                 walked = split.walk(self.options.history or repo, tip, branch.dir, excluded)
             self.processed += len(walked)
-            commits = split.read_commits(cat, walked, branch.dir, extra)
+            commits = split.read_commits(cat, walked, branch.dir, extra, trees)
             if self.rule.earlier:  # the package's history from before it moved here
                 where = self.options.history or repo
                 homes = self.rule.earlier

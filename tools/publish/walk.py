@@ -22,7 +22,6 @@ are the same; only full walks (no excluded commits) are done this way.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import threading
 from pathlib import Path
@@ -48,16 +47,16 @@ class Node:
 
 def read_dag(repo: Path, tip: str) -> tuple[list[str], list[list[int]], list[str]]:
     """(shas, parents as indexes, root trees), parents first."""
-    out = git.run(["rev-list", "--topo-order", "--reverse", "--parents", "--format=%T", tip], repo).stdout
+    args = ["rev-list", "--topo-order", "--reverse", "--no-commit-header", "--format=%H %T %P", tip]
     shas: list[str] = []
     trees: list[str] = []
     raw_parents: list[list[str]] = []
-    lines = out.decode().split("\n")
-    for i in range(0, len(lines) - 1, 2):
-        head = lines[i].split()
-        shas.append(head[1])
-        raw_parents.append(head[2:])
-        trees.append(lines[i + 1])
+    for line in git.run(args, repo).stdout.decode().split("\n"):
+        if line:
+            sha, tree, *ps = line.split()
+            shas.append(sha)
+            trees.append(tree)
+            raw_parents.append(ps)
     index = {sha: i for i, sha in enumerate(shas)}
     return shas, [[index[p] for p in ps] for ps in raw_parents], trees
 
@@ -65,6 +64,8 @@ def read_dag(repo: Path, tip: str) -> tuple[list[str], list[list[int]], list[str
 # One tree entry: "<mode> <name>\0<20-byte sha>". Entries are contiguous from the start of a tree object and
 # each one matches at its own start, so scanning from the start yields exactly the entries, in order.
 TREE_ENTRY = re.compile(rb"([0-7]+) ([^\0]*)\0(.{20})", re.DOTALL)
+TREE_MODE = b"40000"
+GITLINK = b"160000 "
 
 
 def parse_entries(data: bytes, names: dict[bytes, int], width: int) -> list[Entry]:
@@ -77,95 +78,161 @@ def parse_entries(data: bytes, names: dict[bytes, int], width: int) -> list[Entr
     return found
 
 
-def locate(repo: Path, roots: list[str], groups: list[str]) -> dict[tuple[str, str], str]:
-    """(root tree, group) -> the group's tree, where it is a tree.
-
-    The groups' common parent is looked up once per root tree (`cat-file --batch-check`); then each distinct
-    tree of it is read once and its entries give the groups below it (or, for deeper groups, one lookup per
-    distinct parent tree and group). On Symfony's history, with 3 groups below `src/Symfony`, that takes
-    0.6 s + 0.5 s of git where looking up each group's whole path in each root tree took 1.9 s.
-    """
-    if not groups:
-        return {}
-    common = posixpath.commonpath(groups)
-    top: dict[str, str] = {}
-    for root, answer in zip(roots, git.check_many(repo, [f"{t}:{common}" for t in roots]), strict=True):
-        if answer is not None and answer[1] == "tree":
-            top[root] = answer[0]
-    rels = [(g, posixpath.relpath(g, common)) for g in groups]
-    mids = sorted(set(top.values()))
-    below: dict[tuple[str, str], str] = {}
-    if all("/" not in rel for _, rel in rels):  # children of the common parent (or that parent)
-        names = {rel.encode(): at for at, (_, rel) in enumerate(rels) if rel != "."}
-        with CatFile(repo) as cat:
-            for m, read in zip(mids, cat.read_many(mids), strict=True):
-                found = parse_entries(read[2] if read else b"", names, len(rels))
-                for (g, _), entry in zip(rels, found, strict=True):
-                    if entry is not None and entry.startswith(b"40000 "):
-                        below[(m, g)] = entry[6:].hex()
-    else:
-        lookups = [(m, g, rel) for m in mids for g, rel in rels if rel != "."]
-        answers = git.check_many(repo, [f"{m}:{rel}" for m, _, rel in lookups])
-        for (m, g, _), answer in zip(lookups, answers, strict=True):
-            if answer is not None and answer[1] == "tree":
-                below[(m, g)] = answer[0]
-    found_trees: dict[tuple[str, str], str] = {}
-    for root, mid in top.items():
-        for g, rel in rels:
-            sub = mid if rel == "." else below.get((mid, g))
-            if sub is not None:
-                found_trees[(root, g)] = sub
-    return found_trees
+def in_order(folders: list[str]) -> list[str]:
+    """The folders as walk_many places them: by path components, so each directory's folders are together
+    (a pre-order of the tree of their paths)."""
+    return sorted(set(folders), key=lambda f: f.strip("/").split("/"))
 
 
-def by_parent(folder: str) -> tuple[str, str]:
-    """(parent directory, name) of a folder: walk_many orders its folders by it."""
-    return posixpath.split(folder.strip("/"))
+class Dir:
+    """A directory on the way to some folders: the folders directly in it (`names`: name -> index) and the
+    directories below it that lead to more (`below`: relative path -> Dir, a chain of directories that
+    lead nowhere else being one step)."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, int] = {}
+        self.below: dict[str, Dir] = {}
+        self.trees: set[str] = set()  # the distinct trees of this directory in the history
+        self.found: dict[str, dict[str, str]] = {}  # relative path -> (tree -> the tree below it there)
+        self.entries: dict[str, dict[str, Entry]] = {}  # folder name -> (tree -> the folder's entry in it)
+        self.span: tuple[int, int] = (0, 0)  # the indexes of the folders at or below it
+        self.tuples: dict[str, tuple[Entry, ...]] = {}  # tree -> entries of the folders at or below it
+
+    def add(self, parts: list[str], index: int) -> None:
+        if len(parts) == 1:
+            self.names[parts[0]] = index
+        else:
+            self.below.setdefault(parts[0], Dir()).add(parts[1:], index)
+
+    def compress(self) -> None:
+        """Join a directory that holds no folder and leads to one directory only to that one."""
+        for first in list(self.below):
+            rel, sub = first, self.below.pop(first)
+            while not sub.names and len(sub.below) == 1:
+                ((step, sub),) = sub.below.items()
+                rel = f"{rel}/{step}"
+            self.below[rel] = sub
+            sub.compress()
+
+    def levels(self) -> list[list[Dir]]:
+        out: list[list[Dir]] = [[self]]
+        while True:
+            nxt = [d for level in out[-1:] for p in level for d in p.below.values()]
+            if not nxt:
+                return out
+            out.append(nxt)
 
 
 def read_entries(repo: Path, trees: list[str], folders: list[str]) -> list[tuple[Entry, ...]]:
     """For each commit (by its root tree), the entry of each folder; equal tuples are one object.
 
-    The folders come ordered by parent directory (`by_parent`), so each parent's folders are one slice of
-    the tuple, and a root tree's tuple is its parents' slices put end to end.
+    git answers the lookups (`cat-file --batch-check`, two processes at once, `procs`): from each distinct
+    tree of a directory, the directories below it on the way to the folders, then each folder's name in
+    each distinct tree of its parent. A name whose answer is not a tree is read exactly from its parent
+    tree (a file, or a submodule, which `--batch-check` cannot tell from an absent name; an absent name in a
+    tree without submodules needs no parsing). The folders must come `in_order`; each directory's tuple of
+    entries is built once per distinct tree of it, from those of the directories below it.
     """
-    groups: dict[str, dict[bytes, int]] = {}  # parent -> folder name -> its place in the parent's slice
-    for folder in folders:
-        parent, name = by_parent(folder)
-        names = groups.setdefault(parent, {})
-        names[name.encode()] = len(names)
-    if [p for p, _ in map(by_parent, folders)] != [p for p, names in groups.items() for _ in names]:
-        raise ValueError("read_entries: folders must be ordered by parent directory")
-    distinct = sorted(set(trees))
-    where: dict[tuple[str, str], str] = {}  # (root tree, group) -> group tree
-    if "" in groups:
-        where.update(((t, ""), t) for t in distinct)
-    where.update(locate(repo, distinct, sorted(g for g in groups if g)))
-    group_trees = sorted(set(where.values()))
-    parsed: dict[tuple[str, str], tuple[Entry, ...]] = {}
-    uses: dict[str, set[str]] = {}
-    for (_, g), sub in where.items():
-        uses.setdefault(sub, set()).add(g)
-    with CatFile(repo) as cat:
-        for sha, read in zip(group_trees, cat.read_many(group_trees), strict=True):
-            data = read[2] if read else b""
-            for g in uses[sha]:
-                parsed[(sha, g)] = tuple(parse_entries(data, groups[g], len(groups[g])))
-    absent = {g: (None,) * len(names) for g, names in groups.items()}
+    if in_order(folders) != folders:
+        raise ValueError("read_entries: folders must be in_order")
+    root = Dir()
+    for at, folder in enumerate(folders):
+        root.add(folder.strip("/").split("/"), at)
+    root.compress()
+    root.trees = set(trees)
+    levels = root.levels()
+    for level in levels:  # top down: the trees of each directory, then the entries of its folders
+        asked = [(d, sorted(d.trees), rel, False) for d in level for rel in d.below]
+        asked += [(d, sorted(d.trees), name, True) for d in level for name in d.names]
+        names = [f"{t}:{rel}" for _, trees_of, rel, _ in asked for t in trees_of]
+        answers = git.check_many(repo, names, procs=2)
+        at = 0
+        unclear: dict[Dir, dict[str, bool]] = {}  # per directory: tree -> whether some answer was an object
+        for d, trees_of, rel, is_name in asked:
+            block = zip(trees_of, answers[at : at + len(trees_of)], strict=True)
+            at += len(trees_of)
+            if not is_name:
+                found = d.found[rel] = {t: a[0] for t, a in block if a is not None and a[1] == "tree"}
+                d.below[rel].trees.update(found.values())
+                continue
+            column = d.entries[rel] = {}
+            mine = unclear.setdefault(d, {})
+            for t, a in block:
+                if a is not None and a[1] == "tree":
+                    column[t] = TREE_MODE + b" " + bytes.fromhex(a[0])
+                else:
+                    mine[t] = mine.get(t, False) or a is not None
+        for d, trees_of_d in unclear.items():
+            if trees_of_d:
+                exact(repo, d, trees_of_d)
+    width = len(folders)
     shared: dict[tuple[Entry, ...], tuple[Entry, ...]] = {}
-    per_tree: dict[str, tuple[Entry, ...]] = {}
-    for t in distinct:
-        key: tuple[Entry, ...] = ()
-        for g in groups:
-            group_tree = where.get((t, g))
-            key += parsed[(group_tree, g)] if group_tree is not None else absent[g]
-        per_tree[t] = shared.setdefault(key, key)
-    return [per_tree[t] for t in trees]
+    for level in reversed(levels):  # bottom up: each directory's tuple per tree, from those below it
+        for d in level:
+            d.span = (
+                min([*d.names.values(), *(s.span[0] for s in d.below.values())], default=width),
+                max([*(i + 1 for i in d.names.values()), *(s.span[1] for s in d.below.values())], default=0),
+            )
+            build_tuples(d, shared)
+    return [root.tuples[t] for t in trees]
 
 
-def walk_many(repo: Path, tip: str, folders: list[str]) -> dict[str, list[tuple[str, list[str]]]]:
-    """For each folder, what `split.walk(repo, tip, folder, [])` returns, from one read of the history."""
-    folders = sorted(set(folders), key=by_parent)
+def build_tuples(d: Dir, shared: dict[tuple[Entry, ...], tuple[Entry, ...]]) -> None:
+    """Each tree of directory `d` -> the entries of the folders at or below `d` in it, in folder order."""
+    start, stop = d.span
+    absent: tuple[Entry, ...] = (None,) * (stop - start)
+    if not d.names and len(d.below) == 1:  # a directory on the way only: the tuples of the one below
+        ((rel, sub),) = d.below.items()
+        found = d.found[rel]
+        d.tuples = {t: sub.tuples[found[t]] if t in found else absent for t in d.trees}
+        return
+    names = [(at - start, d.entries[name]) for name, at in d.names.items()]
+    below = [(s.span[0] - start, s.span[1] - start, d.found[rel], s.tuples) for rel, s in d.below.items()]
+    for t in d.trees:
+        row = list(absent)
+        for i, column in names:
+            row[i] = column.get(t)
+        for i, j, found, tuples in below:
+            sub_tree = found.get(t)
+            if sub_tree is not None:
+                row[i:j] = tuples[sub_tree]
+        key = tuple(row)
+        d.tuples[t] = shared.setdefault(key, key)
+
+
+def canonical(mode: bytes) -> bytes:
+    """A tree entry's mode as git compares it (its canon_mode): a directory, a symlink, a submodule, or a
+    file that is executable or not."""
+    kind = int(mode, 8) & 0o170000
+    if kind == 0o100000:
+        return b"100755" if int(mode, 8) & 0o100 else b"100644"
+    return b"%o" % (kind if kind in (0o040000, 0o120000) else 0o160000)
+
+
+def exact(repo: Path, d: Dir, unclear: dict[str, bool]) -> None:
+    """The entries of `d`'s folders, read from the trees where some lookup did not answer a tree (tree ->
+    whether some answer was an object, a file or a submodule, rather than missing)."""
+    order = list(d.names)
+    wanted = {name.encode(): i for i, name in enumerate(order)}
+    trees = sorted(unclear)
+    with CatFile(repo) as cat:
+        for t, read in zip(trees, cat.read_many(trees), strict=True):
+            data = read[2] if read else b""
+            if not unclear[t] and GITLINK not in data:
+                continue  # missing, and no submodule can hide behind that answer: absent
+            for name, entry in zip(order, parse_entries(data, wanted, len(order)), strict=True):
+                if entry is not None:
+                    mode, _, sha = entry.partition(b" ")
+                    d.entries[name][t] = canonical(mode) + b" " + sha
+
+
+def walk_many(
+    repo: Path, tip: str, folders: list[str], folder_trees: dict[str, dict[str, str | None]] | None = None
+) -> dict[str, list[tuple[str, list[str]]]]:
+    """For each folder, what `split.walk(repo, tip, folder, [])` returns, from one read of the history;
+    and, in `folder_trees` when given, each folder's tree in each of its commits (None where it is not a
+    tree), which spares the reader of those commits looking the folder up again."""
+    folders = in_order(folders)
     shas, parents, trees = read_dag(repo, tip)
     entries = read_entries(repo, trees, folders)
     width = len(folders)
@@ -209,6 +276,7 @@ def walk_many(repo: Path, tip: str, folders: list[str]) -> dict[str, list[tuple[
             mine[i] = simplify_merge(c, i, ps=ps, e=e, entries=entries, simp=simp, graph=graphs[i], gen=gen)
         simp.append(tuple(mine))
     result = {}
+    index = {sha: c for c, sha in enumerate(shas)} if folder_trees is not None else {}
     for i, folder in enumerate(folders):
         shown = []
         for c in sorted(nodes[i]):
@@ -224,6 +292,12 @@ def walk_many(repo: Path, tip: str, folders: list[str]) -> dict[str, list[tuple[
                     out.append(shas[p])
             shown.append((shas[c], out))
         result[folder] = shown
+        if folder_trees is not None:
+            column = folder_trees[folder] = {}
+            for sha, _ in shown:
+                entry = entries[index[sha]][i]
+                is_tree = entry is not None and entry.startswith(TREE_MODE + b" ")
+                column[sha] = entry[6:].hex() if entry is not None and is_tree else None
     return result
 
 
@@ -319,14 +393,39 @@ class SharedWalks:
         self.expected = expected  # source tip -> folders expected to be walked in full from it
         self.lock = threading.Lock()
         self.done: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+        self.trees: dict[tuple[str, str], dict[str, str | None]] = {}  # the folder's tree per commit
         self.shared = 0  # folders walked by shared walks, for the record
 
-    def walk(self, tip: str, folder: str) -> list[tuple[str, list[str]]]:
+    def prepare(self) -> None:
+        """Walk every group of folders that is walked together now (the packages then know their size)."""
         with self.lock:
-            folders = self.expected.pop(tip, set())
-            if len(folders) >= SHARED_FROM:
-                for name, walked in walk_many(self.repo, tip, sorted(folders)).items():
-                    self.done[(tip, name)] = walked
-                self.shared += len(folders)
+            for tip in sorted(self.expected):
+                self._shared(tip)
+
+    def size(self, tip: str | None, folder: str) -> int:
+        """The commits of a walk done together already (0 when unknown)."""
+        return len(self.done.get((tip or "", folder), ()))
+
+    def _shared(self, tip: str) -> None:
+        folders = self.expected.pop(tip, set())
+        if len(folders) >= SHARED_FROM:
+            trees: dict[str, dict[str, str | None]] = {}
+            for name, walked in walk_many(self.repo, tip, sorted(folders), trees).items():
+                self.done[(tip, name)] = walked
+                self.trees[(tip, name)] = trees[name]
+            self.shared += len(folders)
+
+    def walk(self, tip: str, folder: str) -> list[tuple[str, list[str]]]:
+        return self.walk_trees(tip, folder)[0]
+
+    def walk_trees(
+        self, tip: str, folder: str
+    ) -> tuple[list[tuple[str, list[str]]], dict[str, str | None] | None]:
+        """The walk, and the folder's tree in each of its commits when the walk knows them."""
+        with self.lock:
+            self._shared(tip)
             found = self.done.pop((tip, folder), None)
-        return found if found is not None else split.walk(self.repo, tip, folder, [])
+            trees = self.trees.pop((tip, folder), None)
+        if found is not None:
+            return found, trees
+        return split.walk(self.repo, tip, folder, []), None

@@ -154,7 +154,9 @@ def test_published_shas_equal_those_of_the_per_package_walks(
     monkeypatch.setattr(walk, "SHARED_FROM", 1)  # the fixture's two packages walk their history together
     real = walk.walk_many
     calls: list[list[str]] = []
-    monkeypatch.setattr(walk, "walk_many", lambda r, t, f: calls.append(f) or real(r, t, f))
+    monkeypatch.setattr(
+        walk, "walk_many", lambda r, t, f, trees=None: calls.append(f) or real(r, t, f, trees)
+    )
     repo = make_monorepo(tmp_path / "mono", tmp_path / "dest-shared")
     repo.git("checkout", "-q", "-b", "side")
     repo.commit("fw: side", {"staging/fw/fw/side.py": "S = 1\n"})
@@ -214,3 +216,43 @@ def test_one_walk_for_many_folders_equals_each_folders_own_walk(tmp_path: Path, 
         for folder in folders:
             expected = reference_walk(repo.path, tip, folder)
             assert walked[folder] == expected, folder
+
+
+def test_one_walk_reads_what_a_lookup_cannot_tell(tmp_path: Path) -> None:
+    """A folder that is, in turn, absent, a file, the same file made executable, a symlink, a submodule
+    (which `cat-file --batch-check` answers like an absent name), absent again and a directory: each change is one of
+    git's, so the shared walk must see it too; and the trees it gives the reader are the folder's own."""
+    repo = Repo(tmp_path / "mono")
+    repo.path.mkdir()
+    repo.git("init", "-q", "-b", "main")
+    repo.commit("root", {"README": "r\n", "pkg/y/f": "0\n"})
+    repo.commit("x is a file", {"pkg/x": "same\n"})
+    repo.git("update-index", "--chmod=+x", "pkg/x")
+    repo.git("commit", "-q", "-m", "x is executable", env=repo._dates())
+    (repo.path / "pkg/x").unlink()
+    (repo.path / "pkg/x").symlink_to("same\n")
+    repo.commit("x is a symlink")
+    repo.git("rm", "-q", "pkg/x")
+    (repo.path / "pkg/x").mkdir()  # an unpopulated submodule
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},pkg/x")
+    repo.git("commit", "-q", "-m", "x is a submodule", env=repo._dates())
+    repo.commit("y changes beside the submodule", {"pkg/y/f": "1\n"})
+    repo.git("rm", "-q", "--cached", "pkg/x")
+    repo.git("commit", "-q", "-m", "x is gone", env=repo._dates())
+    repo.commit("x is a directory", {"pkg/x/f": "d\n"})
+    repo.commit("x changes", {"pkg/x/f": "e\n"})
+    tip = repo.git("rev-parse", "main")
+    folders = ["pkg/x", "pkg/y", "pkg"]
+    trees: dict[str, dict[str, str | None]] = {}
+    walked = walk.walk_many(repo.path, tip, folders, trees)
+    for folder in folders:
+        assert walked[folder] == reference_walk(repo.path, tip, folder), folder
+        for sha, _ in walked[folder]:
+            kind = (
+                repo.git("cat-file", "-t", f"{sha}:{folder}")
+                if folder != "pkg/x" or trees[folder][sha]
+                else ""
+            )
+            expected = repo.git("rev-parse", f"{sha}:{folder}") if kind == "tree" else None
+            assert trees[folder][sha] == expected, (folder, sha)
+    assert len(walked["pkg/x"]) == 7  # every change of kind and mode is a commit of x's history
