@@ -178,7 +178,13 @@ def sync(
 
     with scratch or contextlib.nullcontext(), locked(rules.work_dir):
         results = sync_all(
-            rules, packages, options, jobs=jobs, log=lambda m: click.echo(m, err=True), done=done
+            rules,
+            packages,
+            options,
+            jobs=jobs,
+            log=lambda m: click.echo(m, err=True),
+            done=done,
+            checked=True,  # check_source ran above, before the rules checks
         )
     line, failed = summary(results, dry_run)
     click.echo(line, err=failed > 0)

@@ -20,7 +20,7 @@ def lines(r: PackageResult, dry_run: bool) -> list[str]:
             continue
         verb = "would push" if dry_run else ("pushed" if r.pushed else "not pushed")
         force = " (forced)" if u.forced and u.old else ""
-        count = f", {len(u.commits)} commit(s)" if u.ref.startswith("refs/heads/") else ""
+        count = f", {u.brings} commit(s)" if u.ref.startswith("refs/heads/") else ""
         out.append(f"{r.name}: {verb} {u.ref} {old} -> {u.new[:12]}{force}{count}")
         out += [f"    {c}" for c in u.commits] if dry_run else []
     out += [f"{r.name}: up to date {ref} ({sha[:12]})" for ref, sha in sorted(r.current.items())]

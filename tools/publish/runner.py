@@ -71,11 +71,13 @@ def sync_all(
     jobs: int,
     log: Log,
     done: Callable[[PackageResult], None] = lambda r: None,
+    checked: bool = False,
 ) -> list[PackageResult]:
     """Publish the packages in dependency order (graphlib), up to `jobs` at once; `done` hears of each
     package as soon as it is finished. A package whose dependency failed is not published: it only reads
-    its own destination, to say where that stands."""
-    check_source(rules)
+    its own destination, to say where that stands. `checked`: the caller ran `check_source` already."""
+    if not checked:
+        check_source(rules)
     packages = selected(rules, names)
     by_name = {p.name: p for p in packages}
     # Shared by all packages: one graph of the source history, and the quick check of what is unchanged.
@@ -84,6 +86,11 @@ def sync_all(
     walks = shared_walks(rules, packages, source, shared)
     options = replace(options, history=shared, heads=source.heads, tags=source.tag_targets, walks=walks)
     unchanged = {} if options.force else quick.unchanged(rules, packages, shared, source)
+    size: dict[str, int] = {}
+    if jobs > 1:  # the longest packages first, so that the last ones to finish are short (walked first)
+        walks.prepare()
+        for p in packages:
+            size[p.name] = sum(walks.size(source.heads.get(b.source), b.dir) for b in p.branches)
     syncs: dict[str, PackageSync] = {}
     pinned = {d for p in packages if p.pin == "commit" for d in p.dependencies}
     order = TopologicalSorter({p.name: p.dependencies for p in packages})
@@ -108,7 +115,7 @@ def sync_all(
 
     with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
         while order.is_active():
-            ready = sorted({*ready, *order.get_ready()})
+            ready = sorted({*ready, *order.get_ready()}, key=lambda n: (-size.get(n, 0), n))
             while ready and len(running) < max(jobs, 1):
                 name = ready.pop(0)
                 if name in unchanged:  # nothing new, proved without a process of its own (publish.quick)
@@ -116,7 +123,7 @@ def sync_all(
                     results[name] = PackageResult(name, current=heads)
                     done(results[name])
                     order.done(name)
-                    ready = sorted({*ready, *order.get_ready()})
+                    ready = sorted({*ready, *order.get_ready()}, key=lambda n: (-size.get(n, 0), n))
                     continue
                 running[pool.submit(job(by_name[name]))] = name
             if not running:

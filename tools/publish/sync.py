@@ -40,8 +40,13 @@ class RefUpdate:
     old: str | None
     new: str
     forced: bool = False
-    commits: list[str] = field(default_factory=list)  # "<sha> <subject>" lines, newest first
+    commits: list[str] = field(default_factory=list)  # "<sha> <subject>" lines, newest first (dry runs)
     already: bool = False  # the push found the destination already there (another run published it)
+    count: int | None = None  # how many commits the update brings (None: len(commits))
+
+    @property
+    def brings(self) -> int:
+        return len(self.commits) if self.count is None else self.count
 
 
 @dataclass
@@ -351,9 +356,12 @@ class PackageSync:
             self.current[f"refs/heads/{branch.name}"] = new
             return None
         ref = f"refs/heads/{branch.name}"
-        log_args = ["log", "--format=%h %s", new] + ([f"^{old}"] if old and git.rev_parse(repo, old) else [])
-        commits = git.out([*log_args, "--"], repo).splitlines()
-        return RefUpdate(ref, old, new, self.forced(branch.name), commits)
+        since = [f"^{old}"] if old and git.rev_parse(repo, old) else []
+        if self.options.dry_run:  # shown one per line
+            commits = git.out(["log", "--format=%h %s", new, *since, "--"], repo).splitlines()
+            return RefUpdate(ref, old, new, self.forced(branch.name), commits)
+        count = int(git.out(["rev-list", "--count", new, *since, "--"], repo))  # only counted
+        return RefUpdate(ref, old, new, self.forced(branch.name), count=count)
 
     def _cached_tip(self, repo: Path, branch: str, old: str | None) -> str | None:
         """The source tip the last run published as `old`, if the work directory remembers it."""

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pub_fixtures import Repo, heads, make_monorepo
+from pub_fixtures import Repo, heads, make_monorepo, pyproject
 
 from publish import history, split, walk
 from publish.deps import Sibling
@@ -220,8 +220,8 @@ def test_one_walk_for_many_folders_equals_each_folders_own_walk(tmp_path: Path, 
 
 def test_one_walk_reads_what_a_lookup_cannot_tell(tmp_path: Path) -> None:
     """A folder that is, in turn, absent, a file, the same file made executable, a symlink, a submodule
-    (which `cat-file --batch-check` answers like an absent name), absent again and a directory: each change is one of
-    git's, so the shared walk must see it too; and the trees it gives the reader are the folder's own."""
+    (which `cat-file --batch-check` answers like an absent name), absent again and a directory: each change
+    is one of git's, so the shared walk must see it too; and the trees it gives the reader are its own."""
     repo = Repo(tmp_path / "mono")
     repo.path.mkdir()
     repo.git("init", "-q", "-b", "main")
@@ -256,3 +256,29 @@ def test_one_walk_reads_what_a_lookup_cannot_tell(tmp_path: Path) -> None:
             expected = repo.git("rev-parse", f"{sha}:{folder}") if kind == "tree" else None
             assert trees[folder][sha] == expected, (folder, sha)
     assert len(walked["pkg/x"]) == 7  # every change of kind and mode is a commit of x's history
+
+
+def test_with_jobs_the_longest_histories_start_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walk is done before the first package starts, so that the packages with the most commits start
+    first and the last ones to finish are short (with names in order, `aa` would start before `zz`)."""
+    monkeypatch.setattr(walk, "SHARED_FROM", 1)
+    extra = "".join(
+        f'\n[[package]]\nname = "{n}"\nsource = "staging/{n}"\ndestination = "{tmp_path}/dest/{n}.git"\n'
+        for n in ("aa", "zz")
+    )
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest", extra=extra)
+    repo.commit("aa", {"staging/aa/pyproject.toml": pyproject("aa")})
+    for i in range(4):
+        repo.commit(f"zz {i}", {"staging/zz/pyproject.toml": pyproject("zz", version=f"0.{i}")})
+    started: list[str] = []
+    real = PackageSync.run
+
+    def run(self: PackageSync, want_sibling: bool) -> object:
+        started.append(self.rule.name)
+        return real(self, want_sibling)
+
+    monkeypatch.setattr(PackageSync, "run", run)
+    done = sync_all(load_rules(repo.path), (), Options(smoke=False), jobs=2, log=lambda m: None)
+    assert all(r.ok for r in done), [r.error for r in done]
+    assert set(started[:2]) == {"zz", "fw"}  # 4 and 2 commits; aa (1) and prov (waits for fw) after
+    assert sorted(started) == ["aa", "fw", "prov", "zz"]
