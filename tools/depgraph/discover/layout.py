@@ -3,7 +3,8 @@
 Explicit configuration wins: setuptools (`packages`, `packages.find`, `py-modules`, `package-dir`), hatch
 (`[tool.hatch.build.targets.wheel]` or `[tool.hatch.build]`: `packages`, `only-include`, `include`,
 `exclude`, `sources` with renames, `bypass-selection`), poetry (`tool.poetry.packages`, less
-`format = "sdist"` entries; `include` entries for the wheel; `exclude`), flit (`tool.flit.module`), pdm
+`format = "sdist"` entries, `to` shipping a package below another name; `include` entries for the
+wheel; `exclude`), flit (`tool.flit.module`), pdm
 (`tool.pdm.build` `includes`, `excludes`, `package-dir`). Without it, the backend's own default where it
 has one (hatch, poetry and flit ship the package named after the project); else a `src/` folder means the
 src layout, else the flat layout. Whatever the backend does not ship is not the distribution's code (see
@@ -172,13 +173,16 @@ def _poetry_options(
     without `format`, goes to the sdist alone, as Poetry documents); it ships at its path under the project.
     """
     poetry = _get(data, "tool.poetry")
-    if not isinstance(poetry, dict) or (poetry.get("include") is None and poetry.get("exclude") is None):
+    if not isinstance(poetry, dict):
+        return None
+    packages = poetry.get("packages")
+    moved = isinstance(packages, list) and any(isinstance(e, dict) and "to" in e for e in packages)
+    if poetry.get("include") is None and poetry.get("exclude") is None and not moved:
         return None
     if _backend(data) != "poetry" and "packages" not in poetry:
         return None
     only: list[str] = []
     sources: dict[str, str] = {}
-    packages = poetry.get("packages")
     if isinstance(packages, list):
         for index, entry in enumerate(packages):
             key = f"tool.poetry.packages[{index}]"
@@ -193,7 +197,12 @@ def _poetry_options(
             reads.globbed(pattern, base, recursive=True)
             matches = sorted(glob.glob(pattern.rstrip("/"), root_dir=base, recursive=True))  # noqa: PTH207
             only += [(Path(source) / m).as_posix() for m in matches]
-            if source != ".":
+            to = entry.get("to")
+            if to is not None and not isinstance(to, str):
+                raise ConfigError(f"{pyproject}: {key}.to: expected a string")
+            if to and to.strip("/"):  # shipped below `to`: `from/pkg` is the module `to.pkg`
+                sources["" if source == "." else source] = to.strip("/")
+            elif source != ".":
                 sources[source] = ""
     else:
         where, names = _default_package(folder, "poetry", name)

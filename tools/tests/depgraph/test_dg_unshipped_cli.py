@@ -210,3 +210,28 @@ def test_renamed_sources_and_poetry_includes_ship_under_the_names_the_wheel_has(
     ):
         assert owner in said["undeclared-dependency", where], where
     assert "owner is unknown" in said["undeclared-dependency", "libs/user/user/__init__.py:4"]
+
+
+def test_poetry_to_ships_a_package_below_another_name(tmp_path: Path) -> None:
+    """`{ include = "inner", from = "src", to = "outer" }` installs `src/inner` as `outer/inner`: importers
+    name `outer.inner`, and that is `a`'s (declared: no finding); `inner` alone is nobody's."""
+    root = make_repo(
+        tmp_path,
+        {
+            "pyproject.toml": "[tool.depgraph]\ndistributions = ['libs/*']\n",
+            "libs/a/pyproject.toml": '[tool.poetry]\nname = "a"\nversion = "0"\n'
+            'packages = [{ include = "inner", from = "src", to = "outer" },\n'
+            '    { include = "flat", to = "up" }]\n',
+            "libs/a/src/inner/__init__.py": "from outer.inner import sub\n",
+            "libs/a/src/inner/sub.py": "",
+            "libs/a/flat/__init__.py": "import outer.inner.sub\n",
+            "libs/b/pyproject.toml": '[project]\nname = "b"\nversion = "0"\ndependencies = ["a"]\n',
+            "libs/b/b/__init__.py": "import outer.inner\nimport up.flat\nimport inner\n",
+        },
+    )
+    said = messages(root)
+    assert set(said) == {("undeclared-dependency", "libs/b/b/__init__.py:3")}
+    assert (
+        "`inner`, which no declared requirement provides"
+        in said["undeclared-dependency", "libs/b/b/__init__.py:3"]
+    )
