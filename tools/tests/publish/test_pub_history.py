@@ -46,30 +46,32 @@ def generated_history(path: Path, seed: int, steps: int) -> Repo:
     path.mkdir(parents=True)
     repo = Repo(path)
     repo.git("init", "-q", "-b", "main")
-    repo.commit("root", {"README": "r\n", "pkg/a/x": "0\n"})
+    repo.commit("root", {"README": "r\n", "pkg/a/x": "0\n"}, sha=False)
     branches = ["main"]
+    current = "main"  # the branch checked out, followed here instead of asking git at every step
     for i in range(steps):
         action = rng.random()
-        current = repo.git("branch", "--show-current")
         if action < 0.15 and len(branches) < 4:
             name = f"b{i}"
             repo.git("checkout", "-q", "-b", name)
             branches.append(name)
+            current = name
         elif action < 0.3 and len(branches) > 1:
             other = rng.choice([b for b in branches if b != current])
             merge_into(repo, other, current, i)
             if rng.random() < 0.3 and other != "main":
                 branches.remove(other)
         elif action < 0.4:
-            repo.git("checkout", "-q", rng.choice(branches))
+            current = rng.choice(branches)
+            repo.git("checkout", "-q", current)
         elif action < 0.45:
             folder = rng.choice(FOLDERS)
             if (path / folder).exists():
                 repo.git("rm", "-q", "-r", folder)
-                repo.commit(f"delete {folder} ({i})")
+                repo.commit(f"delete {folder} ({i})", sha=False)
         else:
             folder = rng.choice((*FOLDERS, "core"))
-            repo.commit(f"change {folder} ({i})", {f"{folder}/f{rng.randrange(3)}": f"{i}\n"})
+            repo.commit(f"change {folder} ({i})", {f"{folder}/f{rng.randrange(3)}": f"{i}\n"}, sha=False)
     repo.git("checkout", "-q", "main")
     for other in sorted(set(branches) - {"main"}):  # every branch ends in main
         merge_into(repo, other, "main", steps)
