@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,7 +80,7 @@ def test_wires_the_new_provider_into_the_monorepo(copy: Path) -> None:
     assert "cloud-provider-acme = { workspace = true }" in text.split("[tool.uv.sources]")[1]
     assert "uv.lock not refreshed: run `uv lock`" in done.stdout
     for cmd in (["depgraph", "vendor", "verify"], ["depgraph", "check"], ["publish", "verify-rules"]):
-        check = subprocess.run(
+        check = cli_inprocess.run(
             [str(BIN / cmd[0]), *cmd[1:]], cwd=copy, capture_output=True, text=True, check=False
         )
         assert check.returncode == 0, f"{cmd}: {check.stdout}{check.stderr}"

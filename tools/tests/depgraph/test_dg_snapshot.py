@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, monorepo_files
 
@@ -240,7 +241,7 @@ def test_removed_and_added_files(tmp_path: Path) -> None:
 
 def test_two_processes_sharing_the_cache(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", files())
-    expected = subprocess.run(
+    expected = cli_inprocess.run(  # what a run without the cache says (two processes follow)
         [DEPGRAPH, "check", "--no-cache"], cwd=root, capture_output=True, text=True, check=False
     )
     assert expected.returncode == 1

@@ -8,6 +8,7 @@ import sys
 from importlib.metadata import distributions
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, monorepo_files, pyproject
 
@@ -258,7 +259,7 @@ def test_bad_requirement_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_this_repository_vendor_tree() -> None:
     """The real command on this repository: its vendor/ matches its staging packages."""
-    done = subprocess.run(
+    done = cli_inprocess.run(
         [str(Path(sys.executable).parent / "depgraph"), "vendor", "verify", "--root", str(REPO)],
         capture_output=True,
         text=True,
