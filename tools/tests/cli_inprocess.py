@@ -1,7 +1,8 @@
-"""Run one of our console scripts (`depgraph`, `stage`, `publish`, `cloud-controller-manager`) inside the
-test's own process, as `subprocess.run` would run it: the same arguments, working folder and environment (a
-given `env` replaces the whole environment, as it does for a child), stdout and stderr captured apart, the
-exit code from the entry point's return value or `SystemExit`, `CalledProcessError` with `check=True`.
+"""Run one of our console scripts (`depgraph`, `stage`, `publish`, `cloud-controller-manager`), or `python -m
+MODULE` or `python SCRIPT.py`, inside the test's own process, as `subprocess.run` would run it: the same
+arguments, working folder and environment (a given `env` replaces the whole environment, as it does for a
+child), stdout and stderr captured apart, the exit code from the entry point's return value or
+`SystemExit`, `CalledProcessError` with `check=True`.
 
 Why: a new interpreter that imports click, networkx, packaging... costs about 0.1 s of CPU before the
 command does anything, and the suite started ~230 of them (a fifth of `make test`'s CPU). What only a real
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import runpy
 import subprocess
 import sys
 import threading
@@ -42,10 +44,32 @@ ENTRY_POINTS = {  # console script -> "module:function", as tools/pyproject.toml
 PACKAGES = ("depgraph", "stage", "publish", "cloud_controller_manager", "cloud_provider")
 
 
-def _entry(script: str) -> Callable[[list[str]], Any]:
-    module, _, name = ENTRY_POINTS[script].partition(":")
+def _entry(argv: list[str]) -> tuple[Callable[[list[str]], Any], list[str]]:
+    """The function that runs `argv`, and the arguments it takes: a console script's entry point, or, for
+    `python -m MODULE ...` and `python SCRIPT.py ...`, the module or script run as __main__ (runpy)."""
+    if Path(argv[0]).name.startswith("python") and argv[1:2] == ["-m"]:
+        return lambda args: _as_main(argv[2], args, module=True), argv[3:]
+    if Path(argv[0]).name.startswith("python") and argv[1].endswith(".py"):
+        return lambda args: _as_main(argv[1], args, module=False), argv[2:]
+    module, _, name = ENTRY_POINTS[Path(argv[0]).name].partition(":")
     entry: Callable[[list[str]], Any] = getattr(importlib.import_module(module), name)
-    return entry
+    return entry, argv[1:]
+
+
+def _as_main(target: str, args: list[str], *, module: bool) -> None:
+    """Run a module (`python -m`) or a script file as __main__ with `args` in sys.argv; a script's folder
+    first on sys.path, as Python puts it."""
+    saved_argv, saved_path = sys.argv[:], sys.path[:]
+    try:
+        if module:
+            sys.argv = [target, *args]  # runpy puts the module's file in sys.argv[0]
+            runpy.run_module(target, run_name="__main__", alter_sys=True)
+        else:
+            sys.argv = [target, *args]
+            sys.path.insert(0, str(Path(target).resolve().parent))
+            runpy.run_path(target, run_name="__main__")
+    finally:
+        sys.argv[:], sys.path[:] = saved_argv, saved_path
 
 
 def _forget_memos() -> None:
@@ -81,7 +105,7 @@ def run(
     """`subprocess.run(args, capture_output=True, ...)` for one of our console scripts, in this process."""
     assert capture_output, "only captured runs are run in-process"
     argv = [os.fspath(a) for a in args]
-    entry = _entry(Path(argv[0]).name)
+    entry, arguments = _entry(argv)
     overrides: dict[str, str | None] | None = None
     if env is not None:  # replace the environment whole, as a child's
         overrides = {key: None for key in os.environ if key not in env}
@@ -95,7 +119,7 @@ def run(
             if cwd is not None:
                 os.chdir(cwd)
             try:
-                result = entry(argv[1:])
+                result = entry(arguments)
                 code = result if isinstance(result, int) else 0
             except SystemExit as exc:
                 if exc.code is None or isinstance(exc.code, int):

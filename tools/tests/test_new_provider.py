@@ -37,7 +37,7 @@ def copy(tmp_path: Path) -> Path:
 
 
 def new_provider(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return cli_inprocess.run(
         [sys.executable, str(SCRIPT), *args, "--root", str(root), "--no-install", "--no-lock"],
         cwd=root,
         capture_output=True,

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cli_inprocess
 from dg_fixtures import make_repo, pyproject
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "own_import_cycles.py"
@@ -15,7 +16,7 @@ TOOL = "[tool.depgraph]\n"
 
 def run(root: Path, *packages: str) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, str(SCRIPT), "--root", str(root), *packages]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    return cli_inprocess.run(cmd, capture_output=True, text=True, check=False)
 
 
 def test_a_deferred_cycle_fails_and_none_passes(tmp_path: Path) -> None:
