@@ -117,6 +117,40 @@ class Repo:
         self.git("commit", "-q", "--allow-empty", "-m", message, env=self._dates())
         return self.git("rev-parse", "HEAD") if sha else ""
 
+    def commits(self, history: list[tuple[str, Mapping[str, str | None]]], branch: str = "main") -> None:
+        """Commit each (message, files) in turn on `branch`, checked out, in one `git fast-import` (and a
+        `git reset --hard` for the work tree and index): the commits `commit` would make, SHAs included
+        (same trees, identities from the environment, pinned dates, the message as `git commit -m` stores
+        it), in 3 git processes in all instead of 3 per commit."""
+        who = [os.environ.get(f"GIT_{r}_{k}") for r in ("AUTHOR", "COMMITTER") for k in ("NAME", "EMAIL")]
+        if not all(who):  # identities from git's configuration: commit by commit, as git finds them
+            for message, files in history:
+                self.commit(message, files, sha=False)
+            return
+        ref = f"refs/heads/{branch}"
+        tip = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", ref], cwd=self.path, capture_output=True, check=False
+        )
+        parent = tip.stdout.decode().strip()  # "" on a branch without commits
+        stream = bytearray()
+        for message, files in history:
+            date = self._dates()["GIT_AUTHOR_DATE"]
+            body = (message.rstrip("\n") + "\n").encode()
+            stream += f"commit {ref}\nauthor {who[0]} <{who[1]}> {date}\n".encode()
+            stream += f"committer {who[2]} <{who[3]}> {date}\ndata {len(body)}\n".encode() + body
+            if parent:
+                stream += f"from {parent}\n".encode()
+                parent = ""
+            for rel, text in files.items():
+                if text is None:
+                    stream += f"D {rel}\n".encode()
+                else:
+                    data = text.encode()
+                    stream += f"M 100644 inline {rel}\ndata {len(data)}\n".encode() + data + b"\n"
+            stream += b"\n"
+        subprocess.run(["git", "fast-import", "--quiet"], cwd=self.path, input=bytes(stream), check=True)
+        self.git("reset", "-q", "--hard")
+
     def merge(self, branch: str, message: str) -> str:
         self.git("merge", "-q", "--no-ff", "--no-edit", "-m", message, branch, env=self._dates())
         return self.git("rev-parse", "HEAD")
@@ -127,27 +161,32 @@ def make_monorepo(path: Path, dest: Path, **rule_args: str) -> Repo:
     path.mkdir(parents=True)
     repo = Repo(path)
     repo.git("init", "-q", "-b", "main")
-    repo.write({"publish-rules.toml": rules(dest, **rule_args), ".gitignore": "_work/\n"})
-    repo.commit(
-        "initial: core and framework",
-        {
-            "pyproject.toml": ROOT_PYPROJECT,
-            "app/__init__.py": "",
-            "staging/fw/pyproject.toml": pyproject("fw"),
-            "staging/fw/fw/__init__.py": "VERSION = 1\n",
-        },
-    )
-    repo.commit(
-        "prov: first version",
-        {
-            "staging/prov/pyproject.toml": pyproject("prov", deps=("fw>=0.1",)),
-            "staging/prov/prov/__init__.py": "import fw\n",
-        },
-    )
-    repo.commit("core only", {"app/main.py": "x = 1\n"})
-    repo.commit(
-        "fw: api\n\nA longer body.\n\nSigned-off-by: A U Thor <author@example.com>",
-        {"staging/fw/fw/api.py": "def load() -> None: ...\n"},
+    repo.commits(
+        [
+            (
+                "initial: core and framework",
+                {
+                    "publish-rules.toml": rules(dest, **rule_args),
+                    ".gitignore": "_work/\n",
+                    "pyproject.toml": ROOT_PYPROJECT,
+                    "app/__init__.py": "",
+                    "staging/fw/pyproject.toml": pyproject("fw"),
+                    "staging/fw/fw/__init__.py": "VERSION = 1\n",
+                },
+            ),
+            (
+                "prov: first version",
+                {
+                    "staging/prov/pyproject.toml": pyproject("prov", deps=("fw>=0.1",)),
+                    "staging/prov/prov/__init__.py": "import fw\n",
+                },
+            ),
+            ("core only", {"app/main.py": "x = 1\n"}),
+            (
+                "fw: api\n\nA longer body.\n\nSigned-off-by: A U Thor <author@example.com>",
+                {"staging/fw/fw/api.py": "def load() -> None: ...\n"},
+            ),
+        ]
     )
     return repo
 
