@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 from publish import git, split
@@ -186,17 +188,25 @@ def build_tuples(d: Dir, shared: dict[tuple[Entry, ...], tuple[Entry, ...]]) -> 
         found = d.found[rel]
         d.tuples = {t: sub.tuples[found[t]] if t in found else absent for t in d.trees}
         return
-    names = [(at - start, d.entries[name]) for name, at in d.names.items()]
-    below = [(s.span[0] - start, s.span[1] - start, d.found[rel], s.tuples) for rel, s in d.below.items()]
-    for t in d.trees:
-        row = list(absent)
-        for i, column in names:
-            row[i] = column.get(t)
-        for i, j, found, tuples in below:
-            sub_tree = found.get(t)
-            if sub_tree is not None:
-                row[i:j] = tuples[sub_tree]
-        key = tuple(row)
+    trees = list(d.trees)
+    rows: Iterable[tuple[Entry, ...]]
+    if not d.below:  # the folders' own columns, zipped into rows (in C)
+        order = sorted(d.names, key=d.names.__getitem__)
+        columns = [[d.entries[name].get(t) for t in trees] for name in order]
+        rows = zip(*columns, strict=True)
+    else:  # pieces in folder order: a folder's own entry, or the tuple of a directory below
+        pieces: list[tuple[int, list[tuple[Entry, ...]]]] = []
+        for name, at in d.names.items():
+            column = d.entries[name]
+            pieces.append((at, [(column.get(t),) for t in trees]))
+        for rel, sub in d.below.items():
+            found, tuples = d.found[rel], sub.tuples
+            none = (None,) * (sub.span[1] - sub.span[0])
+            pieces.append((sub.span[0], [tuples[found[t]] if t in found else none for t in trees]))
+        pieces.sort(key=lambda piece: piece[0])
+        parts = zip(*(column for _, column in pieces), strict=True)
+        rows = (tuple(chain.from_iterable(part)) for part in parts)
+    for t, key in zip(trees, rows, strict=True):
         d.tuples[t] = shared.setdefault(key, key)
 
 
