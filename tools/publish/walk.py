@@ -3,11 +3,12 @@
 `split.walk` asks git for one folder's history (`rev-list --parents --full-history --simplify-merges
 -- DIR`); for K folders that is K walks of the whole history. `walk_many` reads the history once:
 
-1. one `git rev-list --topo-order --reverse --parents --format=%T` lists every commit, parents first, with
-   its root tree;
-2. one `git cat-file --batch-check` finds, in each distinct root tree, the tree of each folder's parent
-   directory (its group), and one `git cat-file --batch` reads each distinct group tree once, so every
-   commit gets the entry (mode and object) of every folder;
+1. one `git rev-list --topo-order --reverse --format='%H %T %P'` lists every commit, parents first, with
+   its root tree and parents;
+2. from each distinct tree of each directory on the way to the folders, the directories below it and the
+   folders in it are found (`read_entries`): read once and parsed where there are two or more such children,
+   else looked up by git (`cat-file --batch-check`, two processes at once), so every commit gets the entry
+   (mode and object) of every folder;
 3. one pass over the commits, parents first, simplifies every folder's history at once, by the rules of
    git's `--full-history --simplify-merges` (revision.c: TREESAME against each parent, parents replaced
    by their simplifications, duplicates and parents that are ancestors of other parents dropped, root
@@ -128,9 +129,10 @@ class Dir:
 def read_entries(repo: Path, trees: list[str], folders: list[str]) -> list[tuple[Entry, ...]]:
     """For each commit (by its root tree), the entry of each folder; equal tuples are one object.
 
-    git answers the lookups (`cat-file --batch-check`, two processes at once, `procs`): from each distinct
-    tree of a directory, the directories below it on the way to the folders, then each folder's name in
-    each distinct tree of its parent. A name whose answer is not a tree is read exactly from its parent
+    From each distinct tree of a directory, the directories below it on the way to the folders and the
+    folders in it: read and parsed where a directory has two or more such children (`read_children`), else
+    looked up by git (`cat-file --batch-check`, two processes at once). A name whose answer is not a tree
+    is read exactly from its parent
     tree (a file, or a submodule, which `--batch-check` cannot tell from an absent name; an absent name in a
     tree without submodules needs no parsing). The folders must come `in_order`; each directory's tuple of
     entries is built once per distinct tree of it, from those of the directories below it.
@@ -144,8 +146,13 @@ def read_entries(repo: Path, trees: list[str], folders: list[str]) -> list[tuple
     root.trees = set(trees)
     levels = root.levels()
     for level in levels:  # top down: the trees of each directory, then the entries of its folders
-        asked = [(d, sorted(d.trees), rel, False) for d in level for rel in d.below]
-        asked += [(d, sorted(d.trees), name, True) for d in level for name in d.names]
+        direct = {
+            d: read_children(repo, d) for d in level if sum("/" not in r for r in d.below) + len(d.names) > 1
+        }
+        asked = [
+            (d, sorted(d.trees), rel, False) for d in level for rel in d.below if rel not in direct.get(d, ())
+        ]
+        asked += [(d, sorted(d.trees), name, True) for d in level if d not in direct for name in d.names]
         names = [f"{t}:{rel}" for _, trees_of, rel, _ in asked for t in trees_of]
         answers = git.check_many(repo, names, procs=2)
         at = 0
@@ -177,6 +184,33 @@ def read_entries(repo: Path, trees: list[str], folders: list[str]) -> list[tuple
             )
             build_tuples(d, shared)
     return [root.tuples[t] for t in trees]
+
+
+def read_children(repo: Path, d: Dir) -> set[str]:
+    """Read each distinct tree of `d` once and take from it the directories below and the folders that are
+    its own children (where that is two or more: one read and parse instead of a lookup for each); return
+    the children so found."""
+    wanted = {rel.encode(): rel for rel in d.below if "/" not in rel} | {n.encode(): n for n in d.names}
+    for rel in d.below:
+        d.found.setdefault(rel, {})
+    for name in d.names:
+        d.entries[name] = {}
+    trees = sorted(d.trees)
+    with CatFile(repo) as cat:
+        for t, read in zip(trees, cat.read_many(trees), strict=True):
+            for mode, name, sha in TREE_ENTRY.findall(read[2] if read else b""):
+                child = wanted.get(name)
+                if child is None:
+                    continue
+                entry = canonical(mode)
+                if child in d.names:
+                    d.entries[child][t] = entry + b" " + sha
+                if entry == TREE_MODE and child in d.below:
+                    d.found[child][t] = sha.hex()
+    for rel in d.below:
+        if "/" not in rel:
+            d.below[rel].trees.update(d.found[rel].values())
+    return {str(c) for c in wanted.values()}
 
 
 def build_tuples(d: Dir, shared: dict[tuple[Entry, ...], tuple[Entry, ...]]) -> None:
