@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import cli_inprocess
 import pytest
 from pub_fixtures import Repo, check_published, grow, heads, log, make_monorepo, publish
 
@@ -114,11 +115,8 @@ def test_a_run_killed_inside_the_write_path_resumes_to_the_same_result(tmp_path:
         (fw_dest / "hooks" / "pre-receive").unlink()
         hook_marker.unlink()
         assert not heads(fw_dest)  # the killed push left nothing half-updated
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
-    done = subprocess.run(
-        [*PUBLISH, "--root", str(repo.path), "sync"], env=env, capture_output=True, text=True, check=False
-    )
+    again = [str(Path(sys.executable).parent / "publish"), "--root", str(repo.path), "sync"]
+    done = cli_inprocess.run(again, capture_output=True, text=True)  # started again (in this process)
     assert done.returncode == 0, done.stdout + done.stderr
     assert {name: heads(tmp_path / "dest" / name) for name in ("fw.git", "prov.git")} == expected
     check_published(repo.path, fw_dest, "main", "staging/fw")
