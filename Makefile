@@ -19,9 +19,10 @@ $(STAMP): $(SETUP_INPUTS)
 	@PYTHON=$(PYTHON) VENV=$(VENV) bash tools/scripts/setup-env.sh
 	@touch $@
 
-# The tests start hundreds of Python processes (the real CLIs, pre-commit, pip): they run with bytecode caches
-# written (__pycache__, ignored by git) even where PYTHONDONTWRITEBYTECODE is set, or each process compiles
-# depgraph, publish, click, GitPython... from source again (a third of the suite's CPU time, measured).
+# The tests start ~130 Python processes (the CLIs where a process matters, pre-commit, pip; the other CLI calls
+# run in the test's process: tools/tests/cli_inprocess.py): they run with bytecode caches written
+# (__pycache__, ignored by git) even where PYTHONDONTWRITEBYTECODE is set, or each process compiles depgraph,
+# publish, click, GitPython... from source again (a third of the suite's CPU time when it started ~320).
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test: setup ## Run every test suite (core, staging packages, tools) and the linters; the `slow` tests are left out
