@@ -15,9 +15,10 @@ for folder in (HERE, HERE / "depgraph", HERE / "publish", HERE / "stage"):  # HE
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked `heavy` first (a stable sort: the rest keep their order): xdist hands tests out in
-    this order, and a test of several seconds left for the end keeps one worker busy while the other idles."""
-    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+    """Tests marked `slow` (make test-all: the stage demo takes half a minute) or `heavy` first (a stable
+    sort: the rest keep their order): xdist hands tests out in this order (after its groups, largest
+    first), and a test of several seconds left for the end keeps one worker busy while the other idles."""
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("heavy")))
 
 
 @pytest.fixture
