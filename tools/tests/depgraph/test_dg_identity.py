@@ -15,7 +15,8 @@ from dg_fixtures import make_repo, pyproject
 DEPGRAPH = str(Path(sys.executable).parent / "depgraph")
 
 
-def findings(root: Path, *args: str) -> set[tuple[str, str]]:
+def check_json(root: Path, *args: str) -> list[dict[str, object]]:
+    """`depgraph check --format json`'s findings (exit 0 or 1 asserted)."""
     done = cli_inprocess.run(
         [DEPGRAPH, "check", "--root", str(root), "--no-cache", "--format", "json", *args],
         capture_output=True,
@@ -24,7 +25,12 @@ def findings(root: Path, *args: str) -> set[tuple[str, str]]:
         check=False,
     )
     assert done.returncode in {0, 1}, done.stdout + done.stderr
-    return {(f["check"], f"{f['path']}:{f['line']}") for f in json.loads(done.stdout)["findings"]}
+    found: list[dict[str, object]] = json.loads(done.stdout)["findings"]
+    return found
+
+
+def findings(root: Path, *args: str) -> set[tuple[str, str]]:
+    return {(str(f["check"]), f"{f['path']}:{f['line']}") for f in check_json(root, *args)}
 
 
 def _colliding(include_tests: bool) -> dict[str, str]:
@@ -98,15 +104,7 @@ def test_a_chain_names_a_shared_module_with_its_distribution(tmp_path: Path) -> 
         "libs/two/pyproject.toml": pyproject("ns-two"),
         "libs/two/src/ns/util.py": "X = 1\n",
     }
-    root = make_repo(tmp_path, files)
-    done = cli_inprocess.run(
-        [DEPGRAPH, "check", "--root", str(root), "--no-cache", "--format", "json"],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(root)},
-        check=False,
-    )
-    [cycle] = [f for f in json.loads(done.stdout)["findings"] if f["check"] == "import-cycle"]
+    [cycle] = [f for f in check_json(make_repo(tmp_path, files)) if f["check"] == "import-cycle"]
     assert cycle["message"] == "import cycle at import time: ns.one -> ns.util [ns-one] -> ns.one"
     assert cycle["chain"] == [
         "ns.one -> ns.util [ns-one] (libs/one/src/ns/one/__init__.py:1): from ns import util",
