@@ -7,14 +7,14 @@ argon2-cffi-bindings==26.2.0 argon2-cffi==25.1.0 attrs==26.1.0 azureml-core==1.6
 beautifulsoup4==4.15.0 biopython==1.88 black==26.10.1 cassandra-driver==3.30.1 cffi==2.1.1
 delta_spark==4.4.1 faiss-cpu==1.15.1 fastmcp-slim==4.2.3 GitPython==3.2.1 google-api-python-client==2.202.0
 google-auth==2.63.0 google-cloud-aiplatform==2.7.0 google-cloud-bigquery==3.47.0 google-cloud-core==2.8.0
-google-cloud-storage==3.17.1 griffelib==2.4.1 grpcio==1.85.3 ibis-framework==12.0.0 ipykernel==7.4.0
-jupyter==1.1.1 jupyter_core==5.9.1 matplotlib==3.11.2 memory-profiler==0.61.0 openai-agents==0.24.0
-opencv-python==5.1.0.95 opentelemetry-api==1.45.2 opentelemetry-sdk==1.45.2
-opentelemetry-semantic-conventions==0.66b2 pillow==13.0.0 proto-plus==1.29.0 protobuf==7.36.2
-psycopg2-binary==2.9.13 pydocket==0.27.2 PyJWT==2.15.1 pymongo==4.20.1 pymupdf==2.1 pyOpenSSL==26.4.0
-pyserial==3.5 pytest==9.2.0 python-json-logger==4.2.0 PyYAML==6.0.4 pyzmq==27.3.0 scikit-learn==1.9.1
-scylla-driver==3.29.12 setuptools==65.5.0 sympy==1.14.0 tortoise-orm==1.1.9 u8darts==0.41.0
-weaviate-client==4.24.1 websocket-client==1.9.2
+google-cloud-storage==3.17.1 griffelib==2.4.1 grpc-google-iam-v1==0.14.6 grpcio==1.85.3
+ibis-framework==12.0.0 ipykernel==7.4.0 jupyter==1.1.1 jupyter_core==5.9.1 matplotlib==3.11.2
+memory-profiler==0.61.0 openai-agents==0.24.0 opencv-python==5.1.0.95 opentelemetry-api==1.45.2
+opentelemetry-sdk==1.45.2 opentelemetry-semantic-conventions==0.66b2 pillow==13.0.0 proto-plus==1.29.0
+protobuf==7.36.2 psycopg2-binary==2.9.13 pydocket==0.27.2 PyJWT==2.15.1 pymongo==4.20.1 pymupdf==2.1
+pyOpenSSL==26.4.0 pyserial==3.5 pytest==9.2.0 python-json-logger==4.2.0 PyYAML==6.0.4 pyzmq==27.3.0
+scikit-learn==1.9.1 scylla-driver==3.29.12 setuptools==65.5.0 sympy==1.14.0 tortoise-orm==1.1.9
+u8darts==0.41.0 weaviate-client==4.24.1 websocket-client==1.9.2
 """
 
 TABLE: dict[str, tuple[str, ...]] = {
@@ -89,6 +89,7 @@ TABLE: dict[str, tuple[str, ...]] = {
         "google.cloud.storage",
     ),
     "griffelib": ("griffe",),
+    "grpc-google-iam-v1": ("google.iam.v1",),
     "grpcio": ("grpc",),
     "ibis-framework": ("ibis",),
     "ipykernel": (

@@ -277,6 +277,23 @@ def test_table_names_false_on_langchain_google_and_otel_contrib(tmp_path: Path) 
     ]
 
 
+def test_table_names_grpc_google_iam_v1_of_google_cloud_storages_grpc_extra(tmp_path: Path) -> None:
+    """google-cloud-storage declares grpc-google-iam-v1 in its `grpc` extra and imports `google.iam.v1`:
+    its owner was unknown before the table had that distribution (the test fails without it)."""
+    root = make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": pyproject(
+                "gcs", ["grpcio>=1.33"], {"grpc": ["grpc-google-iam-v1>=0.14.0"]}, tool="[tool.depgraph]\n"
+            ),
+            "gcs/__init__.py": "import grpc\nfrom google.iam.v1 import policy_pb2\n",
+        },
+    )
+    done = run(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("depgraph: no findings from ")
+
+
 def unused_repo(tmp_path: Path) -> Path:
     """`app` has an import of unknown owner (`fancy_import`); `lib-b` has none; `lib-c` has one and maps a
     name to a distribution in module-distributions. Each declares requirements none of its modules imports."""
