@@ -90,14 +90,14 @@ def verify_rules(ctx: click.Context) -> None:
 def status(ctx: click.Context, as_json: bool, packages: tuple[str, ...]) -> None:
     """Per package and branch: the destination's head, the source commit it was published from, and how many
     source commits wait. Reads only: nothing is fetched, created or pushed. Exit 1 when a destination or a
-    head cannot be read."""
-    from publish.status import REWRITTEN, UNKNOWN, UNREADABLE, status, to_json, to_text  # noqa: PLC0415
+    head cannot be read, or when `sync` would refuse a branch or a tag."""
+    from publish.status import ATTENTION, status, to_json, to_text  # noqa: PLC0415
 
     rules = _rules(ctx)
     chosen = tuple(rules.package(n) for n in packages) if packages else rules.packages
     rows = status(rules, chosen)
     click.echo(to_json(rows) if as_json else to_text(rows), nl=False)
-    if any(r.state in (UNKNOWN, UNREADABLE, REWRITTEN) for r in rows):
+    if any(r.state in ATTENTION for r in rows):
         ctx.exit(EXIT_FAILED)
 
 

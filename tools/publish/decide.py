@@ -4,6 +4,7 @@
   commit of this repository that is still on the source branch, and the published tree is this rule's
   folder at that commit (rewritten files aside). Otherwise it says which of three cases it is.
 - `update_refusal`: branches only move forward and tags never move, unless forced by name.
+- `tag_moved`: a published tag whose source tag now points at a commit published as another.
 - `dependency_refusal`: a package whose dependency failed is not published, and says its own state too.
 """
 
@@ -85,6 +86,20 @@ class Planned:
     new: str
     forced: bool
     fast_forward: bool  # old is an ancestor of new (always True for a new ref)
+
+
+def tag_moved(
+    package: str, tag: str, old: str, *, source_tag: str, commit: str, published: str | None
+) -> Refusal:
+    """The published `tag` (at `old`) no longer matches its source tag, which now points at `commit`
+    (published as `published`; None when not known here)."""
+    now = f", published as {published}" if published else ""
+    return Refusal(
+        "tag-moved",
+        f"refs/tags/{tag} at the destination ({old}) is not where its source tag {source_tag!r} points: "
+        f"source commit {commit}{now}; a published tag moves only when asked: nothing pushed. "
+        f"{force_tip(package, tag, 'moves it')}",
+    )
 
 
 def update_refusal(package: str, updates: list[Planned]) -> Refusal | None:

@@ -31,6 +31,26 @@ def same_tree(cat: CatFile, published: str, folder: str | None) -> bool:
     return keep[0] == keep[1]
 
 
+def first_parent_line(repo: Path, head: str, trailer: str) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Down `head`'s first-parent line in `repo` (any repository holding it): the source commit the nearest
+    trailer names, the commit that carries it, and "<sha> <subject>" of the commits above it (the commits the
+    publisher did not make)."""
+    text = git.run(
+        ["log", "-z", "--first-parent", f"--max-count={LOOK_BACK}", "--format=%H%n%s%n%B", head, "--"], repo
+    ).stdout.decode("utf-8", "replace")
+    foreign: list[str] = []
+    for record in text.split("\0"):
+        sha, _, rest = record.strip("\n").partition("\n")
+        if not sha:
+            continue
+        subject, _, body = rest.partition("\n")
+        source = trailer_value(body, trailer)
+        if source:
+            return source, sha, tuple(foreign)
+        foreign.append(f"{sha} {subject}")
+    return None, None, tuple(foreign)
+
+
 def head_facts(
     repo: Path,
     cat: CatFile,
@@ -43,22 +63,8 @@ def head_facts(
 ) -> HeadFacts:
     """`repo` is the work repository: it holds the fetched destination and borrows the monorepo's objects;
     `tip` is the source branch's commit for this run."""
-    text = git.run(
-        ["log", "-z", "--first-parent", f"--max-count={LOOK_BACK}", "--format=%H%n%s%n%B", head, "--"], repo
-    ).stdout.decode("utf-8", "replace")
-    foreign: list[str] = []
-    source = published = None
-    for record in text.split("\0"):
-        sha, _, rest = record.strip("\n").partition("\n")
-        if not sha:
-            continue
-        subject, _, body = rest.partition("\n")
-        source = trailer_value(body, rules.trailer)
-        if source:
-            published = sha
-            break
-        foreign.append(f"{sha} {subject}")
-    facts = HeadFacts(rule.name, branch.name, branch.source, head, source, tuple(foreign))
+    source, published, foreign = first_parent_line(repo, head, rules.trailer)
+    facts = HeadFacts(rule.name, branch.name, branch.source, head, source, foreign)
     if source is None or published is None or foreign:
         return facts
     exists = git.rev_parse(rules.root, source) == source

@@ -30,7 +30,7 @@ from publish import git
 from publish.rules import PackageRule, Rules
 
 STATE = "publish-state.json"
-VERSION = 1
+VERSION = 2  # 2: a package ends well only once its published tags were verified (publish.tags)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from publish import earlier, git
+from publish import earlier, git, owner, tags
+from publish.decide import HeadFacts, ownership, tag_moved
 from publish.errors import GitError
 from publish.rules import PackageRule, Rules
 from publish.split import trailer_value
@@ -26,6 +27,9 @@ UNKNOWN = "unknown"  # the head's commit is not readable here, or names no sourc
 UNREADABLE = "unreadable"  # the destination could not be read
 NO_SOURCE = "no source branch"
 REWRITTEN = "rewritten"  # the source commit of the head is no longer on the source branch: sync refuses it
+FOREIGN = "foreign commits"  # the head, or commits above the last published one, not made by the publisher
+TAG_MOVED = "tag moved"  # a published tag whose source tag now points elsewhere: sync refuses it
+ATTENTION = (UNKNOWN, UNREADABLE, REWRITTEN, FOREIGN, TAG_MOVED)  # the states status exits 1 for
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,13 @@ def _dest_heads(rule: PackageRule, root: Path) -> dict[str, str]:
     return heads
 
 
-def _message(sha: str, places: list[Path]) -> str | None:
+def _message(sha: str, places: list[Path]) -> tuple[Path, str] | None:
+    """The first place that holds the commit, and its message."""
     for place in places:
         if (place / "HEAD").exists() or (place / ".git").exists():
             done = git.run(["cat-file", "commit", sha], place, check=False)
             if done.returncode == 0:
-                return done.stdout.decode("utf-8", "replace").partition("\n\n")[2]
+                return place, done.stdout.decode("utf-8", "replace").partition("\n\n")[2]
     return None
 
 
@@ -71,7 +76,9 @@ def _waiting(root: Path, since: str | None, tip: str, folder: str) -> int | None
     return int(git.out(["rev-list", "--count", *span, "--", folder], root) or "0")
 
 
-def package_status(rules: Rules, rule: PackageRule, tips: dict[str, str]) -> list[BranchStatus]:
+def package_status(
+    rules: Rules, rule: PackageRule, tips: dict[str, str], source_tags: dict[str, str] | None = None
+) -> list[BranchStatus]:
     out = []
     try:
         heads = _dest_heads(rule, rules.root)
@@ -102,16 +109,20 @@ def package_status(rules: Rules, rule: PackageRule, tips: dict[str, str]) -> lis
                 BranchStatus(**base, head=None, published_from=None, waiting=waiting, state=UNPUBLISHED)
             )
             continue
-        message = _message(head, places)
-        source = trailer_value(message, rules.trailer) if message is not None else None
-        if source is None:
-            note = (
-                "the head is not here: `publish sync --dry-run` fetches it"
-                if message is None
-                else f"the head has no {rules.trailer} trailer"
-            )
+        held = _message(head, places)
+        source = trailer_value(held[1], rules.trailer) if held is not None else None
+        if held is None:
+            note = "the head is not here: `publish sync --dry-run` fetches it"
             out.append(
                 BranchStatus(**base, head=head, published_from=None, waiting=None, state=UNKNOWN, note=note)
+            )
+            continue
+        if source is None:  # judged as sync judges it: the commits the publisher did not make, named
+            found, _, foreign = owner.first_parent_line(held[0], head, rules.trailer)
+            refusal = ownership(HeadFacts(rule.name, b.name, b.source, head, found, foreign))
+            note = refusal.message if refusal else ""
+            out.append(
+                BranchStatus(**base, head=head, published_from=found, waiting=None, state=FOREIGN, note=note)
             )
             continue
         waiting = _waiting(rules.root, source, tip, b.dir)
@@ -134,13 +145,65 @@ def package_status(rules: Rules, rule: PackageRule, tips: dict[str, str]) -> lis
             continue
         state = CURRENT if waiting == 0 else BEHIND
         out.append(BranchStatus(**base, head=head, published_from=source, waiting=waiting, state=state))
+    if rule.tags and not error:
+        if source_tags is None:
+            source_tags = tags.read_source_tags(rules.root)
+        out += _moved_tags(rules, rule, places, source_tags)
     return out
+
+
+def _dest_tags(rule: PackageRule, root: Path) -> dict[str, str]:
+    """tag -> the commit it points at, at the destination; {} when a local destination does not exist."""
+    local = rule.local_destination
+    if local is not None and not local.exists():
+        return {}
+    text = git.out(["ls-remote", "--tags", rule.destination], root, env={"GIT_TERMINAL_PROMPT": "0"})
+    found: dict[str, str] = {}
+    for line in sorted(text.splitlines()):  # "refs/tags/x" sorts before its peeled "refs/tags/x^{}"
+        sha, _, ref = line.partition("\t")
+        found[ref.removeprefix("refs/tags/").removesuffix("^{}")] = sha
+    return found
+
+
+def _moved_tags(
+    rules: Rules, rule: PackageRule, places: list[Path], source_tags: dict[str, str]
+) -> list[BranchStatus]:
+    """Published tags whose source tag moved since (publish.tags): one row each, as sync refuses them."""
+    existing = _dest_tags(rule, rules.root)
+    records = tags.load_records(rules.work_dir / f"{rule.name}.git")
+    rows = []
+    for tag, source_tag, target, old in tags.changed(rules.root, rule, existing, source_tags, records):
+        held = _message(old, places)
+        published_from = trailer_value(held[1], rules.trailer) if held else None
+        if published_from is None:
+            continue  # not readable here: sync will tell
+        if tags.published_for(rules.root, rule, target, {published_from: old}) == old:
+            continue  # moved, but to a commit published as the same one
+        rows.append(
+            BranchStatus(
+                package=rule.name,
+                branch=f"refs/tags/{tag}",
+                source_branch=f"refs/tags/{source_tag}",
+                dir=rule.source,
+                destination=rule.destination,
+                head=old,
+                published_from=published_from,
+                waiting=None,
+                state=TAG_MOVED,
+                note=tag_moved(
+                    rule.name, tag, old, source_tag=source_tag, commit=target, published=None
+                ).message,
+            )
+        )
+    return rows
 
 
 def status(rules: Rules, packages: tuple[PackageRule, ...]) -> list[BranchStatus]:
     text = git.out(["for-each-ref", "--format=%(refname:lstrip=2) %(objectname)", "refs/heads/"], rules.root)
     tips = dict(line.split(" ", 1) for line in text.splitlines())
-    return [s for rule in sorted(packages, key=lambda r: r.name) for s in package_status(rules, rule, tips)]
+    source_tags = tags.read_source_tags(rules.root)
+    ordered = sorted(packages, key=lambda r: r.name)
+    return [s for rule in ordered for s in package_status(rules, rule, tips, source_tags)]
 
 
 def to_text(rows: list[BranchStatus]) -> str:

@@ -86,6 +86,8 @@ class PackageSync:
         self.current: dict[str, str] = {}
         self.hints: set[str] = set()  # remembered source tips: parents only, never published commits
         self.tips: dict[str, tuple[str, str]] = {}
+        self.tag_refusals: list[Refusal] = []  # published tags whose source tag moved (publish.tags)
+        self.tag_records: dict[str, list[str]] | None = None  # what publish.tags records once delivered
 
     def tip(self, branch: str) -> str | None:
         """The source branch's commit for this run."""
@@ -129,8 +131,9 @@ class PackageSync:
                 self.trust_cache = False
             self._plan(repo, cat, pub, result, want_sibling)
         refusal = update_refusal(rule.name, [self._planned(repo, u) for u in result.updates])
-        if refusal:
-            result.error = refusal.message
+        refused = [r.message for r in [*self.tag_refusals, *([refusal] if refusal else [])]]
+        if refused:  # one line per ref at fault; nothing of the package is pushed
+            result.error = "\n".join(refused)
         elif not self.options.dry_run:
             self._deliver(repo, result)
 
@@ -160,7 +163,7 @@ class PackageSync:
             if update:
                 result.updates.append(update)
         if rule.tags:
-            for t in tags.plan(
+            planned = tags.plan(
                 self.source,
                 rule,
                 pub.tags,
@@ -168,11 +171,16 @@ class PackageSync:
                 forced=self.forced,
                 load_known=lambda: self._load_known(repo, known),
                 source_tags=self.options.tags,
-            ):
+                records=tags.load_records(repo),
+            )
+            self.tag_refusals = planned.moved
+            self.tag_records = dict(planned.right)  # saved with the tags pushed, once delivered
+            for t in planned.updates:
                 commits = [f"{t.new[:7]} <- {t.source_tag}"]
                 result.updates.append(
                     RefUpdate(f"refs/tags/{t.name}", t.old, t.new, self.forced(t.name), commits)
                 )
+                self.tag_records[t.name] = [t.source_tag, t.source_object]
         result.sibling = Sibling(self.rule.name, self.rule.source, self.rule.install_url)
         if want_sibling:  # some dependent pins this package by commit
             self._load_known(repo, known)
@@ -201,6 +209,8 @@ class PackageSync:
         rule = self.rule
         if not result.updates:
             self._remember_tips(repo)
+            if self.tag_records is not None:
+                tags.save_records(repo, self.tag_records)
             return
         if self.options.smoke and rule.smoke:
             for u in result.updates:
@@ -226,6 +236,8 @@ class PackageSync:
             u.already = already.get(u.ref, False)
         dest.record_push(repo, [(u.ref, u.new) for u in result.updates])
         self._remember_tips(repo)
+        if self.tag_records is not None:
+            tags.save_records(repo, self.tag_records)
         result.pushed = not all(u.already for u in result.updates)
 
     def _fetch(self, repo: Path) -> dest.Published:

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pub_fixtures import make_monorepo, publish
+from pub_fixtures import Repo, make_monorepo, publish
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -120,3 +120,27 @@ def test_a_head_published_from_a_rewritten_history_is_not_up_to_date(
         "republishes it"
     )
     assert publish(repo.path, "sync", "--dry-run") == 1  # as status said
+
+
+def test_a_head_without_trailer_is_named_as_sync_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Someone else's commit on the destination's main: status names it as sync does (same words, same
+    commits, same tip), not "unknown"."""
+    repo = make_monorepo(tmp_path / "mono", tmp_path / "dest")
+    assert publish(repo.path, "sync") == 0
+    clone = tmp_path / "someone"
+    subprocess.run(["git", "clone", "-q", str(tmp_path / "dest/prov.git"), str(clone)], check=True)
+    other = Repo(clone)
+    theirs = other.commit("someone else's fix", {"fix.py": "x = 1\n"})
+    other.git("push", "-q", "origin", "HEAD:main")
+    code, out = run_status(repo.path, capsys)
+    assert code == 1
+    row = next(x for x in out.splitlines() if x.startswith("prov "))
+    assert "foreign commits: " in row and f"{theirs} someone else's fix" in row
+    code, json_out = run_status(repo.path, capsys, "--json")
+    note = next(b for b in json.loads(json_out)["branches"] if b["package"] == "prov")["note"]
+    capsys.readouterr()
+    assert publish(repo.path, "sync", "-p", "prov") == 1
+    failed = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("prov: FAILED: "))
+    assert failed == f"prov: FAILED: {note}"  # one classifier, one wording
