@@ -46,6 +46,9 @@ def test_a_moved_source_tag_is_refused_by_name_and_the_destination_is_unchanged(
     assert f"source commit {later}" in line and f"published as {main}" in line and tag in line
     assert line.endswith("TIP: `--force fw:v0.4.2` moves it") and "v0.4.1" not in line
     assert snapshot(fw) == before  # byte for byte
+    assert publish(repo.path, "sync", "--dry-run") == 1  # a dry run says the same and lists nothing to push
+    out = capsys.readouterr().out
+    assert refused_line(out) == line and "would push" not in out
     # status says the same, and exits 1 as for the other states sync refuses
     assert publish(repo.path, "status") == 1
     out = capsys.readouterr().out
