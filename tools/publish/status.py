@@ -46,17 +46,23 @@ class BranchStatus:
     note: str = ""
 
 
-def _dest_heads(rule: PackageRule, root: Path) -> dict[str, str]:
-    """branch -> sha at the destination; {} when a local destination does not exist yet."""
+def _dest_refs(rule: PackageRule, root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """(branch -> sha, tag -> the commit it points at) at the destination, in one `git ls-remote` (tags
+    only when the rule maps them); both {} when a local destination does not exist yet."""
     local = rule.local_destination
     if local is not None and not local.exists():
-        return {}
-    text = git.out(["ls-remote", "--heads", rule.destination], root, env={"GIT_TERMINAL_PROMPT": "0"})
-    heads = {}
-    for line in text.splitlines():
-        sha, _, ref = line.partition("\t")
-        heads[ref.removeprefix("refs/heads/")] = sha
-    return heads
+        return {}, {}
+    kinds = ["--heads", "--tags"] if rule.tags else ["--heads"]
+    text = git.out(["ls-remote", *kinds, rule.destination], root, env={"GIT_TERMINAL_PROMPT": "0"})
+    lines = [line.partition("\t")[::2] for line in text.splitlines()]
+    heads: dict[str, str] = {}
+    dest_tags: dict[str, str] = {}
+    for sha, ref in sorted(lines, key=lambda x: x[1]):  # "refs/tags/x" before its peeled "refs/tags/x^{}"
+        if ref.startswith("refs/heads/"):
+            heads[ref.removeprefix("refs/heads/")] = sha
+        elif ref.startswith("refs/tags/"):
+            dest_tags[ref.removeprefix("refs/tags/").removesuffix("^{}")] = sha
+    return heads, dest_tags
 
 
 def _message(sha: str, places: list[Path]) -> tuple[Path, str] | None:
@@ -81,10 +87,10 @@ def package_status(
 ) -> list[BranchStatus]:
     out = []
     try:
-        heads = _dest_heads(rule, rules.root)
+        heads, dest_tags = _dest_refs(rule, rules.root)
         error = ""
     except GitError as exc:
-        heads, error = {}, f"cannot read {rule.destination}: {exc.message}"
+        heads, dest_tags, error = {}, {}, f"cannot read {rule.destination}: {exc.message}"
     places = [p for p in (rule.local_destination, rules.work_dir / f"{rule.name}.git") if p is not None]
     for b in rule.branches:
         base = dict(package=rule.name, branch=b.name, source_branch=b.source, dir=b.dir)
@@ -148,28 +154,15 @@ def package_status(
     if rule.tags and not error:
         if source_tags is None:
             source_tags = tags.read_source_tags(rules.root)
-        out += _moved_tags(rules, rule, places, source_tags)
+        out += _moved_tags(rules, rule, places, source_tags, dest_tags)
     return out
 
 
-def _dest_tags(rule: PackageRule, root: Path) -> dict[str, str]:
-    """tag -> the commit it points at, at the destination; {} when a local destination does not exist."""
-    local = rule.local_destination
-    if local is not None and not local.exists():
-        return {}
-    text = git.out(["ls-remote", "--tags", rule.destination], root, env={"GIT_TERMINAL_PROMPT": "0"})
-    found: dict[str, str] = {}
-    for line in sorted(text.splitlines()):  # "refs/tags/x" sorts before its peeled "refs/tags/x^{}"
-        sha, _, ref = line.partition("\t")
-        found[ref.removeprefix("refs/tags/").removesuffix("^{}")] = sha
-    return found
-
-
 def _moved_tags(
-    rules: Rules, rule: PackageRule, places: list[Path], source_tags: dict[str, str]
+    rules: Rules, rule: PackageRule, places: list[Path], source_tags: dict[str, str], existing: dict[str, str]
 ) -> list[BranchStatus]:
-    """Published tags whose source tag moved since (publish.tags): one row each, as sync refuses them."""
-    existing = _dest_tags(rule, rules.root)
+    """Published tags (`existing`: tag -> commit at the destination) whose source tag moved since
+    (publish.tags): one row each, as sync refuses them."""
     records = tags.load_records(rules.work_dir / f"{rule.name}.git")
     rows = []
     for tag, source_tag, target, old in tags.changed(rules.root, rule, existing, source_tags, records):

@@ -95,3 +95,20 @@ def test_unchanged_and_new_tags_are_quiet(tmp_path: Path, capsys: pytest.Capture
     assert publish(repo.path, "sync") == 0
     out = capsys.readouterr().out
     assert "FAILED" not in out and "fw: pushed refs/tags/v0.5.0 (new)" in out
+
+
+def test_status_reads_an_annotated_tag_at_the_destination_as_the_commit_it_points_at(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ls-remote` lists an annotated tag twice (the tag object, then `^{}` with its commit): status takes the
+    commit, whatever the two SHAs' order, so a moved source tag is still reported."""
+    repo, fw, later = published_then_moved(tmp_path, capsys)
+    commit = heads(fw)["refs/tags/v0.4.2"]
+    dest = Repo(fw)
+    for n in range(64):  # a tag object whose SHA sorts after its commit's: sorting lines by SHA picks it
+        dest.git("tag", "-f", "-a", "-m", f"annotated at the destination ({n})", "v0.4.2", commit)
+        if dest.git("rev-parse", "refs/tags/v0.4.2").strip() > commit:
+            break
+    assert publish(repo.path, "status") == 1
+    row = next(x for x in capsys.readouterr().out.splitlines() if "refs/tags/v0.4.2" in x)
+    assert "tag moved" in row and later in row and commit in row
