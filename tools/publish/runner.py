@@ -103,6 +103,10 @@ def sync_all(
     ready: list[str] = []
     running: dict[Future[PackageResult], str] = {}
 
+    def with_ready(waiting: list[str]) -> list[str]:
+        """`waiting` and the packages that became ready, longest first (then by name)."""
+        return sorted({*waiting, *order.get_ready()}, key=lambda n: (-size.get(n, 0), n))
+
     def package_log(name: str) -> Log:
         return lambda msg: log(f"{name}: {msg}")
 
@@ -115,7 +119,7 @@ def sync_all(
 
     with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
         while order.is_active():
-            ready = sorted({*ready, *order.get_ready()}, key=lambda n: (-size.get(n, 0), n))
+            ready = with_ready(ready)
             while ready and len(running) < max(jobs, 1):
                 name = ready.pop(0)
                 if name in unchanged:  # nothing new, proved without a process of its own (publish.quick)
@@ -123,7 +127,7 @@ def sync_all(
                     results[name] = PackageResult(name, current=heads)
                     done(results[name])
                     order.done(name)
-                    ready = sorted({*ready, *order.get_ready()}, key=lambda n: (-size.get(n, 0), n))
+                    ready = with_ready(ready)
                     continue
                 running[pool.submit(job(by_name[name]))] = name
             if not running:
