@@ -25,11 +25,7 @@ pytestmark = pytest.mark.xdist_group("stage-apply")  # the applied repository, b
 
 BIN = Path(sys.executable).parent
 Moved = tuple[Path, dict[str, str], str, str]  # root, environment, apply's output, a pickle from before
-ROOT_TOOL = """
-[project.entry-points."app.plugins"]
-foo = "app.providers.foo.impl:run"
-
-[tool.depgraph]
+DEPGRAPH_TOOL = """[tool.depgraph]
 staging = ["staging/*"]
 distributions = ["plug"]
 vendor = "vendor"
@@ -38,7 +34,15 @@ vendor = "vendor"
 name = "foo-stands-alone"
 from-modules = ["app.providers.foo"]
 deny-modules = ["app.main"]
+"""  # the depgraph table both stage stories start from
+ROOT_TOOL = (
+    """
+[project.entry-points."app.plugins"]
+foo = "app.providers.foo.impl:run"
 
+"""
+    + DEPGRAPH_TOOL
+    + """
 [[tool.depgraph.restrictions]]
 name = "the-core-reaches-foo-by-its-old-path"
 from = ["app"]
@@ -53,6 +57,7 @@ members = ["staging/fw"]
 [tool.uv.sources]
 fw = { workspace = true }
 """
+)
 RULES = """[defaults]
 create = true
 

@@ -19,25 +19,19 @@ from pathlib import Path
 import cli_inprocess
 import pytest
 from dg_fixtures import make_repo, pyproject
-from test_stage_apply import BIN, apply, environment, git, sh, tool
+from test_stage_apply import BIN, DEPGRAPH_TOOL, apply, environment, git, sh, tool
 from test_stage_plan import STAGE, repo
 
 pytestmark = pytest.mark.xdist_group("stage-story")  # one repository, built once, for every test here
 
-ROOT_TOOL = """
+ROOT_TOOL = (
+    """
 [project.scripts]
 foo-run = "app.providers.foo.impl:run"  # the provider's command
 
-[tool.depgraph]
-staging = ["staging/*"]
-distributions = ["plug"]
-vendor = "vendor"
-
-[[tool.depgraph.restrictions]]
-name = "foo-stands-alone"
-from-modules = ["app.providers.foo"]
-deny-modules = ["app.main"]
 """
+    + DEPGRAPH_TOOL
+)
 MAIN = '''\
 """Reaches foo through its old path, in every spelling."""
 
