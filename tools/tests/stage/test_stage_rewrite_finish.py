@@ -271,6 +271,14 @@ def test_dry_run_prints_the_diff_and_changes_nothing(story: Story) -> None:
     )
 
 
+def assert_core_passes(story: Story, step: str) -> None:
+    """After `step`, the core's tests passed (the shim's warning an error) and depgraph found no error."""
+    tests = story.tests[step]
+    assert tests.returncode == 0 and "2 passed" in tests.stdout, tests.stdout + tests.stderr
+    check = story.checks[step]
+    assert check.returncode == 0 and "0 errors" in check.stdout, check.stdout + check.stderr
+
+
 def test_rewrite_says_each_file_and_keeps_everything_else_byte_for_byte(story: Story) -> None:
     done = story.steps["rewrite"]
     assert (done.returncode, done.stderr) == (0, "")
@@ -297,10 +305,7 @@ def test_rewrite_says_each_file_and_keeps_everything_else_byte_for_byte(story: S
     )
     inside = (story.root / "staging/foo/foo/sub/__init__.py").read_text()
     assert inside == "from .. import impl  # relative, inside: left alone\n"
-    tests = story.tests["rewritten"]
-    assert tests.returncode == 0 and "2 passed" in tests.stdout, tests.stdout + tests.stderr
-    check = story.checks["rewritten"]
-    assert check.returncode == 0 and "0 errors" in check.stdout, check.stdout + check.stderr
+    assert_core_passes(story, "rewritten")
 
 
 def test_a_rerun_changes_nothing_and_says_so(story: Story) -> None:
@@ -336,10 +341,7 @@ def test_finish_removes_the_shim_and_the_core_passes_without_it(story: Story) ->
     assert not (story.root / "app/providers/foo").exists()
     assert (story.root / "pyproject.toml").read_text().endswith('release = "2.0"\nfinished = true\n')
     assert 'from-modules = ["foo"]' in (story.root / "pyproject.toml").read_text()
-    tests = story.tests["finished"]
-    assert tests.returncode == 0 and "2 passed" in tests.stdout, tests.stdout + tests.stderr
-    check = story.checks["finished"]
-    assert check.returncode == 0 and "0 errors" in check.stdout, check.stdout + check.stderr
+    assert_core_passes(story, "finished")
 
 
 def test_a_finished_move_says_so(story: Story) -> None:
